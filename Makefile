@@ -1,0 +1,42 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test test-sqlite test-postgres bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+## demo: the main job. Until the portal exists: the 2024 decision table and the 2023 calendar.
+demo: $(VENV)/.installed
+	$(VENV)/bin/portal policy table --year 2024
+	@echo
+	$(VENV)/bin/portal calendar --year 2023
+
+## test: the whole suite on SQLite, then again on PostgreSQL when one is reachable.
+# pytest's own exit status is kept: 5 (no tests collected) fails the run like any other failure.
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed
+	TEST_DATABASE_URL= $(PY) -m pytest
+
+test-postgres: $(VENV)/.installed
+	@if $(PY) tests/support/pg_reachable.py "$(TEST_DATABASE_URL)"; then \
+		echo "== the suite again on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is required here (REQUIRE_POSTGRES is set) but not reachable"; exit 1; \
+	else \
+		echo "PostgreSQL not reachable: the suite ran on SQLite only"; \
+	fi
+
+bench: $(VENV)/.installed
+	$(PY) bench/decide_bench.py
+	$(PY) bench/profile_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

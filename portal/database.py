@@ -1,0 +1,38 @@
+"""Database engines the way the portal wants them: SQLite hardened, PostgreSQL through psycopg 3."""
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+from .config import normalise_database_url
+
+
+def configure_sqlite(engine: Engine) -> Engine:
+    """WAL, a busy timeout and foreign keys on every SQLite connection (off by default in SQLite).
+
+    Also lets SQLAlchemy, not the sqlite3 module, begin transactions, so that DDL and SAVEPOINTs
+    are transactional and a rolled-back test leaves nothing behind (SQLAlchemy's documented
+    recipe for pysqlite).
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def make_engine(url: str, **options) -> Engine:
+    """An engine for `url` (sqlite:///..., postgresql://...), configured for the portal."""
+    return configure_sqlite(create_engine(normalise_database_url(url), **options))

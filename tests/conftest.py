@@ -1,0 +1,56 @@
+"""Shared fixtures: the test database (SQLite by default, PostgreSQL with TEST_DATABASE_URL)."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from portal.database import make_engine
+
+# Shared machines are noisy: no per-example deadline; CI runs more examples, derandomised.
+settings.register_profile("default", deadline=None)
+settings.register_profile("ci", deadline=None, max_examples=300, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+SEED_002 = Path(__file__).parent / "data" / "seed_002.txt"
+
+
+def normalised(text: str) -> str:
+    """Whitespace collapsed, as the policy data quotes the seed."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="session")
+def seed_002() -> str:
+    """Seed 002 (the 2024 procurement policy), whitespace normalised."""
+    return normalised(SEED_002.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """TEST_DATABASE_URL when set (PostgreSQL in CI), else a fresh SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def db_engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_connection(db_engine):
+    """A connection inside a transaction that is rolled back after the test: nothing persists."""
+    connection = db_engine.connect()
+    transaction = connection.begin()
+    yield connection
+    transaction.rollback()
+    connection.close()
