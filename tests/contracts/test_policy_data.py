@@ -1,0 +1,111 @@
+"""The policy data itself: every rule quotes the seed truly, and the loader refuses bad data."""
+from datetime import date
+
+import pytest
+
+from contracts.errors import CaseError, PolicyError
+from contracts.policy import SizeBand, _index, _rule, available_years, load_policy
+from contracts.vocabulary import Contract, ProviderType, Relation, Route
+
+
+def everything_quoted(policy):
+    for rule in policy.rules.values():
+        yield f"rule {rule.id}", rule.seed
+    for milestone in policy.milestones.values():
+        yield f"milestone {milestone.id}", milestone.seed
+    for criterion in policy.criteria.values():
+        yield f"criterion {criterion.id}", criterion.seed
+    for ground in policy.exclusion_grounds.values():
+        yield f"exclusion ground {ground.id}", ground.seed
+    yield "minimum requirement", policy.minimum_requirement["seed"]
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_every_quoted_sentence_stands_in_seed_002(year, seed_002):
+    missing = [(where, quote) for where, quotes in everything_quoted(load_policy(year))
+               for quote in quotes if quote not in seed_002]
+    assert missing == []
+
+
+def test_both_years_are_there():
+    assert available_years() == (2023, 2024)
+    assert load_policy(2024).calendar_year == 2023
+    assert load_policy(2023).calendar_year == 2022
+
+
+def test_an_unknown_year_names_the_years_there_are():
+    with pytest.raises(CaseError) as error:
+        load_policy(2031)
+    assert error.value.field == "policy_year" and error.value.allowed == [2023, 2024]
+
+
+def test_2023_inherits_milestones_one_year_earlier():
+    # "where the seed is silent about 2023 it equals 2024": the planning moves with the year.
+    assert load_policy(2024).milestones["fz_aflopend_aanbod"].date == date(2023, 9, 15)
+    assert load_policy(2023).milestones["fz_aflopend_aanbod"].date == date(2022, 9, 15)
+    assert "smr_grootste_aanbod" not in load_policy(2023).milestones
+
+
+def test_every_reading_is_listed_in_the_readme():
+    from pathlib import Path
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for year in (2023, 2024):
+        policy = load_policy(year)
+        with_readings = [r.id for r in policy.rules.values() if r.reading] + [
+            m.id for m in policy.milestones.values() if m.reading] + [
+            c.id for c in policy.criteria.values() if c.reading] + [
+            g.id for g in policy.exclusion_grounds.values() if g.reading]
+        assert [i for i in with_readings if f"`{i}`" not in readme] == []
+
+
+def rule(rid, size=None, **fields):
+    data = {"summary": "s", "provider_types": ["openbare_apotheek"], "contract": "spoedzorg",
+            "relations": ["aflopend"], "route": "geen", "seed": ["quote"], **fields}
+    if size:
+        data["size_rank"] = size
+    return _rule(rid, data)
+
+
+def test_a_rule_without_its_seed_sentence_is_refused():
+    with pytest.raises(PolicyError, match="seed"):
+        rule("r", seed=[])
+
+
+def test_an_offer_must_name_its_channel():
+    with pytest.raises(PolicyError, match="channel"):
+        rule("r", route="aanbod", document="overeenkomst", negotiable=False, final_channel="vecozo")
+
+
+def test_unknown_slugs_in_policy_data_are_refused():
+    with pytest.raises(PolicyError, match="ProviderType"):
+        rule("r", provider_types=["apotheek"])
+
+
+def test_two_rules_for_one_cell_are_refused():
+    with pytest.raises(PolicyError, match="overlap"):
+        _index({"a": rule("a"), "b": rule("b")})
+
+
+def test_size_bands_must_cover_every_rank_once():
+    with pytest.raises(PolicyError, match="uncovered"):
+        _index({"a": rule("a", {"max": 2}), "b": rule("b", {"min": 4})})
+    with pytest.raises(PolicyError, match="no rule for size ranks from 3"):
+        _index({"a": rule("a", {"max": 2})})
+    index = _index({"a": rule("a", {"max": 2}), "b": rule("b", {"min": 3})})
+    cell = (ProviderType.OPENBARE_APOTHEEK, Contract.SPOEDZORG, Relation.AFLOPEND)
+    assert [r.size for r in index[cell]] == [SizeBand(None, 2), SizeBand(3, None)]
+
+
+def test_every_cell_has_at_most_one_rule_per_size_rank():
+    for year in available_years():
+        policy = load_policy(year)
+        for cell, rules in policy._index.items():
+            for rank in range(1, 8):
+                assert sum(rank in r.size for r in rules) == 1, (year, cell, rank)
+
+
+def test_no_rule_offers_without_a_channel_or_names_one_without_offering():
+    for year in available_years():
+        for r in load_policy(year).rules.values():
+            offered = r.route is not Route.GEEN
+            assert (r.channel is not None) == offered and (r.document is not None) == offered
