@@ -1,0 +1,72 @@
+"""`portal policy ...`: decisions, the decision table and the diff between two years."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from contracts.cases import parse_case
+from contracts.diff import diff
+from contracts.engine import decide
+from contracts.errors import CaseError
+from contracts.policy import load_policy
+from contracts.report import decision_table, diff_text
+
+
+def dump(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group()
+def policy():
+    """The procurement policy of a contract year (seed 002) and decisions under it."""
+
+
+@policy.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+def decide_command(as_json: bool):
+    """Read one case as JSON on stdin and print the policy's decision for it."""
+    text = sys.stdin.read()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CaseError("case", f"malformed JSON: {error}") from None
+    decision = decide(parse_case(data))
+    if as_json:
+        dump(decision.as_json())
+        return
+    out = decision.as_json()
+    for key in ("route", "document", "negotiable", "channel", "final_channel", "deadline",
+                "exclusion"):
+        value = out[key]
+        if key == "deadline" and decision.deadline:
+            value = f"{decision.deadline:%d-%m-%Y}"
+        click.echo(f"{key:<14}{'-' if value is None else value}")
+    click.echo("reasons:")
+    for reason in decision.reasons:
+        click.echo(f"  - {reason}")
+
+
+decide_command.name = "decide"
+
+
+@policy.command()
+@click.option("--year", type=int, default=2024, show_default=True, help="Contract year.")
+def table(year: int):
+    """Print the whole decision table of a contract year."""
+    click.echo(decision_table(load_policy(year)))
+
+
+@policy.command("diff")
+@click.argument("before", type=int)
+@click.argument("after", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+def diff_command(before: int, after: int, as_json: bool):
+    """Show what changed between the policies of two contract years (e.g. 2023 2024)."""
+    old, new = load_policy(before), load_policy(after)
+    changes = diff(old, new)
+    if as_json:
+        dump([c.as_json() for c in changes])
+    else:
+        click.echo(diff_text(old, new, changes), nl=False)
