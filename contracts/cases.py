@@ -58,15 +58,11 @@ def _bool(value: Any, field: str) -> bool:
 def _date(value: Any, field: str) -> date | None:
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise CaseError(field, f"must be a date as YYYY-MM-DD or null, got {value!r}")
     try:
-        return date.fromisoformat(value) if len(value) == 10 else _bad_date(value, field)
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value)
     except ValueError:
-        return _bad_date(value, field)
-
-
-def _bad_date(value: str, field: str):
+        pass
     raise CaseError(field, f"must be a date as YYYY-MM-DD or null, got {value!r}")
 
 

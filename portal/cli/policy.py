@@ -23,7 +23,7 @@ def policy():
     """The procurement policy of a contract year (seed 002) and decisions under it."""
 
 
-@policy.command()
+@policy.command("decide")
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 def decide_command(as_json: bool):
     """Read one case as JSON on stdin and print the policy's decision for it."""
@@ -47,8 +47,6 @@ def decide_command(as_json: bool):
     for reason in decision.reasons:
         click.echo(f"  - {reason}")
 
-
-decide_command.name = "decide"
 
 
 @policy.command()
