@@ -1,0 +1,1 @@
+"""Contract documents: Word templates rendered safely, fast and identically to docxtpl."""
