@@ -54,3 +54,43 @@ def db_connection(db_engine):
     yield connection
     transaction.rollback()
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The portal on the test database, migrated to head from a clean schema."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from portal import create_app
+    from portal.extensions import db
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The app's session inside a transaction that is rolled back after the test."""
+    from portal.extensions import db
+
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
