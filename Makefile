@@ -11,11 +11,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-## demo: the main job. Until the portal exists: the 2024 decision table and the 2023 calendar.
+## demo: the main job. Until the portal exists: the 2024 decision table, the 2023 calendar, and
+## one document of each contract kind rendered, stored and verified (instance/demo/).
 demo: $(VENV)/.installed
 	$(VENV)/bin/portal policy table --year 2024
 	@echo
 	$(VENV)/bin/portal calendar --year 2023
+	@echo
+	$(VENV)/bin/portal db upgrade
+	$(VENV)/bin/portal documents check
+	$(VENV)/bin/portal documents samples --out instance/demo
+	$(VENV)/bin/portal documents verify
 
 ## test: the whole suite on SQLite, then again on PostgreSQL when one is reachable.
 # pytest's own exit status is kept: 5 (no tests collected) fails the run like any other failure.
@@ -37,6 +43,7 @@ test-postgres: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/decide_bench.py
 	$(PY) bench/profile_bench.py
+	$(PY) bench/documents.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,47 +1,60 @@
-"""The `portal` command line: one group, thin commands over the domain in `contracts`.
+"""The `portal` command line: Flask's group with the portal's commands, thin over `contracts`.
 
 Bad input gets one line on stderr naming the field and the allowed values, exit status 2, and
-nothing on stdout.
+nothing on stdout. Other failures (a missing tool, a database not yet created) get one line and
+exit status 1.
 """
 from __future__ import annotations
 
 import sys
 
 import click
+from flask.cli import FlaskGroup
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from contracts.documents.validate import TemplateRefused
 from contracts.errors import CaseError
 
 from .calendar import calendar_command
+from .documents import documents
 from .policy import policy
 
 
-class PortalGroup(click.Group):
-    """A click group whose errors are one line and exit status 2."""
+def _create_app():
+    from portal import create_app
+    return create_app()
+
+
+class PortalGroup(FlaskGroup):
+    """Flask's command group whose errors are one line: exit 2 for bad input, 1 otherwise."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         name = prog_name or "portal"
         try:
             result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                                   standalone_mode=False, **extra)
-        except (CaseError, click.UsageError) as error:
-            message = str(error) if isinstance(error, CaseError) else error.format_message()
-            click.echo(f"{name}: {' '.join(message.split())}", err=True)
-            sys.exit(2)
+        except (CaseError, TemplateRefused, click.UsageError) as error:
+            message = error.format_message() if isinstance(error, click.UsageError) else str(error)
+            self._fail(name, message, 2)
         except click.ClickException as error:
-            click.echo(f"{name}: {' '.join(error.format_message().split())}", err=True)
-            sys.exit(error.exit_code)
+            self._fail(name, error.format_message(), error.exit_code)
+        except (OperationalError, ProgrammingError) as error:
+            self._fail(name, f"database error ({type(error.orig).__name__}); has it been "
+                             f"created? run `portal db upgrade`: {error.orig}", 1)
         except click.Abort:
-            click.echo(f"{name}: aborted", err=True)
-            sys.exit(1)
+            self._fail(name, "aborted", 1)
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)
 
+    @staticmethod
+    def _fail(name: str, message: str, status: int):
+        click.echo(f"{name}: {' '.join(str(message).split())}", err=True)
+        sys.exit(status)
 
-@click.group(cls=PortalGroup)
-def cli():
-    """Zorginkoop portal: procurement policy, calendar and (soon) the portal itself."""
 
-
+cli = PortalGroup(create_app=_create_app, name="portal",
+                  help="Zorginkoop portal: procurement policy, calendar, contract documents.")
 cli.add_command(policy)
 cli.add_command(calendar_command)
+cli.add_command(documents)

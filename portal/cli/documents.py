@@ -1,0 +1,146 @@
+"""`portal documents ...`: render, check and verify contract documents."""
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from contracts.documents.context import build_context
+from contracts.documents.library import TemplateLibrary
+from contracts.errors import CaseError
+
+
+@click.group()
+def documents():
+    """Contract documents from the Word templates in templates/."""
+
+
+def _facts(path: str) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CaseError("--context", f"no such file: {path}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CaseError("--context", f"malformed JSON in {path}: {error}") from None
+
+
+@documents.command()
+@click.option("--contract", required=True, help="Contract slug, e.g. farmaceutische_zorg.")
+@click.option("--context", "context_file", required=True, type=click.Path(dir_okay=False),
+              help="JSON file with the offer facts (provider.name, provider.agb, provider.city, "
+                   "provider.provider_type and policy_year suffice).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The .docx to write.")
+@click.option("--pdf", is_flag=True, help="Also write a PDF next to it (needs LibreOffice).")
+@click.option("--store/--no-store", default=True, show_default=True,
+              help="Store the rendered version (hash, version, context) in the database.")
+@with_appcontext
+def render(contract: str, context_file: str, out: str, pdf: bool, store: bool):
+    """Render one contract document from its template and the facts of an offer."""
+    facts = _facts(context_file)
+    if store:
+        from portal.extensions import db
+        from portal.operations.documents import issue_document
+        row = issue_document(contract, facts, author=getpass.getuser())
+        db.session.commit()
+        content, label = row.content, f"version {row.version}, sha256 {row.sha256}"
+    else:
+        context = build_context(contract, facts)
+        _sha, prepared = TemplateLibrary().get(contract)
+        content, label = prepared.render(context), "not stored"
+    Path(out).write_bytes(content)
+    click.echo(f"{out}: {len(content)} bytes, {label}")
+    if pdf:
+        from contracts.pdf import PdfError, convert_to_pdf, pdf_available
+        available, reason = pdf_available()
+        if not available:
+            raise click.ClickException(reason)
+        target = Path(out).with_suffix(".pdf")
+        try:
+            target.write_bytes(convert_to_pdf(content))
+        except PdfError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"{target}: PDF")
+
+
+@documents.command()
+def check():
+    """Validate every template: variables, tags split across runs, forbidden constructs."""
+    failed = 0
+    for contract, problems in TemplateLibrary().check_all().items():
+        errors = [p for p in problems if p.severity == "fout"]
+        failed += bool(errors)
+        click.echo(f"{contract}: {'FOUT' if errors else 'ok'}"
+                   f" ({len(errors)} fouten, {len(problems) - len(errors)} waarschuwingen)")
+        for problem in problems:
+            click.echo(f"  {problem}")
+    if failed:
+        raise SystemExit(1)
+
+
+@documents.command()
+@with_appcontext
+def verify():
+    """Recheck the SHA-256 of every stored document version and report mismatches."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import DocumentVersion
+    from portal.operations.documents import verify_documents
+
+    total = db.session.scalar(select(func.count()).select_from(DocumentVersion))
+    with click.progressbar(length=total, label="Hashes controleren", file=click.get_text_stream("stderr")) as bar:
+        mismatches = verify_documents(progress=bar.update)
+    for row in mismatches:
+        click.echo(f"MISMATCH {row.reference} version {row.version} (id {row.id}): stored "
+                   f"{row.sha256[:16]}…, content differs")
+    click.echo(f"{total} versions checked, {len(mismatches)} mismatches")
+    if mismatches:
+        raise SystemExit(1)
+
+
+SAMPLE_PROVIDERS = {
+    "farmaceutische_zorg": ("openbare_apotheek", "Apotheek De Linde"),
+    "module_zorgprestaties": ("apotheekhoudende_huisarts", "Apotheekhoudende praktijk Het Veen"),
+    "spoedzorg": ("zuivere_dienstapotheek", "Dienstapotheek Regio Arnhem"),
+    "aanvullende_afspraken": ("poliklinische_apotheek", "Poliklinische apotheek Rijnstate"),
+    "dieetpreparaten": ("facilitair_bedrijf", "Dieetservice Nederland B.V."),
+    "stoppen_met_roken": ("internetapotheek", "Online Apotheek Zoë & Co"),
+}
+
+
+@documents.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write to.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also PDF, where possible.")
+@with_appcontext
+def samples(out: str, pdf: bool):
+    """Render, store and write one sample document of every contract kind."""
+    from contracts.pdf import PdfError, convert_many, pdf_available
+    from portal.extensions import db
+    from portal.operations.documents import issue_document
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for index, (contract, (provider_type, name)) in enumerate(SAMPLE_PROVIDERS.items()):
+        facts = {"policy_year": 2024, "provider": {
+            "name": name, "agb": f"0{index + 1}234567", "kvk": f"{index + 1}1223344",
+            "city": "Arnhem", "address": "Stationsplein 1", "postcode": "6811 KG",
+            "provider_type": provider_type, "signatory": "mw. drs. A. de Vries"}}
+        rows.append(issue_document(contract, facts, author=getpass.getuser()))
+    db.session.commit()
+    for row in rows:
+        (folder / row.filename).write_bytes(row.content)
+        click.echo(f"{folder / row.filename}: version {row.version}, sha256 {row.sha256[:16]}…")
+    available, reason = pdf_available()
+    if pdf and not available:
+        click.echo(reason, err=True)
+    elif pdf:
+        for row, result in zip(rows, convert_many([r.content for r in rows], workers=2)):
+            if isinstance(result, PdfError):
+                click.echo(f"{row.filename}: {result.message}", err=True)
+            else:
+                (folder / row.filename).with_suffix(".pdf").write_bytes(result)
+                click.echo(f"{(folder / row.filename).with_suffix('.pdf')}: PDF")
