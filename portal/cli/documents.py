@@ -101,6 +101,45 @@ def verify():
         raise SystemExit(1)
 
 
+@documents.command()
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The .zip to write.")
+@click.option("--contract", default=None, help="Only this contract (slug).")
+@click.option("--year", "policy_year", type=int, default=None, help="Only this policy year.")
+@click.option("--all-versions", is_flag=True, help="Every version, not only the latest of each.")
+@with_appcontext
+def export(out: str, contract: str | None, policy_year: int | None, all_versions: bool):
+    """Export stored documents as a ZIP with a manifest (provider, AGB, contract, version, SHA-256)."""
+    from sqlalchemy import func, select
+
+    from contracts.vocabulary import Contract
+    from portal.extensions import db
+    from portal.models import DocumentVersion
+    from portal.operations.documents import export_batch
+
+    if contract is not None and contract not in [c.value for c in Contract]:
+        raise CaseError("--contract", f"unknown value {contract!r}", [c.value for c in Contract])
+    query = select(DocumentVersion).order_by(DocumentVersion.document_key, DocumentVersion.version)
+    if contract:
+        query = query.where(DocumentVersion.contract == contract)
+    if policy_year:
+        query = query.where(DocumentVersion.policy_year == policy_year)
+    if not all_versions:
+        latest = (select(DocumentVersion.document_key, func.max(DocumentVersion.version).label("v"))
+                  .group_by(DocumentVersion.document_key).subquery())
+        query = query.join(latest, (latest.c.document_key == DocumentVersion.document_key)
+                           & (latest.c.v == DocumentVersion.version))
+    target = Path(out)
+    temporary = target.with_suffix(target.suffix + ".part")
+    try:
+        with temporary.open("wb") as handle:
+            count = export_batch(db.session.scalars(query), handle)
+    except ValueError as error:  # a stored document whose bytes no longer match its hash
+        temporary.unlink(missing_ok=True)
+        raise click.ClickException(f"{error}; run `portal documents verify`") from None
+    temporary.replace(target)  # a reader never sees half a ZIP
+    click.echo(f"{out}: {count} documents with manifest.csv")
+
+
 SAMPLE_PROVIDERS = {
     "farmaceutische_zorg": ("openbare_apotheek", "Apotheek De Linde"),
     "module_zorgprestaties": ("apotheekhoudende_huisarts", "Apotheekhoudende praktijk Het Veen"),

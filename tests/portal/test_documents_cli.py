@@ -53,6 +53,11 @@ def test_render_stores_and_verify_finds_a_changed_byte(env, tmp_path):
     assert run.returncode == 0 and "version 1" in run.stdout, run.stderr
     ok = portal(env, "documents", "verify")
     assert ok.returncode == 0 and "1 versions checked, 0 mismatches" in ok.stdout
+    zipped = tmp_path / "batch.zip"
+    exported = portal(env, "documents", "export", "--out", str(zipped))
+    assert exported.returncode == 0 and "1 documents" in exported.stdout, exported.stderr
+    from contracts.export import read_manifest, verify_zip
+    assert verify_zip(str(zipped)) == [] and read_manifest(str(zipped))[0]["agb"] == "12345678"
     with sqlite3.connect(tmp_path / "portal.sqlite") as connection:
         [(content,)] = connection.execute("SELECT content FROM document_versions").fetchall()
         changed = bytearray(content)
@@ -60,6 +65,9 @@ def test_render_stores_and_verify_finds_a_changed_byte(env, tmp_path):
         connection.execute("UPDATE document_versions SET content = ?", (bytes(changed),))
     bad = portal(env, "documents", "verify")
     assert bad.returncode == 1 and "MISMATCH" in bad.stdout
+    refused = portal(env, "documents", "export", "--out", str(tmp_path / "again.zip"))
+    assert refused.returncode == 1 and len(refused.stderr.splitlines()) == 1
+    assert not (tmp_path / "again.zip").exists()
 
 
 @pytest.mark.parametrize("args, field", [
