@@ -94,3 +94,30 @@ def session(app):
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def make_provider(session):
+    """A factory of registered providers with sensible defaults (an open pharmacy in Utrecht
+    whose Overeenkomst Farmaceutische zorg ends this year)."""
+    from datetime import date
+    from itertools import count
+
+    from portal.models import ContractHeld, Provider
+
+    numbers = count(1)
+
+    def make(*, contracts=(("farmaceutische_zorg", date(2022, 1, 1), date(2023, 12, 31)),), **fields):
+        n = next(numbers)
+        values = {"agb": f"9{n:07d}", "name": f"Apotheek Test {n}", "provider_type": "openbare_apotheek",
+                  "city": "Utrecht", "kvk": f"7{n:07d}", **fields}
+        provider = Provider(**values)
+        session.add(provider)
+        session.flush()
+        for contract, start, end in contracts:
+            session.add(ContractHeld(provider_id=provider.id, contract=contract, start=start, end=end))
+        session.flush()
+        session.refresh(provider)
+        return provider
+
+    return make

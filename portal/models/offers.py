@@ -1,0 +1,114 @@
+"""Offers and their negotiation rounds, the audit log, notifications and the simulation clock."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .documents import DocumentVersion, utcnow
+from .providers import Provider
+
+
+class Offer(db.Model):
+    """What the insurer offers one provider for one contract in one policy year."""
+
+    __tablename__ = "offers"
+    __table_args__ = (UniqueConstraint("provider_id", "contract", "policy_year",
+                                       name="uq_offers_provider_contract_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    contract: Mapped[str] = mapped_column(String(40), index=True)
+    policy_year: Mapped[int] = mapped_column(Integer)
+    relation: Mapped[str] = mapped_column(String(20))
+    #: The policy rule the offer follows (contracts/policies/<year>.yaml).
+    rule: Mapped[str] = mapped_column(String(80))
+    negotiable: Mapped[bool] = mapped_column(Boolean)
+    channel: Mapped[str] = mapped_column(String(20))
+    final_channel: Mapped[str] = mapped_column(String(20))
+    #: By when the provider must answer (acceptance deadline).
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    #: A slug of contracts.offers.OfferStatus.
+    status: Mapped[str] = mapped_column(String(20), index=True, default="concept")
+    #: Optimistic lock: every change bumps it, so a stale writer fails instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document_versions.id"))
+    batch: Mapped[str | None] = mapped_column(String(80), index=True)
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    provider: Mapped[Provider] = relationship()
+    document: Mapped[DocumentVersion | None] = relationship()
+    rounds: Mapped[list["NegotiationRound"]] = relationship(back_populates="offer",
+                                                            order_by="NegotiationRound.number")
+
+
+class NegotiationRound(db.Model):
+    """One message of a negotiation: a counter-proposal or the insurer's answer."""
+
+    __tablename__ = "negotiation_rounds"
+    __table_args__ = (UniqueConstraint("offer_id", "number", name="uq_negotiation_rounds_offer_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    #: "zorgaanbieder" or "vgz".
+    party: Mapped[str] = mapped_column(String(20))
+    author: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    #: Changed tariff lines: [{"code", "amount", "note"}].
+    changes: Mapped[list] = mapped_column(JSON, default=list)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document_versions.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    offer: Mapped[Offer] = relationship(back_populates="rounds")
+
+
+class AuditEntry(db.Model):
+    """Who did what to which record, when, from which state to which, and why. Append-only."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Notification(db.Model):
+    """A message in a provider's or the managers' inbox (and by e-mail, through the scheduler)."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The provider it is for; None: for the contract managers.
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    #: Unique per message, so a reminder goes out once across restarts and schedulers.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SimulationClock(db.Model):
+    """The simulated date the whole portal runs on (one row)."""
+
+    __tablename__ = "simulation_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    today: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

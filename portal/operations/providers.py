@@ -1,0 +1,65 @@
+"""What the policy engine needs to know of a registered provider, read from the register."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from contracts.cases import Case
+from contracts.exclusion import ProfileFacts
+from contracts.newproviders import classify_relation
+from contracts.policy import load_policy
+from contracts.profile import load_profile_model
+from contracts.vocabulary import Contract, ImprovementAgreements, ProviderType
+
+from ..extensions import db
+from ..models import ProfileScore, Provider
+
+
+def relation_to(provider: Provider, contract: str, policy_year: int):
+    """The provider's relation to a contract (for an addendum: to the Overeenkomst
+    Farmaceutische zorg it adds to), from the agreements it holds."""
+    policy = load_policy(policy_year)
+    basis = contract
+    if contract in ("module_zorgprestaties", "spoedzorg", "aanvullende_afspraken"):
+        basis = Contract.FARMACEUTISCHE_ZORG.value
+    held = [c for c in provider.contracts if c.contract == basis
+            and c.end >= date(policy.calendar_year, 1, 1)]
+    if not held:
+        return classify_relation(policy, has_contract=False)
+    return classify_relation(policy, has_contract=True, agreement_end=max(c.end for c in held))
+
+
+def profile_facts(provider: Provider, policy_year: int) -> ProfileFacts | None:
+    """The provider's profile facts for the exclusion grounds, computed over all pharmacies."""
+    model = load_profile_model(policy_year)
+    if not model.applies_to(ProviderType(provider.provider_type)) or not provider.scores:
+        return None
+    years = sorted({s.year for s in provider.scores})
+    rows = db.session.execute(select(ProfileScore, Provider.agb).join(Provider)
+                              .where(ProfileScore.year.in_(years))).all()
+    raw: dict[int, dict[str, dict]] = {}
+    for score, agb in rows:
+        raw.setdefault(score.year, {})[agb] = score.raw()
+    history = model.score_years(raw)
+    return history.facts(provider.agb, ImprovementAgreements(provider.improvement_agreements))
+
+
+def case_for(provider: Provider, contract: str, policy_year: int,
+             facts: ProfileFacts | None = None) -> Case:
+    """The engine's case for this provider and contract."""
+    relation, _reason = relation_to(provider, contract, policy_year)
+    return Case(policy_year=policy_year, provider_type=ProviderType(provider.provider_type),
+                contract=Contract(contract), relation=relation, size_rank=provider.size_rank,
+                agb_start=provider.agb_start, riz_contra_indication=provider.riz_contra_indication,
+                profile=facts, contracts_held=frozenset(Contract(c.contract) for c in provider.contracts))
+
+
+def facts_for_document(provider: Provider, policy_year: int, relation: str) -> dict:
+    """The offer facts a contract document is rendered from."""
+    return {"policy_year": policy_year, "relation": relation, "size_rank": provider.size_rank,
+            "provider": {"name": provider.name, "agb": provider.agb, "kvk": provider.kvk or None,
+                         "address": provider.address, "postcode": provider.postcode,
+                         "city": provider.city, "provider_type": provider.provider_type,
+                         "contact_email": provider.contact_email,
+                         "collective": provider.collective}}
