@@ -13,7 +13,7 @@ from flask import Flask
 
 from .config import Config, normalise_database_url
 from .database import configure_sqlite
-from .extensions import db, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -23,6 +23,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     init_config(app, config)
     init_database(app)
+    init_security(app)
+    init_i18n(app)
+    register_blueprints(app)
     return app
 
 
@@ -46,3 +49,37 @@ def init_database(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS)
     with app.app_context():
         configure_sqlite(db.engine)
+
+
+def init_security(app: Flask) -> None:
+    """Logins, CSRF on every form, the login rate limit, security headers."""
+    from .web import security_headers, load_user
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.after_request(security_headers)
+
+
+def init_i18n(app: Flask) -> None:
+    """Dutch by default, English as the second language; dates and amounts as Dutch readers expect."""
+    from .web import register_template_helpers, select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    register_template_helpers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per audience; the API under /api/v1."""
+    from .api import init_api
+    from .auth.routes import bp as auth
+    from .manager.routes import bp as manager
+    from .provider.routes import bp as provider
+    from .public.routes import bp as public
+
+    for blueprint in (auth, public, provider, manager):
+        app.register_blueprint(blueprint)
+    init_api(app)

@@ -12,8 +12,30 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     """Defaults, overridden by the environment: SQLite in the instance folder unless DATABASE_URL."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     DATABASE_URL = os.environ.get("DATABASE_URL")
+    # Cookies: not readable by scripts, not sent cross-site, only over HTTPS (browsers treat
+    # http://127.0.0.1 and localhost as secure, so the local demo works too).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Login attempts per client address; storage shared by all workers where Redis is given.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # uploads: attachments are limited further per file
+    ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024

@@ -121,3 +121,11 @@ def make_provider(session):
         return provider
 
     return make
+
+
+@pytest.fixture
+def client(app, session):
+    """A browser on the portal, over HTTPS as the secure cookies want."""
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    return client

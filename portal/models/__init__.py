@@ -1,8 +1,9 @@
 """The portal's models, one module per area."""
 from .accounts import User
+from .applications import Application, Attachment, IssueBatch
 from .documents import DocumentVersion
 from .offers import AuditEntry, NegotiationRound, Notification, Offer, SimulationClock
 from .providers import ContractHeld, ProfileScore, Provider
 
-__all__ = ["AuditEntry", "ContractHeld", "DocumentVersion", "NegotiationRound", "Notification",
+__all__ = ["Application", "Attachment", "AuditEntry", "IssueBatch", "ContractHeld", "DocumentVersion", "NegotiationRound", "Notification",
            "Offer", "ProfileScore", "Provider", "SimulationClock", "User"]

@@ -1,0 +1,34 @@
+"""The simulation date: the day the portal believes it is (a setting, not the wall clock)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import SimulationClock
+from . import audit
+from .audit import Actor
+
+#: Where a fresh portal starts: before the first milestone of the 2023 planning.
+START = date(2023, 5, 1)
+
+
+def today() -> date:
+    """The simulated date (START until someone sets it)."""
+    clock = db.session.scalar(select(SimulationClock).where(SimulationClock.id == 1))
+    return clock.today if clock else START
+
+
+def set_today(day: date, actor: Actor, reason: str = "") -> date:
+    """Move the simulated date (forwards or back); audited."""
+    clock = db.session.scalar(select(SimulationClock).where(SimulationClock.id == 1).with_for_update())
+    before = clock.today if clock else None
+    if clock is None:
+        clock = SimulationClock(id=1, today=day)
+        db.session.add(clock)
+    clock.today, clock.updated_at = day, datetime.now(timezone.utc)
+    audit.record(actor, "simulation_clock", 1, "set", before.isoformat() if before else None,
+                 day.isoformat(), reason)
+    db.session.flush()
+    return day

@@ -1,0 +1,92 @@
+"""What every page shares: who is logged in, access rules, language, formats, headers."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from flask import abort, g, request, session
+from flask_login import current_user, login_required
+
+from contracts.documents.context import euro
+from contracts.vocabulary import dutch
+
+from .extensions import db
+from .models import User
+from .operations.audit import Actor
+from .operations.clock import today
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MANAGERS = ("contract_manager", "admin")
+PROVIDER_STAFF = ("provider_user", "provider_signatory")
+
+
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def current_actor() -> Actor:
+    return Actor.of(current_user)
+
+
+def roles_required(*roles: str):
+    """Logged in, with one of `roles`; otherwise the login page or 403."""
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in ("nl", "en"):
+        return chosen
+    return request.accept_languages.best_match(["nl", "en"]) or "nl"
+
+
+def simulation_today() -> date:
+    """The simulated date, read once per request."""
+    if "simulation_today" not in g:
+        g.simulation_today = today()
+    return g.simulation_today
+
+
+def nl_date(value) -> str:
+    """15-09-2023, as Dutch readers write dates."""
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+    return value.strftime("%d-%m-%Y")
+
+
+def days_left(deadline: date | None) -> int | None:
+    return None if deadline is None else (deadline - simulation_today()).days
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(nl_date=nl_date, euro=euro, dutch=dutch, days_left=days_left)
+
+    @app.context_processor
+    def shared():
+        return {"simulation_today": simulation_today, "MANAGERS": MANAGERS,
+                "PROVIDER_STAFF": PROVIDER_STAFF, "lang": select_locale()}
+
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
