@@ -125,7 +125,55 @@ def make_provider(session):
 
 @pytest.fixture
 def client(app, session):
-    """A browser on the portal, over HTTPS as the secure cookies want."""
+    """A browser on the portal, over HTTPS as the secure cookies want (login limits reset)."""
+    from portal.extensions import limiter
+
+    limiter.reset()
     client = app.test_client()
     client.environ_base["wsgi.url_scheme"] = "https"
     return client
+
+
+@pytest.fixture
+def make_user(session):
+    """A factory of users: make_user("provider_signatory", provider) or make_user("contract_manager")."""
+    from itertools import count
+
+    from portal.models import User
+
+    numbers = count(1)
+
+    def make(role="contract_manager", provider=None, *, password="geheim-wachtwoord", email=None):
+        n = next(numbers)
+        user = User(email=email or f"{role}{n}@test.example", name=f"Test {role} {n}", role=role,
+                    provider_id=provider.id if provider else None)
+        user.set_password(password)
+        session.add(user)
+        session.flush()
+        return user
+
+    return make
+
+
+class Auth:
+    """Logs a test browser in and out through the real form, CSRF token included."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path="/inloggen") -> str:
+        import re
+        page = self.client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+
+    def login(self, user, password="geheim-wachtwoord"):
+        return self.client.post("/inloggen", data={"email": user.email, "password": password,
+                                                   "csrf_token": self.csrf()})
+
+    def logout(self):
+        return self.client.post("/uitloggen", data={"csrf_token": self.csrf("/")})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,7 +13,7 @@ from .documents import utcnow
 from .providers import Provider
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """A person who logs in. Provider staff belong to one provider organisation."""
 
     __tablename__ = "users"
@@ -29,6 +30,10 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     provider: Mapped[Provider | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a deactivated account cannot log in
+        return self.active
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

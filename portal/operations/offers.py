@@ -41,7 +41,8 @@ def get_offer(offer_id: int, actor: Actor, *, lock: bool = False) -> Offer:
 
 
 def issue_offer(provider: Provider, contract: str, policy_year: int, actor: Actor, *,
-                batch: str | None = None, deadline=None, override_reason: str = "") -> Offer:
+                batch: str | None = None, deadline=None, override_reason: str = "",
+                history=None) -> Offer:
     """Issue the offer the policy prescribes for this provider, with its document.
 
     Issuing twice does nothing twice: an existing offer for the provider, contract and year is
@@ -52,7 +53,7 @@ def issue_offer(provider: Provider, contract: str, policy_year: int, actor: Acto
         Offer.provider_id == provider.id, Offer.contract == contract, Offer.policy_year == policy_year))
     if existing is not None:
         return existing
-    case = case_for(provider, contract, policy_year, profile_facts(provider, policy_year))
+    case = case_for(provider, contract, policy_year, profile_facts(provider, policy_year, history))
     decision = decide(case)
     if decision.route is not Route.AANBOD:
         if not (decision.exclusion and override_reason.strip()):

@@ -30,18 +30,21 @@ def relation_to(provider: Provider, contract: str, policy_year: int):
     return classify_relation(policy, has_contract=True, agreement_end=max(c.end for c in held))
 
 
-def profile_facts(provider: Provider, policy_year: int) -> ProfileFacts | None:
-    """The provider's profile facts for the exclusion grounds, computed over all pharmacies."""
+def profile_history(policy_year: int):
+    """Every pharmacy's profile over the years on record (groups and trends need them all)."""
+    model = load_profile_model(policy_year)
+    raw: dict[int, dict[str, dict]] = {}
+    for score, agb in db.session.execute(select(ProfileScore, Provider.agb).join(Provider)).all():
+        raw.setdefault(score.year, {})[agb] = score.raw()
+    return model.score_years(raw)
+
+
+def profile_facts(provider: Provider, policy_year: int, history=None) -> ProfileFacts | None:
+    """The provider's profile facts for the exclusion grounds (pass `history` in bulk work)."""
     model = load_profile_model(policy_year)
     if not model.applies_to(ProviderType(provider.provider_type)) or not provider.scores:
         return None
-    years = sorted({s.year for s in provider.scores})
-    rows = db.session.execute(select(ProfileScore, Provider.agb).join(Provider)
-                              .where(ProfileScore.year.in_(years))).all()
-    raw: dict[int, dict[str, dict]] = {}
-    for score, agb in rows:
-        raw.setdefault(score.year, {})[agb] = score.raw()
-    history = model.score_years(raw)
+    history = history or profile_history(policy_year)
     return history.facts(provider.agb, ImprovementAgreements(provider.improvement_agreements))
 
 

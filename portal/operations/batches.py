@@ -1,0 +1,130 @@
+"""Bulk issue per calendar milestone: the engine proposes, a manager requests, a worker runs.
+
+The request only records a batch; a worker process (`portal worker`) runs it outside any web
+request, committing its progress as it goes, so any web worker can show it. A batch has a unique
+key per policy year and milestone, and issuing an offer twice returns the first, so running a
+batch again issues nothing twice.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from contracts.engine import Decision, decide
+from contracts.errors import CaseError
+from contracts.policy import load_policy
+from contracts.vocabulary import Route
+
+from ..extensions import db
+from ..models import IssueBatch, Offer, Provider
+from . import audit
+from .audit import SYSTEM, Actor
+from .offers import issue_offer
+from .providers import case_for, profile_facts, profile_history
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Plan:
+    """What a milestone's bulk issue would do: offers to make, exclusions, offers already made."""
+
+    milestone: str
+    offers: list[tuple[Provider, str, Decision]] = field(default_factory=list)
+    excluded: list[tuple[Provider, str, Decision]] = field(default_factory=list)
+    existing: int = 0
+
+
+def plan(milestone_id: str, policy_year: int = 2024) -> Plan:
+    """The providers and offers the policy selects for a milestone."""
+    policy = load_policy(policy_year)
+    if milestone_id not in policy.milestones:
+        raise CaseError("milestone", f"unknown milestone {milestone_id!r}", sorted(policy.milestones))
+    rules = [r for r in policy.rules.values() if r.milestone == milestone_id and r.route is Route.AANBOD]
+    result = Plan(milestone_id)
+    if not rules:
+        return result
+    types = sorted({str(t) for r in rules for t in r.provider_types})
+    contracts = sorted({str(r.contract) for r in rules})
+    rule_ids = {r.id for r in rules}
+    issued = {(o.provider_id, o.contract) for o in db.session.scalars(
+        select(Offer).where(Offer.policy_year == policy_year, Offer.contract.in_(contracts)))}
+    history = profile_history(policy_year)
+    providers = db.session.scalars(select(Provider).where(Provider.provider_type.in_(types))
+                                   .options(selectinload(Provider.contracts),
+                                            selectinload(Provider.scores))
+                                   .order_by(Provider.agb))
+    for provider in providers:
+        for contract in contracts:
+            case = case_for(provider, contract, policy_year, profile_facts(provider, policy_year, history))
+            try:
+                decision = decide(case)
+            except CaseError:
+                continue  # a size rank is missing: the register must say it first
+            if decision.rule not in rule_ids:
+                continue
+            if (provider.id, contract) in issued:
+                result.existing += 1
+            elif decision.exclusion:
+                result.excluded.append((provider, contract, decision))
+            elif decision.route is Route.AANBOD:
+                result.offers.append((provider, contract, decision))
+    return result
+
+
+def request_batch(milestone_id: str, actor: Actor, policy_year: int = 2024) -> IssueBatch:
+    """Record a bulk issue for a worker to run; asking twice gives the same batch."""
+    if milestone_id not in load_policy(policy_year).milestones:
+        raise CaseError("milestone", f"unknown milestone {milestone_id!r}",
+                        sorted(load_policy(policy_year).milestones))
+    key = f"{policy_year}:{milestone_id}"
+    batch = db.session.scalar(select(IssueBatch).where(IssueBatch.key == key))
+    if batch is None:
+        batch = IssueBatch(key=key, policy_year=policy_year, milestone=milestone_id,
+                           requested_by=actor.name)
+        db.session.add(batch)
+        db.session.flush()
+        audit.record(actor, "batch", batch.id, "request", None, "wachtend", key)
+    elif batch.status in ("klaar", "mislukt"):
+        batch.status, batch.error = "wachtend", None  # run again: issues what is missing only
+        audit.record(actor, "batch", batch.id, "request", "klaar", "wachtend", key)
+    db.session.flush()
+    return batch
+
+
+def run_batch(batch_id: int, *, commit_every: int = 50) -> IssueBatch:
+    """Issue every offer of the batch's plan, committing progress as it goes."""
+    batch = db.session.get(IssueBatch, batch_id)
+    batch.status = "bezig"
+    todo = plan(batch.milestone, batch.policy_year)
+    batch.total, batch.done, batch.excluded = len(todo.offers) + todo.existing, todo.existing, len(todo.excluded)
+    db.session.commit()
+    history = profile_history(batch.policy_year)
+    try:
+        for n, (provider, contract, _decision) in enumerate(todo.offers, 1):
+            issue_offer(provider, contract, batch.policy_year, SYSTEM, batch=batch.key, history=history)
+            if n % commit_every == 0:
+                batch.done = todo.existing + n
+                db.session.commit()
+        batch.done = batch.total
+        batch.status, batch.finished_at = "klaar", datetime.now(timezone.utc)
+        audit.record(SYSTEM, "batch", batch.id, "run", "bezig", "klaar",
+                     f"{len(todo.offers)} issued, {len(todo.excluded)} excluded")
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        batch = db.session.get(IssueBatch, batch_id)
+        batch.status, batch.error = "mislukt", f"{type(error).__name__}: {error}"
+        db.session.commit()
+        log.exception("batch %s failed", batch_id)
+        raise
+    return batch
+
+
+def next_waiting() -> IssueBatch | None:
+    return db.session.scalar(select(IssueBatch).where(IssueBatch.status == "wachtend")
+                             .order_by(IssueBatch.id).limit(1))
