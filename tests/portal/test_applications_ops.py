@@ -1,0 +1,92 @@
+"""Applications: the policy's word beforehand, a receipt with its answer date, an assessment that
+is complete before it counts, and a grant that registers the provider."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from contracts.errors import CaseError
+from portal.models import Application, AuditEntry, Provider
+from portal.operations.applications import assess_application, preview, submit_application
+from portal.operations.audit import Actor
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MANAGER = Actor("manager@vgz.nl", "contract_manager")
+DATA = {"organisation": "Apotheek Nieuw Begin", "agb": "06123456", "kvk": "12345678",
+        "provider_type": "openbare_apotheek", "city": "Zwolle", "contact_email": "info@nieuw.example",
+        "contracts": ["farmaceutische_zorg"], "motivations": {"bereikbaarheid": "Geen apotheek binnen 10 km"}}
+
+
+def test_the_preview_tells_a_facility_company_it_is_not_eligible():
+    # "Het facilitair bedrijf een nieuwe, startende zorgaanbieder is met een AGB- code waarvan de
+    # startdatum niet ouder is dan 1 januari 2024."
+    [line] = preview("facilitair_bedrijf", ["dieetpreparaten"], date(2019, 4, 1))
+    assert not line.eligible and "agb_start_dieet" in line.decision.reasons[-1]
+    [line] = preview("facilitair_bedrijf", ["dieetpreparaten"], date(2024, 1, 1))
+    assert line.eligible
+
+
+def test_an_application_is_due_an_answer_one_month_after_receipt(session):
+    application = submit_application(DATA, [("vergunning.pdf", PDF)], received_on=date(2023, 1, 31))
+    # "Uiterlijk 1 maand na ontvangen aanvraag Reactie op aanvraag VGZ E-mail"
+    assert application.answer_due == date(2023, 2, 28) and application.status == "ontvangen"
+    assert [a.filename for a in application.attachments] == ["vergunning.pdf"]
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"agb": "1234567"}, "agb"), ({"kvk": "abc"}, "kvk"), ({"provider_type": "drogist"}, "provider_type"),
+    ({"contracts": []}, "contracts"), ({"organisation": " "}, "organisation"),
+    ({"provider_type": "facilitair_bedrijf", "contracts": ["dieetpreparaten"],
+      "agb_start": date(2020, 1, 1)}, "contracts"),
+])
+def test_bad_applications_name_the_field_and_store_nothing(session, change, field):
+    with pytest.raises(CaseError) as error:
+        submit_application({**DATA, **change}, [], received_on=date(2023, 6, 1))
+    assert error.value.field == field
+    assert session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+@pytest.mark.parametrize("name, content", [("brief.pdf", b"GIF89a not a pdf"),
+                                           ("groot.pdf", PDF + b"0" * (6 * 1024 * 1024))])
+def test_attachments_are_checked_by_content_and_size(session, name, content):
+    with pytest.raises(CaseError) as error:
+        submit_application(DATA, [(name, content)], received_on=date(2023, 6, 1))
+    assert error.value.field == "attachments"
+    assert session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def findings(met_criterion=None):
+    return {c: {"met": c == met_criterion, "motivation": "Beoordeeld"}
+            for c in ("effectievere_zorg", "onderscheidend", "meer_keuze", "bereikbaarheid")}
+
+
+def test_a_grant_registers_the_provider_and_is_audited(session):
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    assess_application(application.id, MANAGER, granted=True, motivation="Lost een bereikbaarheidsprobleem op",
+                       findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 20))
+    provider = session.scalar(select(Provider).where(Provider.agb == "06123456"))
+    assert provider is not None and application.provider_id == provider.id
+    assert application.status == "toegekend" and application.answered_on == date(2023, 6, 20)
+    assert session.scalar(select(AuditEntry.to_state).where(AuditEntry.entity == "application",
+                                                            AuditEntry.action == "answer")) == "toegekend"
+
+
+def test_an_incomplete_assessment_changes_nothing(session):
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    incomplete = findings("bereikbaarheid")
+    del incomplete["onderscheidend"]
+    with pytest.raises(CaseError):
+        assess_application(application.id, MANAGER, granted=True, motivation="ok", findings=incomplete,
+                           answered_on=date(2023, 6, 20))
+    assert application.status == "ontvangen" and application.assessment is None
+    assert session.scalar(select(func.count()).select_from(Provider)) == 0
+
+
+def test_an_answered_application_cannot_be_answered_again(session):
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    assess_application(application.id, MANAGER, granted=False, motivation="Geen criterium voldaan",
+                       findings=findings(), answered_on=date(2023, 6, 20))
+    with pytest.raises(CaseError) as error:
+        assess_application(application.id, MANAGER, granted=True, motivation="toch",
+                           findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 21))
+    assert error.value.field == "status"
