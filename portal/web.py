@@ -57,6 +57,10 @@ def simulation_today() -> date:
     return g.simulation_today
 
 
+def forget_simulation_today() -> None:
+    g.pop("simulation_today", None)
+
+
 def nl_date(value) -> str:
     """15-09-2023, as Dutch readers write dates."""
     if value is None:
@@ -72,6 +76,9 @@ def days_left(deadline: date | None) -> int | None:
 
 def register_template_helpers(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    # The simulated date is read once per request: forget it when the next request starts
+    # (an app context, and so `g`, can outlive a request).
+    app.before_request(forget_simulation_today)
     app.jinja_env.filters.update(nl_date=nl_date, euro=euro, dutch=dutch, days_left=days_left)
 
     @app.context_processor

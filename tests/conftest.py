@@ -78,15 +78,26 @@ def app(database_url):
 
 @pytest.fixture
 def session(app):
-    """The app's session inside a transaction that is rolled back after the test."""
+    """The app's session inside a transaction that is rolled back after the test.
+
+    Flask-SQLAlchemy's Session.get_bind ignores the `bind` option and takes the engine, so the
+    session class here binds to the test's connection; commits (the views and the API commit)
+    release a savepoint, and the test's transaction is rolled back at the end.
+    """
+    from flask_sqlalchemy.session import Session
+
     from portal.extensions import db
+
+    class BoundSession(Session):
+        def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+            return bind if bind is not None else self.bind
 
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session({"class_": BoundSession, "bind": connection,
+                                              "join_transaction_mode": "create_savepoint"})
         try:
             yield db.session
         finally:

@@ -16,6 +16,7 @@ from contracts.documents.validate import TemplateRefused
 from contracts.errors import CaseError
 
 from .calendar import calendar_command
+from .demo import demo
 from .documents import documents
 from .policy import policy
 
@@ -58,3 +59,4 @@ cli = PortalGroup(create_app=_create_app, name="portal",
 cli.add_command(policy)
 cli.add_command(calendar_command)
 cli.add_command(documents)
+cli.add_command(demo)

@@ -1,0 +1,319 @@
+"""`portal demo load`: the synthetic register, its profiles, contracts and accounts."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from contracts.engine import decide
+from contracts.exclusion import ground_applies
+from contracts.policy import load_policy
+from contracts.profile import load_profile_model
+from contracts.vocabulary import Exclusion, ImprovementAgreements, ProviderType, Relation
+from portal.demo import (CITIES, COLLECTIVES, DEMO_ACCOUNTS, DEMO_PASSWORD, GP_COLLECTIVE,
+                         NATIONAL_COLLECTIVE, PROGRESS_TOTAL, VILLAGES, DemoDataExists, load_demo,
+                         type_counts)
+from portal.models import (AuditEntry, ContractHeld, Notification, Offer, ProfileScore, Provider,
+                           SimulationClock, User)
+
+SIZE = 300  # small enough to load in a fraction of a second, large enough for the exclusion
+T = ProviderType
+PHARMACY_TYPES = {T.OPENBARE_APOTHEEK, T.POLIKLINISCHE_APOTHEEK, T.INTERNETAPOTHEEK,
+                  T.INTERNETAPOTHEEK_VOORKEUR, T.ZUIVERE_DIENSTAPOTHEEK, T.HYBRIDE_DIENSTAPOTHEEK,
+                  T.UNIEKE_LEVERANCIER}
+
+
+def register(session) -> list[tuple]:
+    """Everything that identifies the loaded register, in a stable order."""
+    providers = session.execute(select(Provider.agb, Provider.name, Provider.provider_type,
+                                       Provider.city, Provider.postcode, Provider.size_rank,
+                                       Provider.improvement_agreements)
+                                .order_by(Provider.agb)).all()
+    scores = session.execute(select(Provider.agb, ProfileScore.year, ProfileScore.kwaliteit,
+                                    ProfileScore.klantbeleving, ProfileScore.kosten)
+                             .join(Provider).order_by(Provider.agb, ProfileScore.year)).all()
+    contracts = session.execute(select(Provider.agb, ContractHeld.contract, ContractHeld.start,
+                                       ContractHeld.end).join(Provider)
+                                .order_by(Provider.agb, ContractHeld.contract)).all()
+    return [tuple(r) for r in providers + scores + contracts]
+
+
+def providers_by_agb(session) -> dict[str, Provider]:
+    return {p.agb: p for p in session.scalars(select(Provider))}
+
+
+def test_the_same_seed_gives_the_same_register_and_another_seed_another(session):
+    load_demo(seed=11, providers=SIZE)
+    first = register(session)
+    load_demo(seed=11, providers=SIZE, reset=True)
+    assert register(session) == first
+    load_demo(seed=12, providers=SIZE, reset=True)
+    other = register(session)
+    assert len(other) > SIZE and other != first
+    generated = {r[0] for r in first if len(r) == 7} - {a for _e, _r, a in DEMO_ACCOUNTS}
+    assert generated - {r[0] for r in other if len(r) == 7}, "another seed, other AGB codes"
+
+
+def test_types_in_realistic_proportions_with_exactly_two_preferred_internet_pharmacies(session):
+    summary = load_demo(providers=SIZE)
+    providers = list(providers_by_agb(session).values())
+    counts = Counter(p.provider_type for p in providers)
+    assert len(providers) == summary.providers == SIZE
+    assert counts == Counter({k: v for k, v in summary.by_type.items() if v})
+    assert counts[T.INTERNETAPOTHEEK_VOORKEUR] == 2
+    assert 0.75 <= counts[T.OPENBARE_APOTHEEK] / SIZE <= 0.87
+    assert 0.06 <= counts[T.APOTHEEKHOUDENDE_HUISARTS] / SIZE <= 0.10
+    assert set(counts) == {t.value for t in ProviderType}, "every type is present"
+    assert 4 <= counts[T.FACILITAIR_BEDRIJF] <= 12 and 1 <= counts[T.UNIEKE_LEVERANCIER] <= 8
+
+    big = type_counts(2500)  # the default size, planned as load_demo plans it
+    assert sum(big.values()) == 2500 and big[T.INTERNETAPOTHEEK_VOORKEUR] == 2
+    assert big[T.UNIEKE_LEVERANCIER] == 8 and big[T.FACILITAIR_BEDRIJF] == 12
+    assert big[T.ZUIVERE_DIENSTAPOTHEEK] == 38 and big[T.HYBRIDE_DIENSTAPOTHEEK] == 50
+    assert 0.80 <= big[T.OPENBARE_APOTHEEK] / 2500 <= 0.86
+
+
+def test_identifiers_addresses_and_register_fields_are_well_formed(session):
+    load_demo(providers=SIZE)
+    providers = list(providers_by_agb(session).values())
+    agbs = [p.agb for p in providers]
+    assert len(set(agbs)) == len(agbs) and all(re.fullmatch(r"\d{8}", a) for a in agbs)
+    assert all(p.agb.startswith("06") for p in providers if p.provider_type in PHARMACY_TYPES)
+    kvks = [p.kvk for p in providers]
+    assert len(set(kvks)) == len(kvks) and all(re.fullmatch(r"\d{8}", k) for k in kvks)
+    assert len({p.name for p in providers}) == len(providers), "names are told apart"
+    provinces = {c[0]: c[1] for c in CITIES} | {v[0]: v[1] for v in VILLAGES}
+    for p in providers:
+        assert provinces[p.city] == p.region, p
+        assert re.fullmatch(r"[1-9]\d{3} [A-Z]{2}", p.postcode) and p.postcode[-2:] not in ("SA", "SD", "SS")
+        assert re.fullmatch(r".+ \d+[a-c]?", p.address), p.address
+        assert re.fullmatch(r"info@[a-z0-9-]+\.example", p.contact_email), p.contact_email
+    gps = [p for p in providers if p.provider_type == T.APOTHEEKHOUDENDE_HUISARTS]
+    assert all(p.city in {v[0] for v in VILLAGES} for p in gps), "dispensing GPs practise in villages"
+    assert any(n.startswith("Apotheekhoudende praktijk Dr. ") for n in (p.name for p in gps))
+
+    in_collective = [p for p in providers if p.collective and p.provider_type in PHARMACY_TYPES]
+    pharmacies = [p for p in providers if p.provider_type in PHARMACY_TYPES]
+    assert 0.18 <= len(in_collective) / len(pharmacies) <= 0.40
+    regional = {p.collective for p in in_collective} - {NATIONAL_COLLECTIVE, GP_COLLECTIVE}
+    assert regional and regional <= set(COLLECTIVES.values())
+    assert all(COLLECTIVES[p.region] == p.collective for p in in_collective
+               if p.collective in regional), "regional collectives by province"
+    riz = [p for p in providers if p.riz_contra_indication]
+    assert 1 <= len(riz) <= 3
+    agreements = Counter(p.improvement_agreements for p in providers)
+    assert set(agreements) <= {a.value for a in ImprovementAgreements}
+    assert agreements["geen"] > 0.85 * SIZE and agreements["niet_nagekomen"] + agreements["geweigerd"] >= 1
+    assert sum(p.agb_start < date(2022, 1, 1) for p in providers) > 0.95 * SIZE, "most AGB codes are old"
+
+
+def test_size_ranks_facility_companies_apart_and_all_others_together(session):
+    load_demo(providers=SIZE)
+    providers = list(providers_by_agb(session).values())
+    facility = [p for p in providers if p.provider_type == T.FACILITAIR_BEDRIJF]
+    others = [p for p in providers if p.provider_type != T.FACILITAIR_BEDRIJF]
+    assert sorted(p.size_rank for p in facility) == list(range(1, len(facility) + 1))
+    assert sorted(p.size_rank for p in others) == list(range(1, len(others) + 1))
+    starters = [p for p in facility if p.agb_start >= date(2024, 1, 1)]
+    assert len(starters) == 2 and not any(p.contracts for p in starters)
+    assert {p.size_rank for p in starters} == {len(facility) - 1, len(facility)}, "no claims yet"
+
+
+def test_every_provider_with_a_profile_has_three_years_of_scores(session):
+    summary = load_demo(providers=SIZE)
+    model = load_profile_model(2024)
+    years: dict[int, list[int]] = {}
+    for provider_id, year in session.execute(select(ProfileScore.provider_id, ProfileScore.year)):
+        years.setdefault(provider_id, []).append(year)
+    profiled = 0
+    for p in providers_by_agb(session).values():
+        if model.applies_to(ProviderType(p.provider_type)):
+            profiled += 1
+            assert sorted(years[p.id]) == [2021, 2022, 2023], p.agb
+        else:
+            assert p.id not in years, p.agb
+    assert summary.profile_scores == 3 * profiled > 0
+    lowest, highest = session.execute(select(func.min(ProfileScore.kwaliteit),
+                                             func.max(ProfileScore.kwaliteit))).one()
+    assert 0 <= lowest < 50 < highest <= 100
+
+
+def _excluded_through_the_profile_model(session) -> set[str]:
+    model = load_profile_model(2024)
+    ground = load_policy(2024).exclusion_grounds["bijlage2_fz"]
+    raw: dict[int, dict[str, dict]] = {}
+    for score, agb in session.execute(select(ProfileScore, Provider.agb).join(Provider)):
+        raw.setdefault(score.year, {})[agb] = score.raw()
+    history = model.score_years(raw)
+    excluded = set()
+    for p in providers_by_agb(session).values():
+        if p.provider_type in ground.provider_types:
+            facts = history.facts(p.agb, ImprovementAgreements(p.improvement_agreements))
+            if ground_applies(ground, facts, 2024)[0]:
+                excluded.add(p.agb)
+    return excluded
+
+
+@pytest.mark.parametrize("seed", [20230501, 3])
+def test_bijlage2_excludes_a_handful_through_the_profile_model(session, seed):
+    summary = load_demo(seed=seed, providers=SIZE)
+    excluded = _excluded_through_the_profile_model(session)
+    assert excluded == set(summary.excluded)
+    assert 1 <= len(excluded) <= 0.02 * SIZE
+    providers = providers_by_agb(session)
+    for agb in excluded:
+        p = providers[agb]
+        assert p.improvement_agreements in ("niet_nagekomen", "geweigerd")
+        assert sorted(s.year for s in p.scores) == [2021, 2022, 2023]
+
+    # and the portal's own path (register -> profile facts -> engine) reaches the same verdict
+    from portal.operations.providers import case_for, profile_facts, relation_to
+    ending = [providers[a] for a in excluded
+              if relation_to(providers[a], "farmaceutische_zorg", 2024)[0] is Relation.AFLOPEND]
+    assert ending, "the sinking pharmacies' agreement ends this year"
+    for p in ending:
+        decision = decide(case_for(p, "farmaceutische_zorg", 2024, profile_facts(p, 2024)))
+        assert decision.exclusion is Exclusion.UITSLUITINGSGROND, decision.reasons
+    kept = next(p for p in providers.values() if p.agb not in excluded
+                and p.provider_type == T.OPENBARE_APOTHEEK and not p.riz_contra_indication
+                and relation_to(p, "farmaceutische_zorg", 2024)[0] is Relation.AFLOPEND)
+    assert decide(case_for(kept, "farmaceutische_zorg", 2024, profile_facts(kept, 2024))).route == "aanbod"
+
+
+def test_contracts_held_follow_the_types(session):
+    load_demo(providers=SIZE)
+    from portal.operations.providers import relation_to
+    providers = list(providers_by_agb(session).values())
+    fz_ends = Counter()
+    for p in providers:
+        held = {c.contract: c for c in p.contracts}
+        fz = held.get("farmaceutische_zorg")
+        if fz:
+            assert (fz.start, fz.end) in {(date(2022, 1, 1), date(2023, 12, 31)),
+                                          (date(2023, 1, 1), date(2023, 12, 31)),
+                                          (date(2023, 1, 1), date(2024, 12, 31))}
+            fz_ends[fz.end.year] += 1
+        if p.provider_type == T.FACILITAIR_BEDRIJF:
+            assert set(held) <= {"dieetpreparaten"}
+            assert bool(held) == (p.agb_start < date(2024, 1, 1))
+        elif p.provider_type in (T.INTERNETAPOTHEEK_VOORKEUR, T.UNIEKE_LEVERANCIER):
+            assert fz, p.name
+        if p.provider_type in (T.ZUIVERE_DIENSTAPOTHEEK, T.HYBRIDE_DIENSTAPOTHEEK) and fz:
+            assert "spoedzorg" in held
+    assert 0.45 <= fz_ends[2023] / sum(fz_ends.values()) <= 0.68, fz_ends
+    regular = [p for p in providers if p.provider_type in
+               (T.OPENBARE_APOTHEEK, T.APOTHEEKHOUDENDE_HUISARTS, T.POLIKLINISCHE_APOTHEEK)]
+    new = [p for p in regular if not p.contracts]
+    assert 1 <= len(new) <= 0.06 * len(regular)
+    assert all(relation_to(p, "farmaceutische_zorg", 2024)[0] is Relation.NIEUW for p in new)
+    side = Counter(c.contract for p in regular for c in p.contracts)
+    assert 0.3 * len(regular) <= side["dieetpreparaten"] <= 0.8 * len(regular)
+    assert 0.2 * len(regular) <= side["stoppen_met_roken"] <= 0.6 * len(regular)
+    assert session.scalars(select(SimulationClock.today)).all() == [date(2023, 5, 1)]
+
+
+def test_demo_accounts_log_in_with_their_role_and_organisation(session):
+    summary = load_demo(providers=SIZE)
+    users = {u.email: u for u in session.scalars(select(User))}
+    assert set(users) == {email for email, _role, _agb in DEMO_ACCOUNTS} and len(users) == 12
+    for email, role, agb in DEMO_ACCOUNTS:
+        user = users[email]
+        assert user.role == role and user.active and user.name
+        assert (user.provider.agb if user.provider else None) == agb
+    # one password, hashed once (a strong hash is slow): every stored hash accepts it
+    hashes = {u.password_hash for u in users.values()}
+    assert all(check_password_hash(h, DEMO_PASSWORD) for h in hashes)
+    assert users["signatory@apotheek-de-linde.example"].check_password(DEMO_PASSWORD)
+    assert not users["admin@vgz.example"].check_password("wachtwoord")
+    assert users["manager@vgz.example"].role == "contract_manager"
+    assert users["admin@vgz.example"].role == "admin"
+
+    from portal.operations.providers import relation_to
+    organisations = {u.provider.agb: u.provider for u in users.values() if u.provider}
+    kinds = Counter()
+    for p in organisations.values():
+        relation = relation_to(p, "dieetpreparaten" if p.provider_type == T.FACILITAIR_BEDRIJF
+                               else "farmaceutische_zorg", 2024)[0]
+        kinds[(p.provider_type, relation.value)] += 1
+        roles = {u.role for u in users.values() if u.provider_id == p.id}
+        assert roles == {"provider_signatory", "provider_user"}
+        domains = {u.email.split("@")[1] for u in users.values() if u.provider_id == p.id}
+        assert len(domains) == 1 and next(iter(domains)).endswith(".example")
+    assert kinds == Counter({("openbare_apotheek", "aflopend"): 1, ("openbare_apotheek", "doorlopend"): 1,
+                             ("internetapotheek_voorkeur", "aflopend"): 1,
+                             ("zuivere_dienstapotheek", "aflopend"): 1,
+                             ("facilitair_bedrijf", "aflopend"): 1})
+    listed = {(a.email, a.role, a.provider_name) for a in summary.accounts}
+    assert ("signatory@apotheek-de-linde.example", "provider_signatory", "Apotheek De Linde") in listed
+    assert ("manager@vgz.example", "contract_manager", None) in listed
+
+
+def test_a_second_load_refuses_and_reset_replaces_everything(session):
+    load_demo(providers=SIZE)
+    before = register(session)
+    with pytest.raises(DemoDataExists, match="300 providers"):
+        load_demo(providers=SIZE)
+    assert register(session) == before and session.scalar(select(func.count(User.id))) == 12
+
+    some = session.scalar(select(Provider).where(Provider.agb == "06100001"))
+    offer = Offer(provider_id=some.id, contract="farmaceutische_zorg", policy_year=2024,
+                  relation="aflopend", rule="fz_aflopend_apotheken", negotiable=False,
+                  channel="vecozo", final_channel="vecozo")
+    session.add_all([offer, Notification(provider_id=some.id, key="demo-test", subject="s", body="b")])
+    session.flush()
+    session.add(AuditEntry(actor="test", role="admin", entity="offer", entity_id=offer.id, action="create"))
+    session.commit()
+
+    summary = load_demo(providers=SIZE, reset=True)
+    assert summary.deleted["providers"] == SIZE and summary.deleted["offers"] == 1
+    assert register(session) == before, "the same seed loads the same register again"
+    for model in (Offer, Notification, AuditEntry):
+        assert session.scalar(select(func.count()).select_from(model)) == 0
+    assert session.scalar(select(func.count(SimulationClock.id))) == 1
+    assert session.scalar(select(func.count(User.id))) == 12
+
+
+def test_a_failed_load_leaves_nothing_behind(session, monkeypatch):
+    import portal.demo
+
+    def broken(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(portal.demo, "_accounts", broken)
+    with pytest.raises(RuntimeError):
+        load_demo(providers=SIZE)
+    for model in (Provider, ProfileScore, ContractHeld, User, SimulationClock):
+        assert session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_progress_is_reported_to_the_end_and_size_is_checked(session):
+    steps = []
+    load_demo(providers=SIZE, progress=steps.append)
+    assert sum(steps) == PROGRESS_TOTAL and len(steps) > 3
+    with pytest.raises(ValueError, match="providers"):
+        load_demo(providers=10, reset=True)
+    assert session.scalar(select(func.count(Provider.id))) == SIZE, "a bad size touches nothing"
+
+
+def test_cli_loads_lists_accounts_and_refuses_a_second_time(app, session):
+    from portal.cli.demo import demo
+    runner = app.test_cli_runner()
+    run = runner.invoke(demo, ["load", "--providers", "60", "--seed", "5"])
+    assert run.exit_code == 0, run.output
+    assert "60 providers" in run.stdout and "demo-wachtwoord" in run.stdout
+    for email, role, _agb in DEMO_ACCOUNTS:
+        assert re.search(rf"{re.escape(email)}\s+{role}\s", run.stdout)
+    assert "Demo laden" in run.stderr and "Demo laden" not in run.stdout
+
+    again = runner.invoke(demo, ["load", "--providers", "60"])
+    assert again.exit_code == 1 and again.stdout == ""
+    assert len(again.stderr.strip().splitlines()) == 1 and "--reset" in again.stderr
+    assert session.scalar(select(func.count(Provider.id))) == 60
+
+    reset = runner.invoke(demo, ["load", "--providers", "70", "--reset"])
+    assert reset.exit_code == 0, reset.output
+    assert session.scalar(select(func.count(Provider.id))) == 70
