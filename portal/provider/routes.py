@@ -1,12 +1,268 @@
-"""The provider's side: offers and contracts, profile, messages."""
-from flask import Blueprint, render_template
+"""The provider's side: offers and contracts, answering an offer, documents, profile, messages.
 
-from ..web import PROVIDER_STAFF, roles_required
+A provider sees its own organisation's records only: another organisation's offer, document or
+message answers 404, as one that does not exist.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import PurePath
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contracts import pdf
+from contracts.offers import TransitionRefused, actions_for, check
+from contracts.policy import load_policy
+from contracts.profile import load_profile_model
+
+from ..extensions import db
+from ..operations.offers import NotFound, get_offer, transition
+from ..operations.providers import profile_history
+from ..web import PROVIDER_STAFF, current_actor, roles_required
+from . import actions
+from .forms import AcceptForm, CounterForm, DeclineForm, MarkReadForm
 
 bp = Blueprint("provider", __name__, url_prefix="/zorgaanbieder", template_folder="templates")
 
+PROFILE_POLICY_YEAR = 2024
+#: The answers a provider gives on the offer page, each with its own form and route.
+ANSWERS = ("accept", "decline", "counter")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def organisation_id() -> int:
+    """The logged-in user's organisation; staff without one may see nothing."""
+    if current_user.provider_id is None:
+        abort(403)
+    return current_user.provider_id
+
+
+def own_offer(offer_id: int):
+    """The offer if it is the organisation's and was issued; 404 otherwise."""
+    try:
+        offer = get_offer(offer_id, current_actor())
+    except NotFound:
+        abort(404)
+    if offer.provider_id != organisation_id() or offer.status == "concept":
+        abort(404)
+    return offer
+
+
+def refusal(error: TransitionRefused) -> str:
+    """Why the offer could not be answered, in the user's language."""
+    messages = {
+        "role": _("U bent niet bevoegd om dit te doen: alleen een tekenbevoegde mag een aanbod "
+                  "aanvaarden of afwijzen."),
+        "status": _("Dat kan niet meer in de huidige status van het aanbod."),
+        "negotiable": _("Over dit aanbod kan niet worden onderhandeld."),
+        "reason": _("Geef een toelichting."),
+        "version": _("Het aanbod is intussen gewijzigd. Bekijk het opnieuw en geef dan uw antwoord."),
+    }
+    return messages.get(error.field, _("Dit kan niet met dit aanbod."))
+
+
+# -- offers and contracts ----------------------------------------------------------------------
 
 @bp.route("/aanbiedingen")
 @roles_required(*PROVIDER_STAFF)
 def offers():
-    return render_template("provider/offers.html")
+    provider_id = organisation_id()
+    return render_template("provider/offers.html", offers=actions.offers_of(provider_id),
+                           contracts=actions.contracts_of(provider_id))
+
+
+@bp.route("/aanbiedingen/<int:offer_id>")
+@roles_required(*PROVIDER_STAFF)
+def offer(offer_id: int):
+    return show_offer(own_offer(offer_id))
+
+
+def show_offer(offer, status: int = 200, **forms):
+    """The offer page, with the answer forms the user may use now (posted ones keep their input)."""
+    allowed = [a for a in actions_for(offer.status, current_user.role, offer.negotiable)
+               if a in ANSWERS]
+    kinds = {"accept": AcceptForm, "decline": DeclineForm, "counter": CounterForm}
+    for action in allowed:
+        if action not in forms:
+            forms[action] = kinds[action](prefix=action, version=offer.version)
+    rule = load_policy(offer.policy_year).rules.get(offer.rule)
+    return render_template("provider/offer.html", offer=offer, rule=rule, allowed=allowed,
+                           forms=forms, round_documents=actions.documents_of_rounds(offer)), status
+
+
+def answer(offer_id: int, action: str, form_class, done: str, **options):
+    """Validate the answer form, apply the action through the offer operation, commit, redirect."""
+    offer = own_offer(offer_id)
+    try:  # who may do what, asked first, so a form the user may not use is not shown back
+        check(action, offer.status, current_user.role, offer.negotiable, reason="-")
+    except TransitionRefused as error:
+        flash(refusal(error), "error")
+        return redirect(url_for(".offer", offer_id=offer_id))
+    form = form_class(prefix=action)
+    if not form.validate_on_submit():
+        return show_offer(offer, 422, **{action: form})
+    try:
+        transition(offer.id, action, current_actor(), expected_version=form.version.data,
+                   **{key: value(form) for key, value in options.items()})
+    except NotFound:
+        abort(404)
+    except TransitionRefused as error:  # refused before anything changed
+        flash(refusal(error), "error")
+        return redirect(url_for(".offer", offer_id=offer_id))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(".offer", offer_id=offer_id))
+
+
+@bp.route("/aanbiedingen/<int:offer_id>/aanvaarden", methods=["POST"])
+@roles_required(*PROVIDER_STAFF)
+def accept(offer_id: int):
+    return answer(offer_id, "accept", AcceptForm, _("U hebt het aanbod aanvaard."),
+                  reason=lambda form: "aanvaard; tekenbevoegdheid bevestigd")
+
+
+@bp.route("/aanbiedingen/<int:offer_id>/afwijzen", methods=["POST"])
+@roles_required(*PROVIDER_STAFF)
+def decline(offer_id: int):
+    return answer(offer_id, "decline", DeclineForm, _("U hebt het aanbod afgewezen."),
+                  reason=lambda form: form.reason.data.strip())
+
+
+@bp.route("/aanbiedingen/<int:offer_id>/tegenvoorstel", methods=["POST"])
+@roles_required(*PROVIDER_STAFF)
+def counter(offer_id: int):
+    return answer(offer_id, "counter", CounterForm, _("Uw tegenvoorstel is verstuurd."),
+                  reason=lambda form: form.message.data.strip(),
+                  changes=lambda form: form.changes())
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+def own_document(document_id: int):
+    try:
+        return actions.document_of(document_id, organisation_id())
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/documenten/<int:document_id>.docx")
+@roles_required(*PROVIDER_STAFF)
+def document_docx(document_id: int):
+    document = own_document(document_id)
+    return send_file(BytesIO(document.content), mimetype=DOCX, as_attachment=True,
+                     download_name=document.filename)
+
+
+@bp.route("/documenten/<int:document_id>.pdf")
+@roles_required(*PROVIDER_STAFF)
+def document_pdf(document_id: int):
+    document = own_document(document_id)
+    available, reason = pdf.pdf_available()
+    if available:
+        try:
+            content = pdf.convert_to_pdf(document.content)
+        except pdf.PdfError as error:
+            available, reason = False, error.message
+    if not available:
+        return render_template("provider/pdf_unavailable.html", document=document,
+                               reason=reason), 503
+    return send_file(BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                     download_name=str(PurePath(document.filename).with_suffix(".pdf")))
+
+
+# -- profile (spiegelinformatie) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bar:
+    band: int
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    own: bool
+
+
+@dataclass(frozen=True)
+class BandChart:
+    """The geometry of a distribution chart: one bar per band, worst band left."""
+
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    baseline: float
+    own: Bar | None
+
+
+def band_chart(counts: list[int], own_band: int, *, width: int = 360, height: int = 170) -> BandChart:
+    top, bottom, gap = 34, 24, 4
+    step = width / len(counts)
+    tallest = max(counts) or 1
+    room = height - top - bottom
+    bars = tuple(Bar(band=i + 1, count=n, x=round(i * step + gap / 2, 1),
+                     y=round(top + room - room * n / tallest, 1), width=round(step - gap, 1),
+                     height=round(room * n / tallest, 1), own=i + 1 == own_band)
+                 for i, n in enumerate(counts))
+    return BandChart(bars, width, height, top + room, next((b for b in bars if b.own), None))
+
+
+@bp.route("/profiel")
+@roles_required(*PROVIDER_STAFF)
+def profile():
+    provider = current_user.provider
+    if provider is None:
+        abort(403)
+    model = load_profile_model(PROFILE_POLICY_YEAR)
+    if not model.applies_to(provider.provider_type):
+        return render_template("provider/profile.html", provider=provider, applies=False)
+    history = profile_history(PROFILE_POLICY_YEAR)
+    years = history.of(provider.agb)
+    if not years:
+        return render_template("provider/profile.html", provider=provider, applies=True,
+                               years={})
+    latest = max(years)
+    current = years[latest]
+    charts = {c.id: band_chart(history.band_counts(latest, c.id), current.band[c.id])
+              for c in model.components}
+    return render_template(
+        "provider/profile.html", provider=provider, applies=True, model=model, years=years,
+        latest=latest, current=current, charts=charts, pharmacies=len(history.by_year[latest]),
+        trends={c.id: history.trend(provider.agb, c.id) for c in model.components},
+        declining=history.declining_components(provider.agb),
+        next_group=history.next_group(provider.agb, latest))
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+@bp.route("/berichten")
+@roles_required(*PROVIDER_STAFF)
+def messages():
+    return render_template("provider/messages.html",
+                           messages=actions.notifications_of(organisation_id()))
+
+
+@bp.route("/berichten/<int:message_id>/gelezen", methods=["POST"])
+@roles_required(*PROVIDER_STAFF)
+def mark_read(message_id: int):
+    organisation_id()
+    form = MarkReadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        actions.mark_read(message_id, current_actor())
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(_("Het bericht is als gelezen gemarkeerd."), "success")
+    return redirect(url_for(".messages"))
+
+
+@bp.context_processor
+def unread_messages():
+    """The number of unread messages, for the provider menu."""
+    def unread() -> int:
+        return actions.unread_count(current_user.provider_id) if current_user.provider_id else 0
+    return {"unread_messages": unread}

@@ -1,10 +1,31 @@
 """Public pages: home, the zorgzoeker, the language switch. The application form lives here too
 (a new provider has no account yet)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from itertools import groupby
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+
+from contracts.errors import CaseError
+from contracts.policy import load_policy
+from contracts.vocabulary import Contract
+
+from ..extensions import db
+from ..models import Offer, Provider
+from ..operations.applications import preview, submit_application
+from ..web import simulation_today
+from .forms import POLICY_YEAR, ZorgzoekerSearch, application_form, size_text
 
 bp = Blueprint("public", __name__, template_folder="templates")
+
+PER_PAGE = 50
+#: The session key under which the confirmation page finds the application just sent.
+SENT = "application_sent"
 
 
 @bp.route("/")
@@ -23,11 +44,103 @@ def language():
     return redirect(target)
 
 
+# -- the zorgzoeker ----------------------------------------------------------------------------
+
 @bp.route("/zorgzoeker")
 def zorgzoeker():
-    return render_template("public/zorgzoeker.html")
+    opens = load_policy(POLICY_YEAR).milestones["publicatie_zorgzoeker"].date
+    if simulation_today() < opens:
+        return render_template("public/zorgzoeker.html", opens=opens, open=False)
+    form = ZorgzoekerSearch(formdata=request.args)
+    form.validate()  # a filter with a bad value is shown with its error and not applied
+    filters = {name: field.data for name, field in form._fields.items()
+               if field.data and not field.errors}
+    page = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    rows = contracted(filters, page)
+    total = rows[0].total if rows else 0
+    groups = [(contract, list(group)) for contract, group in groupby(rows, key=lambda r: r.contract)]
+    return render_template("public/zorgzoeker.html", open=True, opens=opens, form=form,
+                           groups=groups, total=total, page=page, pages=max(-(-total // PER_PAGE), 1),
+                           filters=filters)
 
 
-@bp.route("/aanvragen")
+def contracted(filters: dict, page: int) -> list:
+    """One page of the providers contracted for the policy year, per contract: one query,
+    the number of all matches riding along on every row."""
+    order = case({c.value: i for i, c in enumerate(Contract)}, value=Offer.contract,
+                 else_=len(Contract))
+    query = (select(Offer.contract, Provider.name, Provider.address, Provider.postcode,
+                    Provider.city, Provider.provider_type, func.count().over().label("total"))
+             .join(Provider, Provider.id == Offer.provider_id)
+             .where(Offer.policy_year == POLICY_YEAR, Offer.status == "geaccepteerd"))
+    if filters.get("plaats"):
+        query = query.where(Provider.city.icontains(filters["plaats"].strip(), autoescape=True))
+    if filters.get("type"):
+        query = query.where(Provider.provider_type == filters["type"])
+    if filters.get("overeenkomst"):
+        query = query.where(Offer.contract == filters["overeenkomst"])
+    query = (query.order_by(order, Provider.name, Provider.id)
+             .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    return db.session.execute(query).all()
+
+
+# -- the application form ----------------------------------------------------------------------
+
+@bp.route("/aanvragen", methods=["GET", "POST"])
 def apply():
-    return render_template("public/apply.html")
+    form = application_form(POLICY_YEAR)()
+    lines = None
+    if form.validate_on_submit():
+        lines = preview(form.provider_type.data, form.contracts.data, form.agb_start.data,
+                        POLICY_YEAR)
+        refused = [line for line in lines if not line.eligible]
+        if request.form.get("step") == "versturen":
+            if refused:
+                form.contracts.errors.append(_("Voor deze keuze kunt u geen aanvraag doen; "
+                                               "hieronder staat waarom."))
+            else:
+                sent = send(form)
+                if sent:
+                    return sent
+    status = 422 if form.errors else 200
+    policy = load_policy(POLICY_YEAR)
+    return render_template("public/apply.html", form=form, lines=lines, policy=policy,
+                           files=getattr(form.attachments, "pdfs", []), plain=plain_reason,
+                           limit=size_text(current_app.config["ATTACHMENT_MAX_BYTES"])), status
+
+
+def plain_reason(reason: str) -> str:
+    """A reason of the policy engine without the id of the rule or criterion it starts with."""
+    return re.sub(r"^[a-z0-9_]+: ", "", reason)
+
+
+def send(form):
+    """Submit the checked application, commit, and go to the confirmation; None on a refusal."""
+    try:
+        application = submit_application(form.data_for_submit(),
+                                          getattr(form.attachments, "pdfs", []),
+                                          received_on=simulation_today(), policy_year=POLICY_YEAR)
+    except CaseError as error:  # refused before anything was stored
+        field = form._fields.get(error.field)
+        message = _("Dit kunnen wij niet verwerken; controleer uw invoer.")
+        if field is not None:
+            field.errors.append(message)
+        else:
+            flash(message, "error")
+        return None
+    db.session.commit()
+    session[SENT] = {"id": application.id, "organisation": application.organisation,
+                     "received_on": application.received_on.isoformat(),
+                     "answer_due": application.answer_due.isoformat(),
+                     "contact_email": application.contact_email}
+    return redirect(url_for(".applied"))
+
+
+@bp.route("/aanvragen/ontvangen")
+def applied():
+    sent = session.get(SENT)
+    if not sent:  # nothing sent from this browser: nothing to confirm
+        return render_template("public/applied.html", sent=None), 404
+    return render_template("public/applied.html", sent=sent,
+                           received_on=date.fromisoformat(sent["received_on"]),
+                           answer_due=date.fromisoformat(sent["answer_due"]))

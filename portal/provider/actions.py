@@ -1,0 +1,81 @@
+"""What the provider pages read of one organisation, and marking a message read.
+
+Every function takes the organisation's id and looks only at its rows: a record of another
+organisation is not found, exactly as a record that does not exist.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import defer
+
+from ..extensions import db
+from ..models import ContractHeld, DocumentVersion, NegotiationRound, Notification, Offer
+from ..operations import audit
+from ..operations.audit import Actor
+from ..operations.offers import NotFound
+
+
+def offers_of(provider_id: int) -> list[Offer]:
+    """The organisation's offers (concepts are the insurer's drafts, not shown), by deadline."""
+    return list(db.session.scalars(
+        select(Offer).where(Offer.provider_id == provider_id, Offer.status != "concept")
+        .order_by(Offer.deadline.is_(None), Offer.deadline, Offer.policy_year.desc(), Offer.id)))
+
+
+def contracts_of(provider_id: int) -> list[ContractHeld]:
+    """The agreements the organisation holds, latest term first."""
+    return list(db.session.scalars(
+        select(ContractHeld).where(ContractHeld.provider_id == provider_id)
+        .order_by(ContractHeld.end.desc(), ContractHeld.contract)))
+
+
+def document_of(document_id: int, provider_id: int) -> DocumentVersion:
+    """A document version of one of the organisation's offers (or of a negotiation round of one)."""
+    of_offers = select(Offer.document_id).where(Offer.provider_id == provider_id,
+                                                Offer.status != "concept")
+    of_rounds = (select(NegotiationRound.document_id).join(Offer)
+                 .where(Offer.provider_id == provider_id))
+    document = db.session.scalar(select(DocumentVersion).where(
+        DocumentVersion.id == document_id,
+        or_(DocumentVersion.id.in_(of_offers), DocumentVersion.id.in_(of_rounds))))
+    if document is None:
+        raise NotFound(f"document {document_id}")
+    return document
+
+
+def documents_of_rounds(offer: Offer) -> dict[int, DocumentVersion]:
+    """The documents the negotiation rounds of an offer carry, by id (one query, no contents)."""
+    ids = [r.document_id for r in offer.rounds if r.document_id is not None]
+    if not ids:
+        return {}
+    return {d.id: d for d in db.session.scalars(
+        select(DocumentVersion).where(DocumentVersion.id.in_(ids))
+        .options(defer(DocumentVersion.context)))}
+
+
+def notifications_of(provider_id: int) -> list[Notification]:
+    """The organisation's inbox, newest first."""
+    return list(db.session.scalars(
+        select(Notification).where(Notification.provider_id == provider_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())))
+
+
+def unread_count(provider_id: int) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.provider_id == provider_id, Notification.read_at.is_(None))) or 0
+
+
+def mark_read(notification_id: int, actor: Actor) -> Notification:
+    """Mark one of the actor's organisation's messages read (once; marking again changes nothing)."""
+    message = db.session.scalar(select(Notification).where(
+        Notification.id == notification_id, Notification.provider_id == actor.provider_id,
+        Notification.provider_id.is_not(None)))
+    if message is None:
+        raise NotFound(f"notification {notification_id}")
+    if message.read_at is None:
+        message.read_at = datetime.now(timezone.utc)
+        audit.record(actor, "notification", message.id, "read", "ongelezen", "gelezen")
+        db.session.flush()
+    return message

@@ -1,0 +1,189 @@
+"""The public forms: the application of a new provider, and the zorgzoeker's search."""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (DateField, EmailField, Form, FormField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional, Regexp,
+                                ValidationError)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from contracts.policy import load_policy
+from contracts.vocabulary import Contract, ProviderType, Route, dutch
+
+POLICY_YEAR = 2024
+
+
+class DutchDateField(DateField):
+    """A date from a date picker (2024-01-01) or typed the Dutch way (01-01-2024)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d-%m-%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        for fmt in self.strptime_format:
+            try:
+                self.data = datetime.strptime(text, fmt).date()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(_l("Schrijf de datum als 15-09-2023."))
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def size_text(size: int) -> str:
+    """A byte count the way people say it: 5 MB, 200 kB."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB".replace(".", ",")
+    return f"{max(size // 1024, 1)} kB"
+
+
+class PdfOnly:
+    """Every uploaded file is a PDF (by its content, not its name) of at most the configured size.
+
+    The checked files are left on the field as `pdfs`: [(filename, bytes)].
+    """
+
+    def __call__(self, form, field):
+        limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+        field.pdfs = []
+        for storage in field.data or []:
+            if storage is None or not getattr(storage, "filename", ""):
+                continue  # an empty file input
+            name = os.path.basename(storage.filename.replace("\\", "/"))[:200] or "bijlage.pdf"
+            content = storage.read(limit + 1)
+            if len(content) > limit:
+                raise ValidationError(_l("%(name)s is groter dan %(size)s.", name=name,
+                                         size=size_text(limit)))
+            if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
+                raise ValidationError(_l("%(name)s is geen PDF-bestand. Stuur alleen PDF-bestanden mee.",
+                                         name=name))
+            field.pdfs.append((name, content))
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def normalise_postcode(value):
+    """1234ab and 1234 AB are the same postcode; anything else is left for the validator."""
+    text = (value or "").strip()
+    match = re.fullmatch(r"(\d{4})\s?([A-Za-z]{2})", text)
+    return f"{match[1]} {match[2].upper()}" if match else text
+
+
+def provider_type_choices():
+    return [("", _l("Kies het type zorgaanbieder"))] + [(t.value, dutch(t)) for t in ProviderType]
+
+
+@functools.cache
+def applicable_contracts(policy_year: int = POLICY_YEAR) -> tuple[str, ...]:
+    """The contracts a new provider of some type can apply for under the policy, in its order."""
+    policy = load_policy(policy_year)
+    open_to_new = {r.contract for r in policy.rules.values()
+                   if r.route is Route.AANVRAAG and "nieuw" in r.relations}
+    return tuple(c.value for c in Contract if c in open_to_new)
+
+
+@functools.cache
+def assessment_criteria(policy_year: int = POLICY_YEAR):
+    """The criteria a manager weighs an application on (the applicant motivates each)."""
+    return tuple(c for c in load_policy(policy_year).criteria.values() if c.kind == "assessment")
+
+
+class ApplicationFields(FlaskForm):
+    organisation = StringField(_l("Naam van de organisatie"), validators=[
+        DataRequired(_l("Vul de naam van uw organisatie in.")), Length(max=200)])
+    agb = StringField(_l("AGB-code"), validators=[
+        DataRequired(_l("Vul uw AGB-code in.")),
+        Regexp(r"^\d{8}\Z", message=_l("Een AGB-code bestaat uit precies 8 cijfers."))],
+        filters=[stripped])
+    kvk = StringField(_l("KvK-nummer"), validators=[
+        DataRequired(_l("Vul uw KvK-nummer in.")),
+        Regexp(r"^\d{8}\Z", message=_l("Een KvK-nummer bestaat uit precies 8 cijfers."))],
+        filters=[stripped])
+    provider_type = SelectField(_l("Type zorgaanbieder"), choices=provider_type_choices,
+                                validators=[DataRequired(_l("Kies het type zorgaanbieder."))])
+    address = StringField(_l("Adres"), validators=[
+        DataRequired(_l("Vul het adres in.")), Length(max=200)])
+    postcode = StringField(_l("Postcode"), validators=[
+        DataRequired(_l("Vul de postcode in.")),
+        Regexp(r"^\d{4} [A-Z]{2}$", message=_l("Schrijf de postcode als 1234 AB."))],
+        filters=[normalise_postcode])
+    city = StringField(_l("Plaats"), validators=[
+        DataRequired(_l("Vul de plaats in.")), Length(max=100)])
+    agb_start = DutchDateField(_l("Startdatum van de AGB-code"), validators=[
+        InputRequired(_l("Vul de startdatum van uw AGB-code in."))])
+    contact_email = EmailField(_l("E-mailadres voor contact"), validators=[
+        DataRequired(_l("Vul een e-mailadres in.")),
+        Email(_l("Dit is geen geldig e-mailadres.")), Length(max=200)])
+    contracts = CheckboxesField(_l("Gewenste overeenkomsten"))
+    start_date = DutchDateField(_l("Gewenste ingangsdatum"), validators=[
+        InputRequired(_l("Vul de gewenste ingangsdatum in."))])
+    attachments = MultipleFileField(_l("Bijlagen (PDF)"), validators=[PdfOnly()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contracts.choices = [(c, dutch(Contract(c))) for c in applicable_contracts()]
+
+    def validate_contracts(self, field):
+        # Not DataRequired: that would mark every checkbox `required`, as if all were needed.
+        if not field.data:
+            raise ValidationError(_l("Kies ten minste één overeenkomst."))
+
+    def data_for_submit(self) -> dict:
+        """The form's values as `submit_application` takes them."""
+        return {"organisation": self.organisation.data.strip(), "agb": self.agb.data.strip(),
+                "kvk": self.kvk.data.strip(), "provider_type": self.provider_type.data,
+                "address": self.address.data.strip(), "postcode": self.postcode.data,
+                "city": self.city.data.strip(), "agb_start": self.agb_start.data,
+                "contact_email": self.contact_email.data.strip(),
+                "contracts": list(self.contracts.data), "start_date": self.start_date.data,
+                "motivations": {key: text.strip() for key, text in self.motivations.data.items()
+                                if (text or "").strip()}}
+
+
+@functools.cache
+def application_form(policy_year: int = POLICY_YEAR):
+    """The application form of a policy year: a motivation per assessment criterion."""
+    class MotivationFields(Form):
+        pass
+
+    for criterion in assessment_criteria(policy_year):  # the labels are the policy's own words
+        setattr(MotivationFields, criterion.id,
+                TextAreaField(criterion.summary, validators=[Optional(), Length(max=4000)]))
+
+    class ApplicationForm(ApplicationFields):
+        motivations = FormField(MotivationFields)
+
+    return ApplicationForm
+
+
+class ZorgzoekerSearch(FlaskForm):
+    """The zorgzoeker's filters (a GET form: it changes nothing, so no token)."""
+
+    class Meta:
+        csrf = False
+
+    plaats = StringField(_l("Plaats"), validators=[Optional(), Length(max=100)])
+    type = SelectField(_l("Type zorgaanbieder"), validators=[Optional()], choices=lambda: [
+        ("", _l("Alle typen")), *((t.value, dutch(t)) for t in ProviderType)])
+    overeenkomst = SelectField(_l("Overeenkomst"), validators=[Optional()], choices=lambda: [
+        ("", _l("Alle overeenkomsten")), *((c.value, dutch(c)) for c in Contract)])
