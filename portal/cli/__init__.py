@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from contracts.documents.validate import TemplateRefused
 from contracts.errors import CaseError
 
+from .api import api
 from .calendar import calendar_command
 from .demo import demo
 from .documents import documents
@@ -60,3 +61,4 @@ cli.add_command(policy)
 cli.add_command(calendar_command)
 cli.add_command(documents)
 cli.add_command(demo)
+cli.add_command(api)

@@ -23,8 +23,10 @@ def demo():
 @click.option("--reset", is_flag=True,
               help="Delete all data first (providers, scores, contracts, users, offers, documents, "
                    "audit log, notifications, clock, ...).")
+@click.option("--if-empty", is_flag=True,
+              help="Load only into an empty database; otherwise say so and succeed (make demo).")
 @with_appcontext
-def load(seed: int, providers: int, reset: bool):
+def load(seed: int, providers: int, reset: bool, if_empty: bool):
     """Load the demo register into the database, in one transaction.
 
     Refuses when the database already holds providers, unless --reset.
@@ -32,6 +34,9 @@ def load(seed: int, providers: int, reset: bool):
     from portal.demo import load_demo, provider_count
 
     if not reset and (existing := provider_count()):
+        if if_empty:
+            click.echo(f"Demo data already present ({existing} providers): nothing loaded.")
+            return
         raise click.ClickException(str(DemoDataExists(existing)))  # one line, before any bar
     # The bar goes to stderr, so stdout holds only the summary. (Not `click.get_text_stream`:
     # deprecated since Click 8.5, its warning is an error under the test suite's filterwarnings.)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -91,7 +92,7 @@ def verify():
     from portal.operations.documents import verify_documents
 
     total = db.session.scalar(select(func.count()).select_from(DocumentVersion))
-    with click.progressbar(length=total, label="Hashes controleren", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label="Hashes controleren", file=sys.stderr) as bar:
         mismatches = verify_documents(progress=bar.update)
     for row in mismatches:
         click.echo(f"MISMATCH {row.reference} version {row.version} (id {row.id}): stored "

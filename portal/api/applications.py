@@ -1,0 +1,294 @@
+"""API: applications of new providers. Submitting (and the preview before it) is public, like
+the website form; reading and assessing applications is for managers."""
+from __future__ import annotations
+
+import base64
+import binascii
+from io import BytesIO
+
+from flask import send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from webargs.fields import DelimitedList
+
+from contracts.errors import CaseError
+from contracts.newproviders import checklist
+from contracts.policy import load_policy
+from contracts.vocabulary import Contract, ProviderType
+
+from ..extensions import db
+from ..models import Application, Attachment
+from ..operations.applications import assess_application, preview, submit_application
+from ..operations.clock import today
+from ..web import MANAGERS
+from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, UTCDateTime, not_found, paginate, refuse,
+                     unit_of_work)
+from .policy import DecisionSchema
+from .tokens import api_actor, requires
+
+blp = Blueprint("applications", __name__, description="Aanvragen van nieuwe zorgaanbieders")
+
+#: The contract year applications are for (the operations' default: Application has no year).
+POLICY_YEAR = 2024
+CONTRACTS = [c.value for c in Contract]
+PROVIDER_TYPES = [t.value for t in ProviderType]
+STATUSES = ["ontvangen", "in_beoordeling", "toegekend", "afgewezen"]
+
+
+# Schemas ---------------------------------------------------------------------------------------
+
+class Base64Bytes(fields.String):
+    """Bytes sent as standard base64 text."""
+
+    default_error_messages = {"base64": "Not valid base64."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise self.make_error("base64") from None
+
+
+class AttachmentUploadSchema(Schema):
+    filename = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content_base64 = Base64Bytes(required=True, metadata={
+        "format": "byte", "description": "The PDF file, base64-encoded (at most 5 MB decoded)."})
+
+
+class ApplicationSubmitSchema(Schema):
+    organisation = fields.String(required=True, validate=validate.Length(max=200))
+    agb = fields.String(required=True, metadata={"description": "AGB code, 8 digits"})
+    kvk = fields.String(required=True, metadata={"description": "KvK number, 8 digits"})
+    provider_type = fields.String(required=True, metadata={"enum": PROVIDER_TYPES})
+    address = fields.String(load_default="", validate=validate.Length(max=200))
+    postcode = fields.String(load_default="", validate=validate.Length(max=10))
+    city = fields.String(required=True, validate=validate.Length(max=100))
+    agb_start = fields.Date(load_default=None, allow_none=True,
+                            metadata={"description": "Start date of the AGB code"})
+    contact_email = fields.Email(required=True, validate=validate.Length(max=200))
+    contracts = fields.List(fields.String(validate=validate.OneOf(CONTRACTS)), required=True)
+    start_date = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "Desired start; 1 January of the contract year when left out."})
+    motivations = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(max=10000)),
+                              load_default=dict,
+                              metadata={"description": "Motivation per criterion id."})
+    attachments = fields.List(fields.Nested(AttachmentUploadSchema), load_default=list,
+                              validate=validate.Length(max=10))
+
+
+class ReceiptSchema(Schema):
+    id = fields.Integer()
+    organisation = fields.String()
+    agb = fields.String()
+    contracts = fields.List(fields.String())
+    status = fields.String(metadata={"enum": STATUSES})
+    received_on = fields.Date()
+    answer_due = fields.Date(metadata={"description": "We answer by this date."})
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    sha256 = fields.String()
+    size = fields.Integer()
+
+
+class CriterionSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    summary = fields.String()
+    requires_confirmation = fields.String(allow_none=True)
+
+
+class ApplicationSchema(Schema):
+    id = fields.Integer()
+    provider_id = fields.Integer(allow_none=True)
+    organisation = fields.String()
+    agb = fields.String()
+    kvk = fields.String()
+    provider_type = fields.String(metadata={"enum": PROVIDER_TYPES})
+    address = fields.String()
+    postcode = fields.String()
+    city = fields.String()
+    agb_start = fields.Date(allow_none=True)
+    contact_email = fields.String()
+    contracts = fields.List(fields.String())
+    start_date = fields.Date()
+    motivations = fields.Dict(keys=fields.String(), values=fields.String())
+    received_on = fields.Date()
+    answer_due = fields.Date()
+    status = fields.String(metadata={"enum": STATUSES})
+    assessment = fields.Dict(allow_none=True)
+    answer = fields.String(allow_none=True)
+    answered_on = fields.Date(allow_none=True)
+    answered_by = fields.String(allow_none=True)
+    created_at = UTCDateTime()
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+
+
+class ApplicationDetailSchema(ApplicationSchema):
+    criteria = fields.Method("assessment_checklist", metadata={
+        "description": "The criteria the assessment needs a finding on."})
+
+    def assessment_checklist(self, application):
+        policy = load_policy(POLICY_YEAR)
+        ids = tuple(dict.fromkeys(c for line in preview(application.provider_type, application.contracts,
+                                                        application.agb_start, POLICY_YEAR)
+                                  for c in line.decision.criteria))
+        return CriterionSchema(many=True).dump(checklist(policy, ids))
+
+
+class ApplicationQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class FindingSchema(Schema):
+    met = fields.Boolean()
+    motivation = fields.String(validate=validate.Length(max=10000))
+    confirmed = fields.List(fields.String(), metadata={
+        "description": "Conditions confirmed, e.g. economisch_bestaansrecht for meer_keuze."})
+
+
+class AssessmentSchema(Schema):
+    granted = fields.Boolean(required=True)
+    motivation = fields.String(required=True, validate=validate.Length(max=10000))
+    findings = fields.Dict(keys=fields.String(), values=fields.Nested(FindingSchema), load_default=dict,
+                           metadata={"description": "A finding per criterion id of the checklist."})
+
+
+class PreviewQuerySchema(Schema):
+    provider_type = fields.String(required=True, validate=validate.OneOf(PROVIDER_TYPES))
+    contracts = DelimitedList(fields.String(validate=validate.OneOf(CONTRACTS)), required=True,
+                              validate=validate.Length(min=1),
+                              metadata={"description": "Comma-separated contract slugs."})
+    agb_start = fields.Date(load_default=None)
+    policy_year = fields.Integer(load_default=POLICY_YEAR)
+
+
+class PreviewLineSchema(Schema):
+    contract = fields.String()
+    eligible = fields.Boolean(metadata={"description": "Whether one can apply for it."})
+    decision = fields.Nested(DecisionSchema)
+    criteria = fields.List(fields.Nested(CriterionSchema))
+
+
+# Endpoints -------------------------------------------------------------------------------------
+
+@blp.route("/applications/preview")
+class Preview(MethodView):
+    @blp.arguments(PreviewQuerySchema, location="query")
+    @blp.response(200, PreviewLineSchema(many=True))
+    def get(self, query):
+        """Preview an application (public).
+
+        Per contract, what the policy says about applying as a new provider of this type, and
+        the criteria the application is assessed on (shown before submitting)."""
+        try:
+            lines = preview(query["provider_type"], query["contracts"], query["agb_start"],
+                            query["policy_year"])
+            policy = load_policy(query["policy_year"])
+        except CaseError as error:
+            refuse(422, error, location="query")
+        return [{"contract": line.contract, "eligible": line.eligible,
+                 "decision": line.decision.as_json(),
+                 "criteria": [policy.criteria[c] for c in line.decision.criteria]}
+                for line in lines]
+
+
+@blp.route("/applications")
+class Applications(MethodView):
+    @blp.arguments(ApplicationSubmitSchema)
+    @blp.response(201, ReceiptSchema)
+    @blp.alt_response(422, response=UNPROCESSABLE)
+    def post(self, data):
+        """Submit an application (public).
+
+        A new provider applies for one or more contracts, like the website form. Attachments
+        are PDF files, base64-encoded. Bad input: 422 naming the field, and nothing is stored."""
+        attachments = [(a["filename"], a["content_base64"]) for a in data.pop("attachments")]
+        try:
+            with unit_of_work():
+                application = submit_application(data, attachments, received_on=today())
+        except CaseError as error:
+            refuse(422, error)
+        return application
+
+    @requires(blp, *MANAGERS)
+    @blp.arguments(ApplicationQuerySchema, location="query")
+    @blp.response(200, ApplicationSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """List applications (managers).
+
+        The first answer due first; filter on status. Page metadata in X-Pagination."""
+        statement = select(Application).options(selectinload(Application.attachments))
+        if query.get("status"):
+            statement = statement.where(Application.status == query["status"])
+        return paginate(statement, pagination_parameters, (Application.answer_due, Application.id))
+
+
+def _application(application_id: int) -> Application:
+    application = db.session.scalar(select(Application).where(Application.id == application_id)
+                                    .options(selectinload(Application.attachments)))
+    if application is None:
+        not_found(f"application {application_id}")
+    return application
+
+
+@blp.route("/applications/<int:application_id>")
+class ApplicationDetail(MethodView):
+    @requires(blp, *MANAGERS)
+    @blp.response(200, ApplicationDetailSchema)
+    @blp.alt_response(404, response=NOT_FOUND)
+    def get(self, application_id):
+        """Get one application (managers).
+
+        With the checklist of criteria the assessment needs a finding on."""
+        return _application(application_id)
+
+
+@blp.route("/applications/<int:application_id>/assessment")
+class Assessment(MethodView):
+    @requires(blp, *MANAGERS)
+    @blp.arguments(AssessmentSchema)
+    @blp.response(200, ApplicationDetailSchema)
+    @blp.alt_response(404, response=NOT_FOUND)
+    @blp.alt_response(409, response=CONFLICT, description="The application was already answered.")
+    @blp.alt_response(422, response=UNPROCESSABLE)
+    def post(self, data, application_id):
+        """Assess and answer an application (managers).
+
+        Granted or refused, with a motivation and a finding per criterion of the checklist. A
+        grant registers the provider. An application is answered once (409 after)."""
+        _application(application_id)
+        try:
+            with unit_of_work():
+                assess_application(application_id, api_actor(), granted=data["granted"],
+                                   motivation=data["motivation"], findings=data["findings"],
+                                   answered_on=today())
+        except CaseError as error:
+            refuse({"status": 409, "application": 404}.get(error.field, 422), error)
+        return _application(application_id)
+
+
+@blp.route("/applications/<int:application_id>/attachments/<int:attachment_id>")
+class ApplicationAttachment(MethodView):
+    @requires(blp, *MANAGERS)
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
+                  description="The attachment (PDF).")
+    @blp.alt_response(404, response=NOT_FOUND)
+    def get(self, application_id, attachment_id):
+        """Download an attachment of an application (managers)."""
+        attachment = db.session.scalar(select(Attachment).where(
+            Attachment.id == attachment_id, Attachment.application_id == application_id))
+        if attachment is None:
+            not_found(f"attachment {attachment_id} of application {application_id}")
+        response = send_file(BytesIO(attachment.content), mimetype="application/pdf",
+                             as_attachment=True, download_name=attachment.filename,
+                             etag=attachment.sha256, max_age=0)
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
