@@ -4,24 +4,28 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test test-sqlite test-postgres bench clean
+.PHONY: demo policy test test-sqlite test-postgres bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-## demo: the main job. Until the portal exists: the 2024 decision table, the 2023 calendar, and
-## one document of each contract kind rendered, stored and verified (instance/demo/).
+## demo: the main job: migrate, load the demo register once, and serve the portal with its
+## batch worker at http://127.0.0.1:5000 (accounts in the README). Ctrl-C stops both.
 demo: $(VENV)/.installed
-	$(VENV)/bin/portal policy table --year 2024
-	@echo
-	$(VENV)/bin/portal calendar --year 2023
-	@echo
 	$(VENV)/bin/portal db upgrade
-	$(VENV)/bin/portal documents check
+	$(VENV)/bin/portal demo load --if-empty
+	@echo "Zorginkoop portaal: http://127.0.0.1:5000  (demo-accounts: zie README)"
+	$(VENV)/bin/portal worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(VENV)/bin/portal run --host 127.0.0.1 --port 5000
+
+## policy: the 2024 decision table, the 2023 calendar and one sample document of each kind.
+policy: $(VENV)/.installed
+	$(VENV)/bin/portal policy table --year 2024
+	$(VENV)/bin/portal calendar --year 2023
+	$(VENV)/bin/portal db upgrade
 	$(VENV)/bin/portal documents samples --out instance/demo
-	$(VENV)/bin/portal documents verify
 
 ## test: the whole suite on SQLite, then again on PostgreSQL when one is reachable.
 # pytest's own exit status is kept: 5 (no tests collected) fails the run like any other failure.

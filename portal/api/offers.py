@@ -6,7 +6,7 @@ from io import BytesIO
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload

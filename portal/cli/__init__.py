@@ -20,6 +20,7 @@ from .calendar import calendar_command
 from .demo import demo
 from .documents import documents
 from .policy import policy
+from .worker import worker
 
 
 def _create_app():
@@ -62,3 +63,4 @@ cli.add_command(calendar_command)
 cli.add_command(documents)
 cli.add_command(demo)
 cli.add_command(api)
+cli.add_command(worker)

@@ -1,0 +1,130 @@
+"""The campaign dashboard: offers by status, the next milestones, what is overdue, a chart.
+
+A fixed number of queries whatever the number of offers: one grouped count, and one query each
+for the overdue offers and applications (their total counted in the same query).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from contracts.policy import load_policy
+from contracts.vocabulary import Contract, ProviderType, Route
+
+from ..extensions import db
+from ..models import Application, Offer, Provider
+from ..web import simulation_today
+from .common import OPEN_APPLICATIONS, OPEN_STATUSES, POLICY_YEAR, STATUSES
+
+OVERDUE_SHOWN = 25
+MILESTONES_SHOWN = 6
+#: Segment colours of the chart (SVG presentation attributes, allowed by the CSP).
+COLOURS = {"concept": "#9aa5ae", "aangeboden": "#2f7fc1", "tegenvoorstel": "#e0a21b",
+           "in_onderhandeling": "#a65c00", "geaccepteerd": "#1d7a3a", "afgewezen": "#b3261e",
+           "verlopen": "#6c4796", "ingetrokken": "#4a535c"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    status: str
+    count: int
+    x: float
+    width: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    contract: str
+    total: int
+    y: int
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal stacked bar per contract, in SVG user units."""
+
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    bar_width: int
+    legend: tuple[tuple[str, str, int, int], ...]  # status, colour, x, y
+
+
+def stacked_bars(per_contract: dict[str, dict[str, int]], *, width: int = 640,
+                 bar_width: int = 560, row: int = 46) -> Chart:
+    """Bars scaled to the largest contract total, segments in life-cycle order."""
+    largest = max((sum(c.values()) for c in per_contract.values()), default=0) or 1
+    bars = []
+    for n, (contract, counts) in enumerate(per_contract.items()):
+        x, segments = 0.0, []
+        for status in STATUSES:
+            count = counts.get(status, 0)
+            if count:
+                size = round(count * bar_width / largest, 2)
+                segments.append(Segment(status, count, round(x, 2), size, COLOURS[status]))
+                x += size
+        bars.append(Bar(contract, sum(counts.values()), n * row, tuple(segments)))
+    per_line = 4
+    legend_top = len(bars) * row + 10
+    legend = tuple((status, COLOURS[status], (i % per_line) * (width // per_line),
+                    legend_top + (i // per_line) * 22) for i, status in enumerate(STATUSES))
+    height = legend_top + ((len(STATUSES) + per_line - 1) // per_line) * 22 + 4
+    return Chart(tuple(bars), width, height, bar_width, legend)
+
+
+def status_table(counts) -> tuple[list[tuple[str, str, dict[str, int]]], dict[str, dict[str, int]]]:
+    """Rows (contract, provider type, counts per status) in vocabulary order, and the totals
+    per contract, from the grouped query's (contract, type, status, count) rows."""
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    for contract, provider_type, status, count in counts:
+        cells.setdefault((contract, provider_type), {})[status] = count
+    order = {value: i for i, value in enumerate([*Contract, *ProviderType])}
+    rows = [(contract, provider_type, cells[contract, provider_type])
+            for contract, provider_type in sorted(cells, key=lambda k: (order.get(k[0], 99),
+                                                                         order.get(k[1], 99)))]
+    per_contract: dict[str, dict[str, int]] = {}
+    for contract, _type, by_status in rows:
+        totals = per_contract.setdefault(contract, {})
+        for status, count in by_status.items():
+            totals[status] = totals.get(status, 0) + count
+    return rows, per_contract
+
+
+def upcoming_milestones(today, limit: int = MILESTONES_SHOWN):
+    """The next dated milestones of the calendar from `today` on, and whether they issue offers."""
+    policy = load_policy(POLICY_YEAR)
+    issuing = {r.milestone for r in policy.rules.values() if r.route is Route.AANBOD}
+    return [(m, m.id in issuing) for m in policy.calendar()
+            if m.date is not None and m.date >= today][:limit]
+
+
+def dashboard():
+    today = simulation_today()
+    counts = db.session.execute(
+        select(Offer.contract, Provider.provider_type, Offer.status, func.count(Offer.id))
+        .join(Provider, Provider.id == Offer.provider_id)
+        .where(Offer.policy_year == POLICY_YEAR)
+        .group_by(Offer.contract, Provider.provider_type, Offer.status)).all()
+    rows, per_contract = status_table(counts)
+    overdue_offers = db.session.execute(
+        select(Offer, Provider, func.count().over())
+        .join(Provider, Provider.id == Offer.provider_id)
+        .where(Offer.policy_year == POLICY_YEAR, Offer.status.in_(OPEN_STATUSES),
+               Offer.deadline < today)
+        .order_by(Offer.deadline, Offer.id).limit(OVERDUE_SHOWN)).all()
+    overdue_applications = db.session.execute(
+        select(Application, func.count().over())
+        .where(Application.status.in_(OPEN_APPLICATIONS), Application.answer_due < today)
+        .order_by(Application.answer_due, Application.id).limit(OVERDUE_SHOWN)).all()
+    totals = {status: sum(c.get(status, 0) for c in per_contract.values()) for status in STATUSES}
+    return render_template(
+        "manager/dashboard.html", rows=rows, statuses=STATUSES, totals=totals,
+        chart=stacked_bars(per_contract), milestones=upcoming_milestones(today),
+        overdue_offers=overdue_offers,
+        overdue_offer_count=overdue_offers[0][2] if overdue_offers else 0,
+        overdue_applications=overdue_applications,
+        overdue_application_count=overdue_applications[0][1] if overdue_applications else 0)

@@ -1,0 +1,169 @@
+"""The provider register: search, one provider with its profile and offers, CSV import, and
+issuing one offer to one provider."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from contracts.engine import Decision, decide
+from contracts.errors import CaseError
+from contracts.policy import load_policy
+from contracts.profile import load_profile_model
+from contracts.vocabulary import Contract, Route, dutch
+
+from ..extensions import db
+from ..models import Application, Offer, Provider
+from ..operations.imports import import_providers, import_scores
+from ..operations.offers import issue_offer
+from ..operations.providers import case_for, profile_facts, profile_history
+from ..web import current_actor
+from .common import POLICY_YEAR, get_or_404, refusal
+from .forms import ImportForm, IssueOfferForm, ProviderSearchForm, choice
+
+PER_PAGE = 50
+ERRORS_SHOWN = 500
+
+
+def providers():
+    """The register, searched and filtered, 50 a page, in one query (the total counted alongside)."""
+    form = ProviderSearchForm(request.args)
+    form.validate()
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = select(Provider, func.count().over())
+    if form.q.data and form.q.data.strip() and not form.q.errors:
+        term = form.q.data.strip().lower()
+        query = query.where(or_(func.lower(Provider.name).contains(term, autoescape=True),
+                                Provider.agb.contains(term, autoescape=True),
+                                func.lower(Provider.city).contains(term, autoescape=True)))
+    if form.type.data and not form.type.errors:
+        query = query.where(Provider.provider_type == form.type.data)
+    if form.region.data and not form.region.errors:
+        query = query.where(func.lower(Provider.region) == form.region.data.strip().lower())
+    rows = db.session.execute(query.order_by(Provider.name, Provider.id)
+                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    if not rows and page > 1:  # past the last page (the register shrank, or a typed URL)
+        return redirect(url_for("manager.providers", **args))
+    total = rows[0][1] if rows else 0
+    return render_template("manager/providers.html", form=form, providers=[r[0] for r in rows],
+                           total=total, page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+                           args=args, per_page=PER_PAGE)
+
+
+@dataclass(frozen=True)
+class ContractLine:
+    """What the policy does for this provider and contract, and whether a manager can issue it."""
+
+    contract: str
+    decision: Decision | None
+    problem: str | None
+    offer: Offer | None
+    issuable: bool
+    needs_override: bool
+
+
+def contract_lines(provider: Provider, offers: list[Offer], history) -> list[ContractLine]:
+    policy = load_policy(POLICY_YEAR)
+    facts = profile_facts(provider, POLICY_YEAR, history)
+    by_contract = {o.contract: o for o in offers if o.policy_year == POLICY_YEAR}
+    lines = []
+    for contract in Contract:
+        offer = by_contract.get(contract.value)
+        try:
+            case = case_for(provider, contract.value, POLICY_YEAR, facts)
+            decision = decide(case, policy)
+        except CaseError as error:
+            lines.append(ContractLine(contract.value, None, refusal(error), offer, False, False))
+            continue
+        needs_override = False
+        if decision.route is not Route.AANBOD and decision.exclusion:
+            # Issuable only if, the exclusion set aside, the policy would make an offer here.
+            cleared = decide(replace(case, riz_contra_indication=False, profile=None), policy)
+            needs_override = cleared.route is Route.AANBOD
+        issuable = offer is None and (decision.route is Route.AANBOD or needs_override)
+        lines.append(ContractLine(contract.value, decision, None, offer, issuable, needs_override))
+    return lines
+
+
+def _provider_page(provider: Provider, form: IssueOfferForm | None = None):
+    history = profile_history(POLICY_YEAR)
+    model = load_profile_model(POLICY_YEAR)
+    offers = db.session.scalars(select(Offer).where(Offer.provider_id == provider.id)
+                                .order_by(Offer.policy_year.desc(), Offer.contract)).all()
+    applications = db.session.scalars(
+        select(Application).where(or_(Application.provider_id == provider.id,
+                                      Application.agb == provider.agb))
+        .order_by(Application.received_on.desc())).all()
+    lines = contract_lines(provider, offers, history)
+    issuable = [line for line in lines if line.issuable]
+    form = form or IssueOfferForm()
+    excluded = _(" (uitgesloten: reden vereist)")
+    form.contract.choices = [choice(line.contract, dutch(Contract(line.contract))
+                                    + (excluded if line.needs_override else ""))
+                             for line in issuable]
+    profile = history.of(provider.agb)
+    trends = {c.id: history.trend(provider.agb, c.id) for c in model.components} if profile else {}
+    declining = history.declining_components(provider.agb) if profile else ()
+    return render_template(
+        "manager/provider.html", provider=provider, offers=offers, applications=applications,
+        lines=lines, form=form, can_issue=bool(issuable),
+        needs_override=any(line.needs_override for line in issuable), profile=profile,
+        components=model.components, trends=trends, declining=declining,
+        groups={g.id: g for g in model.groups}, lowest=model.lowest_group.id,
+        has_profile=model.applies_to(provider.provider_type))
+
+
+def provider(provider_id: int):
+    return _provider_page(get_or_404(Provider, provider_id))
+
+
+def issue_one(provider_id: int):
+    """Issue the offer the policy prescribes for one contract; an exclusion needs a reason."""
+    provider = get_or_404(Provider, provider_id)
+    form = IssueOfferForm()
+    offers = db.session.scalars(select(Offer).where(Offer.provider_id == provider.id)).all()
+    lines = {line.contract: line for line in contract_lines(provider, offers,
+                                                            profile_history(POLICY_YEAR))}
+    form.contract.choices = [choice(c, c) for c, line in lines.items() if line.issuable]
+    if not form.validate_on_submit():
+        return _provider_page(provider, form)
+    line = lines[form.contract.data]
+    reason = (form.override_reason.data or "").strip()
+    if line.needs_override and not reason:
+        form.override_reason.errors.append(_("Deze zorgaanbieder is uitgesloten. Geef de reden "
+                                             "waarom u toch een aanbod doet."))
+        return _provider_page(provider, form)
+    try:
+        offer = issue_offer(provider, line.contract, POLICY_YEAR, current_actor(),
+                            deadline=form.deadline.data,
+                            override_reason=reason if line.needs_override else "")
+    except CaseError as error:
+        db.session.rollback()
+        flash(refusal(error), "error")
+        return redirect(url_for("manager.provider", provider_id=provider.id))
+    db.session.commit()
+    flash(_("Aanbod %(contract)s uitgegeven aan %(name)s.", contract=dutch(Contract(offer.contract)),
+            name=provider.name), "success")
+    return redirect(url_for("manager.offer", offer_id=offer.id))
+
+
+def import_register():
+    """CSV upload of providers or profile scores: all rows stored, or none and the errors."""
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        content = form.file.data.read()
+        run = import_providers if form.kind.data == "zorgaanbieders" else import_scores
+        result = run(content, current_actor())
+        if result.ok:
+            db.session.commit()
+            flash(_("%(n)s rijen geïmporteerd (%(kind)s).", n=result.imported, kind=result.kind),
+                  "success")
+            return redirect(url_for("manager.providers"))
+        db.session.rollback()
+        flash(_("Niets geïmporteerd: het bestand bevat %(n)s fouten. Verbeter ze en importeer het "
+                "hele bestand opnieuw.", n=len(result.errors)), "error")
+    return render_template("manager/import.html", form=form, result=result, shown=ERRORS_SHOWN)
