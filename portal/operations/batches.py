@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from contracts.engine import Decision, decide
@@ -96,15 +96,30 @@ def request_batch(milestone_id: str, actor: Actor, policy_year: int = 2024) -> I
     return batch
 
 
-def run_batch(batch_id: int, *, commit_every: int = 50) -> IssueBatch:
-    """Issue every offer of the batch's plan, committing progress as it goes."""
-    batch = db.session.get(IssueBatch, batch_id)
-    batch.status = "bezig"
-    todo = plan(batch.milestone, batch.policy_year)
-    batch.total, batch.done, batch.excluded = len(todo.offers) + todo.existing, todo.existing, len(todo.excluded)
+def claim(batch_id: int) -> bool:
+    """Take a waiting batch for this worker: one atomic update, so two workers never both run it."""
+    claimed = db.session.execute(update(IssueBatch).where(IssueBatch.id == batch_id,
+                                                          IssueBatch.status == "wachtend")
+                                 .values(status="bezig"))
     db.session.commit()
-    history = profile_history(batch.policy_year)
+    return claimed.rowcount == 1
+
+
+def run_batch(batch_id: int, *, commit_every: int = 50) -> IssueBatch:
+    """Issue every offer of the batch's plan, committing progress as it goes.
+
+    The batch is claimed first; a batch another worker claimed is left alone. Any failure,
+    planning included, marks the batch `mislukt` with the error.
+    """
+    if not claim(batch_id):
+        return db.session.get(IssueBatch, batch_id)
+    batch = db.session.get(IssueBatch, batch_id)
     try:
+        todo = plan(batch.milestone, batch.policy_year)
+        batch.total, batch.done = len(todo.offers) + todo.existing, todo.existing
+        batch.excluded = len(todo.excluded)
+        db.session.commit()
+        history = profile_history(batch.policy_year)
         for n, (provider, contract, _decision) in enumerate(todo.offers, 1):
             issue_offer(provider, contract, batch.policy_year, SYSTEM, batch=batch.key, history=history)
             if n % commit_every == 0:

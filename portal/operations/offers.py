@@ -16,7 +16,7 @@ from contracts.offers import OfferStatus, TransitionRefused, check
 from contracts.vocabulary import Route
 
 from ..extensions import db
-from ..models import NegotiationRound, Offer, Provider
+from ..models import Application, NegotiationRound, Offer, Provider
 from . import audit
 from .audit import Actor
 from .documents import issue_document
@@ -55,16 +55,21 @@ def issue_offer(provider: Provider, contract: str, policy_year: int, actor: Acto
         return existing
     case = case_for(provider, contract, policy_year, profile_facts(provider, policy_year, history))
     decision = decide(case)
-    if decision.route is not Route.AANBOD:
-        if not (decision.exclusion and override_reason.strip()):
-            raise CaseError("contract", f"the policy makes no offer here ({decision.route}"
-                                        f"{', ' + decision.exclusion if decision.exclusion else ''}): "
-                                        f"{decision.reasons[-1]}")
+    if decision.exclusion and override_reason.strip():
         # The manager's recorded reason sets the exclusion aside; the offer is what it would be.
         decision = decide(replace(case, riz_contra_indication=False, profile=None))
+    if decision.route is Route.AANVRAAG and _granted(provider, contract):
+        pass  # a granted application: the offer the rule names for the new provider
+    elif decision.route is not Route.AANBOD:
+        raise CaseError("contract", f"the policy makes no offer here ({decision.route}"
+                                    f"{', ' + decision.exclusion if decision.exclusion else ''}): "
+                                    f"{decision.reasons[-1]}")
     offer = Offer(provider_id=provider.id, contract=contract, policy_year=policy_year,
                   relation=str(case.relation), rule=decision.rule, negotiable=bool(decision.negotiable),
-                  channel=str(decision.channel), final_channel=str(decision.final_channel),
+                  # after a granted application the offer comes where the agreement is concluded
+                  channel=str(decision.final_channel if decision.route is Route.AANVRAAG
+                              else decision.channel),
+                  final_channel=str(decision.final_channel),
                   deadline=deadline, status=OfferStatus.CONCEPT.value, batch=batch)
     db.session.add(offer)
     db.session.flush()
@@ -74,6 +79,13 @@ def issue_offer(provider: Provider, contract: str, policy_year: int, actor: Acto
     audit.record(actor, "offer", offer.id, "create", None, OfferStatus.CONCEPT.value,
                  override_reason or f"rule {decision.rule}")
     return transition(offer.id, "issue", actor, reason=override_reason)
+
+
+def _granted(provider: Provider, contract: str) -> bool:
+    """Whether an application of this provider for this contract was granted."""
+    return any(contract in a.contracts for a in db.session.scalars(
+        select(Application).where(Application.provider_id == provider.id,
+                                  Application.status == "toegekend")))
 
 
 def transition(offer_id: int, action: str, actor: Actor, *, reason: str = "",

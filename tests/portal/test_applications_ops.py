@@ -90,3 +90,24 @@ def test_an_answered_application_cannot_be_answered_again(session):
         assess_application(application.id, MANAGER, granted=True, motivation="toch",
                            findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 21))
     assert error.value.field == "status"
+
+
+def test_a_granted_application_leads_to_the_offer_its_rule_names(session):
+    from portal.operations.offers import issue_offer
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    provider_less = session.scalar(select(func.count()).select_from(Provider))
+    assert provider_less == 0
+    assess_application(application.id, MANAGER, granted=True, motivation="Bereikbaarheid",
+                       findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 20))
+    provider = session.get(Provider, application.provider_id)
+    offer = issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
+    # fz_nieuw_aanvraag: the offer after a grant is not negotiable and concluded in VECOZO
+    assert (offer.status, offer.rule, offer.negotiable, offer.channel, offer.final_channel) == (
+        "aangeboden", "fz_nieuw_aanvraag", False, "vecozo", "vecozo")
+
+
+def test_without_a_grant_a_new_provider_gets_no_offer(session, make_provider):
+    from portal.operations.offers import issue_offer
+    newcomer = make_provider(contracts=())
+    with pytest.raises(CaseError):
+        issue_offer(newcomer, "farmaceutische_zorg", 2024, MANAGER)
