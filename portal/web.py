@@ -6,6 +6,7 @@ from functools import wraps
 from zoneinfo import ZoneInfo
 
 from flask import abort, g, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from contracts.documents.context import euro
@@ -74,12 +75,39 @@ def days_left(deadline: date | None) -> int | None:
     return None if deadline is None else (deadline - simulation_today()).days
 
 
+#: The words behind the slugs the pages show (statuses of offers, applications and batches, a
+#: provider's relation to a contract, the policy's routes and exclusions, improvement agreements):
+#: in Dutch the slug itself with spaces, in English its translation.
+LABELS = {
+    "concept": _l("concept"), "aangeboden": _l("aangeboden"), "tegenvoorstel": _l("tegenvoorstel"),
+    "in_onderhandeling": _l("in onderhandeling"), "geaccepteerd": _l("geaccepteerd"),
+    "afgewezen": _l("afgewezen"), "verlopen": _l("verlopen"), "ingetrokken": _l("ingetrokken"),
+    "ontvangen": _l("ontvangen"), "in_beoordeling": _l("in beoordeling"),
+    "toegekend": _l("toegekend"),
+    "wachtend": _l("wachtend"), "bezig": _l("bezig"), "klaar": _l("klaar"), "mislukt": _l("mislukt"),
+    "nieuw": _l("nieuw"), "aflopend": _l("aflopend"), "doorlopend": _l("doorlopend"),
+    "aanbod": _l("aanbod"), "aanvraag": _l("aanvraag"), "geen": _l("geen"),
+    "minimumeis": _l("minimumeis"), "uitsluitingsgrond": _l("uitsluitingsgrond"),
+    "nagekomen": _l("nagekomen"), "niet_nagekomen": _l("niet nagekomen"),
+    "geweigerd": _l("geweigerd"),
+}
+
+
+def label(value) -> str:
+    """The word for a slug in the user's language; an unknown slug with its underscores as spaces."""
+    if value is None:
+        return ""
+    text = str(value)
+    return str(LABELS[text]) if text in LABELS else text.replace("_", " ")
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     # The simulated date is read once per request: forget it when the next request starts
     # (an app context, and so `g`, can outlive a request).
     app.before_request(forget_simulation_today)
-    app.jinja_env.filters.update(nl_date=nl_date, euro=euro, dutch=dutch, days_left=days_left)
+    app.jinja_env.filters.update(nl_date=nl_date, euro=euro, dutch=dutch, days_left=days_left,
+                                label=label)
 
     @app.context_processor
     def shared():

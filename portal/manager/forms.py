@@ -28,7 +28,7 @@ class DutchDateField(DateField):
     widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {"placeholder": "dd-mm-jjjj", "inputmode": "numeric",
+        kwargs.setdefault("render_kw", {"placeholder": _l("dd-mm-jjjj"), "inputmode": "numeric",
                                         "autocomplete": "off"})
         super().__init__(label, validators, format=DATE_FORMATS, invalid_value_message=DATE_ERROR,
                          **kwargs)

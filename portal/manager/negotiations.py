@@ -15,7 +15,7 @@ from contracts.vocabulary import Contract, dutch
 from ..extensions import db
 from ..models import AuditEntry, DocumentVersion, Offer, Provider
 from ..operations.offers import NotFound, get_offer, transition
-from ..web import current_actor
+from ..web import current_actor, label
 from .common import refusal
 from .forms import OfferActionForm
 
@@ -101,7 +101,7 @@ def offer_action(offer_id: int, action: str):
     db.session.commit()
     flash(_("%(contract)s voor %(name)s: nu %(status)s.",
             contract=dutch(Contract(changed.contract)), name=changed.provider.name,
-            status=changed.status.replace("_", " ")), "success")
+            status=label(changed.status)), "success")
     return redirect(url_for("manager.offer", offer_id=offer_id))
 
 

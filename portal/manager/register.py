@@ -160,8 +160,9 @@ def import_register():
         result = run(content, current_actor())
         if result.ok:
             db.session.commit()
-            flash(_("%(n)s rijen geïmporteerd (%(kind)s).", n=result.imported, kind=result.kind),
-                  "success")
+            kinds = {"zorgaanbieders": _("zorgaanbieders"), "profielscores": _("profielscores")}
+            flash(_("%(n)s rijen geïmporteerd (%(kind)s).", n=result.imported,
+                    kind=kinds.get(result.kind, result.kind)), "success")
             return redirect(url_for("manager.providers"))
         db.session.rollback()
         flash(_("Niets geïmporteerd: het bestand bevat %(n)s fouten. Verbeter ze en importeer het "

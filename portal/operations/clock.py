@@ -20,6 +20,16 @@ def today() -> date:
     return clock.today if clock else START
 
 
+def now() -> datetime:
+    """The simulated moment: the simulated date at the wall clock's time of day (UTC).
+
+    Offers, answers and documents carry the simulated date, so a replayed 2023 campaign reads as
+    2023 on every page.
+    """
+    wall = datetime.now(timezone.utc)
+    return datetime.combine(today(), wall.timetz())
+
+
 def set_today(day: date, actor: Actor, reason: str = "") -> date:
     """Move the simulated date (forwards or back); audited."""
     clock = db.session.scalar(select(SimulationClock).where(SimulationClock.id == 1).with_for_update())

@@ -4,7 +4,6 @@ audit entry; concurrent changes of one offer give exactly one outcome."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -17,7 +16,7 @@ from contracts.vocabulary import Route
 
 from ..extensions import db
 from ..models import Application, NegotiationRound, Offer, Provider
-from . import audit
+from . import audit, clock
 from .audit import Actor
 from .documents import issue_document
 from .providers import case_for, facts_for_document, profile_facts
@@ -97,7 +96,7 @@ def transition(offer_id: int, action: str, actor: Actor, *, reason: str = "",
     step = check(action, offer.status, actor.role, offer.negotiable, reason)
     before = offer.status
     offer.status = step.target.value
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     if action == "issue":
         offer.issued_at = now
     if action in ("accept", "decline", "record"):

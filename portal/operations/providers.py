@@ -60,7 +60,9 @@ def case_for(provider: Provider, contract: str, policy_year: int,
 
 def facts_for_document(provider: Provider, policy_year: int, relation: str) -> dict:
     """The offer facts a contract document is rendered from."""
+    from .clock import today
     return {"policy_year": policy_year, "relation": relation, "size_rank": provider.size_rank,
+            "created": today().isoformat(),
             "provider": {"name": provider.name, "agb": provider.agb, "kvk": provider.kvk or None,
                          "address": provider.address, "postcode": provider.postcode,
                          "city": provider.city, "provider_type": provider.provider_type,
