@@ -37,7 +37,7 @@ BASED_ON = {
 PROVIDER_FIELDS = ("name", "agb", "kvk", "address", "postcode", "city", "provider_type",
                    "contact_email", "signatory", "collective")
 FACT_FIELDS = ("policy_year", "provider", "relation", "size_rank", "profile_group", "version",
-               "author", "created", "application_received")
+               "author", "created", "application_received", "tariff_overrides", "final_offer")
 #: Relations tried, in order, when the facts do not name one: an offer to a contracted
 #: provider whose agreement ends is the common case.
 DEFAULT_RELATIONS = (Relation.AFLOPEND, Relation.DOORLOPEND, Relation.NIEUW)
@@ -156,6 +156,28 @@ def _amount(line: Mapping, *keys) -> str:
     return ""
 
 
+def _overrides(lines: Any, tariffs: list[dict]) -> dict[str, str]:
+    """Negotiated tariff lines ({code, amount}) as {code: "€ 7,50"}; CaseError for a bad line."""
+    if lines in (None, []):
+        return {}
+    codes = [t["code"] for t in tariffs]
+    if not isinstance(lines, list):
+        raise CaseError("tariff_overrides", "must be a list of {code, amount}")
+    found = {}
+    for n, line in enumerate(lines):
+        code = line.get("code") if isinstance(line, Mapping) else None
+        if code not in codes:
+            raise CaseError(f"tariff_overrides.{n}.code", f"unknown tariff code {code!r}", codes)
+        try:
+            amount = Decimal(str(line.get("amount")).replace(",", "."))
+        except (ArithmeticError, ValueError):
+            raise CaseError(f"tariff_overrides.{n}.amount", f"not an amount: {line.get('amount')!r}") from None
+        if not amount.is_finite() or amount < 0 or amount > 100_000:
+            raise CaseError(f"tariff_overrides.{n}.amount", f"not a sensible amount: {amount}")
+        found[code] = euro(amount)
+    return found
+
+
 def build_context(contract: str | Contract, facts: Mapping[str, Any]) -> dict:
     """The full rendering context for one offer of `contract`; CaseError names a bad field."""
     if not isinstance(facts, Mapping):
@@ -182,13 +204,16 @@ def build_context(contract: str | Contract, facts: Mapping[str, Any]) -> dict:
     decision = _decision(year, provider["provider_type"], contract, facts)
     profile, tariffs = _profile(year, provider["provider_type"], facts.get("profile_group"))
     data = content()
+    overrides = _overrides(facts.get("tariff_overrides"), tariffs)
     context = {
         "policy_year": year,
         "period": {"start": f"01-01-{year}", "end": f"31-12-{year}"},
         "insurer": {k: v for k, v in data["insurer"].items() if k != "simulated"},
         "provider": {k: str(v) for k, v in provider.items()},
         "offer": {
-            "negotiable": bool(decision.negotiable), "route": str(decision.route),
+            # the offer made after agreement is final: accepted, no longer negotiated
+            "negotiable": bool(decision.negotiable) and not facts.get("final_offer"),
+            "route": str(decision.route),
             "channel": str(decision.channel), "channel_label": dutch(decision.channel),
             "final_channel_label": dutch(decision.final_channel),
             "deadline": nl_date(decision.deadline),
@@ -196,7 +221,8 @@ def build_context(contract: str | Contract, facts: Mapping[str, Any]) -> dict:
         },
         "profile": profile,
         "tariffs": [{"code": t["code"], "description": t["description"], "unit": t.get("unit", ""),
-                     "amount": _amount(t, "amount_eur", "amount")} for t in tariffs],
+                     "amount": overrides.get(t["code"]) or _amount(t, "amount_eur", "amount")}
+                    for t in tariffs],
         "zorgprestaties": [{"code": p["code"], "name": p["name"], "description": p["description"],
                             "tariff": _amount(p, "tariff_eur", "tariff"), "status": p.get("status", "")}
                            for p in data["zorgprestaties"]],

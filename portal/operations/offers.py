@@ -9,13 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from contracts.documents.context import build_context
 from contracts.engine import decide
 from contracts.errors import CaseError
 from contracts.offers import OfferStatus, TransitionRefused, check
-from contracts.vocabulary import Route
+from contracts.vocabulary import Contract, Route
 
 from ..extensions import db
-from ..models import Application, NegotiationRound, Offer, Provider
+from ..models import Application, NegotiationRound, Notification, Offer, Provider
 from . import audit, clock
 from .audit import Actor
 from .documents import issue_document
@@ -87,6 +88,59 @@ def _granted(provider: Provider, contract: str) -> bool:
                                   Application.status == "toegekend")))
 
 
+def _check_changes(offer: Offer, changes: list) -> None:
+    """Changed tariff lines must name tariffs of the offer's document, with sensible amounts."""
+    facts = {**facts_for_document(offer.provider, offer.policy_year, offer.relation),
+             "tariff_overrides": changes}
+    try:
+        build_context(offer.contract, facts)
+    except CaseError as error:
+        raise TransitionRefused("changes", str(error)) from None
+
+
+def _latest_changes(offer_id: int) -> list:
+    """The tariff lines of the latest round that changed any."""
+    for lines in db.session.scalars(select(NegotiationRound.changes)
+                                    .where(NegotiationRound.offer_id == offer_id)
+                                    .order_by(NegotiationRound.number.desc())):
+        if lines:
+            return lines
+    return []
+
+
+#: Who hears of which step, and how it reads (Dutch, as the inbox and the e-mails are).
+NOTICES = {
+    "issue": ("provider", "Nieuw aanbod: {contract} {year}",
+              "VGZ heeft u een aanbod gedaan voor de {contract} {year}.{deadline}"),
+    "respond": ("provider", "Reactie op uw tegenvoorstel: {contract} {year}",
+                "VGZ heeft gereageerd op uw tegenvoorstel: {reason}"),
+    "agree": ("provider", "Definitief aanbod: {contract} {year}",
+              "Er is overeenstemming. Het definitieve aanbod staat klaar om te aanvaarden."),
+    "withdraw": ("provider", "Aanbod ingetrokken: {contract} {year}", "Reden: {reason}"),
+    "expire": ("provider", "Aanbod verlopen: {contract} {year}",
+               "De termijn om te reageren is verstreken."),
+    "record": ("provider", "Overeenkomst vastgelegd: {contract} {year}", "Reden: {reason}"),
+    "counter": ("managers", "Tegenvoorstel van {provider}: {contract} {year}", "{reason}"),
+    "accept": ("managers", "Aanbod aanvaard door {provider}: {contract} {year}",
+               "Aanvaard door {actor}."),
+    "decline": ("managers", "Aanbod afgewezen door {provider}: {contract} {year}", "Reden: {reason}"),
+}
+
+
+def _notify(offer: Offer, action: str, reason: str) -> None:
+    """One inbox message for the party whose turn it is now (sent by e-mail by the scheduler)."""
+    from contracts.vocabulary import dutch
+    audience, subject, body = NOTICES[action]
+    values = {"contract": dutch(Contract(offer.contract)), "year": offer.policy_year,
+              "provider": offer.provider.name, "reason": reason.strip() or "-",
+              "actor": offer.answered_by or "",
+              "deadline": f" Reageer uiterlijk op {offer.deadline:%d-%m-%Y}." if offer.deadline else ""}
+    db.session.add(Notification(
+        provider_id=offer.provider_id if audience == "provider" else None,
+        key=f"offer:{offer.id}:{action}:v{offer.version}",
+        subject=subject.format(**values)[:300], body=body.format(**values)))
+
+
 def transition(offer_id: int, action: str, actor: Actor, *, reason: str = "",
                expected_version: int | None = None, changes: list | None = None) -> Offer:
     """Apply one life-cycle action to an offer; TransitionRefused when it is not allowed now."""
@@ -94,6 +148,23 @@ def transition(offer_id: int, action: str, actor: Actor, *, reason: str = "",
     if expected_version is not None and offer.version != expected_version:
         raise TransitionRefused("version", "the offer was changed by someone else; reload it")
     step = check(action, offer.status, actor.role, offer.negotiable, reason)
+    if changes:
+        _check_changes(offer, changes)
+    try:
+        _apply(offer, step, action, actor, reason, changes)
+        db.session.flush()
+    except (StaleDataError, OperationalError) as error:
+        # Another transaction changed the row first: the version check (or, on SQLite, the
+        # write lock of a reader that is no longer current) refuses this one.
+        if isinstance(error, OperationalError) and "locked" not in str(error.orig):
+            raise
+        db.session.rollback()
+        raise TransitionRefused("version", "the offer was changed at the same moment; reload it") from None
+    return offer
+
+
+def _apply(offer: Offer, step, action: str, actor: Actor, reason: str, changes: list | None) -> None:
+    """The changes one step makes: status, times, negotiation round, documents, inbox, audit."""
     before = offer.status
     offer.status = step.target.value
     now = clock.now()
@@ -104,19 +175,20 @@ def transition(offer_id: int, action: str, actor: Actor, *, reason: str = "",
     if action in ("counter", "respond", "agree"):
         number = (db.session.scalar(select(func.max(NegotiationRound.number))
                                     .where(NegotiationRound.offer_id == offer.id)) or 0) + 1
-        db.session.add(NegotiationRound(
+        negotiation = NegotiationRound(
             offer_id=offer.id, number=number, author=actor.name, message=reason.strip(),
-            party="zorgaanbieder" if action == "counter" else "vgz", changes=changes or []))
+            party="zorgaanbieder" if action == "counter" else "vgz", changes=changes or [])
+        db.session.add(negotiation)
+        if action in ("respond", "agree"):
+            # The insurer's counter-offer, and the agreed final offer, are new document versions
+            # with the negotiated tariff lines.
+            lines = changes or _latest_changes(offer.id)
+            facts = {**facts_for_document(offer.provider, offer.policy_year, offer.relation),
+                     "tariff_overrides": lines, "final_offer": action == "agree"}
+            negotiation.document_id = issue_document(offer.contract, facts, author=actor.name).id
+            if action == "agree":
+                offer.document_id = negotiation.document_id
     if action == "agree":
         offer.negotiable = False  # the agreed offer is final: it is accepted, not negotiated
+    _notify(offer, action, reason)
     audit.record(actor, "offer", offer.id, action, before, offer.status, reason)
-    try:
-        db.session.flush()
-    except (StaleDataError, OperationalError) as error:
-        # Another transaction changed the row first: the version check (or, on SQLite, the
-        # write lock of a reader that is no longer current) refuses this one.
-        if isinstance(error, OperationalError) and "locked" not in str(error.orig):
-            raise
-        db.session.rollback()
-        raise TransitionRefused("version", "the offer was changed at the same moment; reload it") from None
-    return offer

@@ -479,11 +479,11 @@ def test_a_negotiation_through_the_api(client, session, make_provider, make_user
     url = f"{API}/offers/{offer.id}/transitions"
     counter = client.post(url, headers=bearer(user), json={
         "action": "counter", "reason": "Tarief per regel 7,60",
-        "changes": [{"code": "VGZ-FZ-01", "amount": "7.6", "note": "regeltarief"}]})
+        "changes": [{"code": "VGZ-T01", "amount": "7.6", "note": "regeltarief"}]})
     assert counter.status_code == 200, counter.get_json()
     assert counter.get_json()["status"] == "tegenvoorstel"
     bad_amount = client.post(url, headers=bearer(manager), json={
-        "action": "respond", "reason": "x", "changes": [{"code": "VGZ-FZ-01", "amount": "-1"}]})
+        "action": "respond", "reason": "x", "changes": [{"code": "VGZ-T01", "amount": "-1"}]})
     assert bad_amount.status_code == 422 and "changes" in bad_amount.get_json()["errors"]["json"]
     by_provider = client.post(url, headers=bearer(user), json={"action": "respond", "reason": "ja"})
     assert by_provider.status_code == 403 and "role" in by_provider.get_json()["errors"]["json"]
@@ -496,7 +496,7 @@ def test_a_negotiation_through_the_api(client, session, make_provider, make_user
     rounds = final.get_json()["rounds"]
     assert [(r["number"], r["party"]) for r in rounds] == [
         (1, "zorgaanbieder"), (2, "vgz"), (3, "zorgaanbieder"), (4, "vgz")]
-    assert rounds[0]["changes"] == [{"code": "VGZ-FZ-01", "amount": "7.60", "note": "regeltarief"}]
+    assert rounds[0]["changes"] == [{"code": "VGZ-T01", "amount": "7.60", "note": "regeltarief"}]
     assert client.post(url, headers=bearer(signatory), json={"action": "accept"}).status_code == 200
     assert count(session, NegotiationRound, NegotiationRound.offer_id == offer.id) == 4
 

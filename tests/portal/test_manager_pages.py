@@ -431,7 +431,7 @@ def countered(session, make_provider):
     provider = make_provider(provider_type="internetapotheek_voorkeur", name="Internetapotheek Snel")
     offer = issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
     transition(offer.id, "counter", Actor("staff@snel", "provider_user", provider.id),
-               reason="Tarief per regel 7,60", changes=[{"code": "VGZ-FZ-01", "amount": "7.60"}])
+               reason="Tarief per regel 7,60", changes=[{"code": "VGZ-T01", "amount": "7.60"}])
     session.commit()
     return offer
 

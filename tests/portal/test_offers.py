@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from contracts.errors import CaseError
 from contracts.offers import TransitionRefused
-from portal.models import AuditEntry, DocumentVersion, NegotiationRound, Offer
+from portal.models import AuditEntry, DocumentVersion, NegotiationRound, Notification, Offer
 from portal.operations.audit import Actor
 from portal.operations.offers import NotFound, issue_offer, transition
+from tests.support.docx_factory import document_text
 
 MANAGER = Actor("manager@vgz.nl", "contract_manager")
 
@@ -90,9 +91,13 @@ def test_a_negotiation_runs_to_an_agreed_final_offer(session, make_provider):
     offer = issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
     assert offer.negotiable and offer.channel == "email"
     user = staff(provider, "provider_user")
+    with pytest.raises(TransitionRefused) as error:  # only tariffs the document has
+        transition(offer.id, "counter", user, reason="x", changes=[{"code": "BESTAAT-NIET", "amount": "1"}])
+    assert error.value.field == "changes"
     transition(offer.id, "counter", user, reason="Tarief per regel 7,60",
-               changes=[{"code": "VGZ-FZ-01", "amount": "7.60"}])
-    transition(offer.id, "respond", MANAGER, reason="Wij bieden 7,50")
+               changes=[{"code": "VGZ-T01", "amount": "7.60"}])
+    transition(offer.id, "respond", MANAGER, reason="Wij bieden 7,50",
+               changes=[{"code": "VGZ-T01", "amount": "7,50"}])
     transition(offer.id, "counter", user, reason="Akkoord met 7,50")
     final = transition(offer.id, "agree", MANAGER, reason="Overeenstemming: 7,50")
     assert (final.status, final.negotiable) == ("aangeboden", False)
@@ -103,7 +108,16 @@ def test_a_negotiation_runs_to_an_agreed_final_offer(session, make_provider):
                              .order_by(NegotiationRound.number)).all()
     assert [(r.number, r.party) for r in rounds] == [
         (1, "zorgaanbieder"), (2, "vgz"), (3, "zorgaanbieder"), (4, "vgz")]
-    assert rounds[0].changes == [{"code": "VGZ-FZ-01", "amount": "7.60"}]
+    assert rounds[0].changes == [{"code": "VGZ-T01", "amount": "7.60"}]
+    # the insurer's counter-offer and the agreed offer are new document versions with the lines
+    assert rounds[0].document_id is None and rounds[1].document_id and rounds[3].document_id
+    agreed = session.get(DocumentVersion, rounds[3].document_id)
+    assert final.document_id == agreed.id and agreed.version == 3
+    text = " ".join(document_text(agreed.content)["body"])
+    assert "€ 7,50" in text and "niet-onderhandelbaar" in text.lower()
+    inbox = session.scalars(select(Notification.subject).where(Notification.provider_id == provider.id)
+                            .order_by(Notification.id)).all()
+    assert inbox[0].startswith("Nieuw aanbod") and inbox[-1].startswith("Definitief aanbod")
 
 
 def test_a_stale_version_is_refused(session, make_provider):

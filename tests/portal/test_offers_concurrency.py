@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from contracts.offers import TransitionRefused
 from portal.extensions import db
-from portal.models import AuditEntry, ContractHeld, DocumentVersion, Offer, Provider
+from portal.models import AuditEntry, ContractHeld, DocumentVersion, Notification, Offer, Provider
 from portal.operations.audit import Actor
 from portal.operations.offers import issue_offer, transition
 
@@ -67,6 +67,7 @@ def test_concurrent_accept_and_decline_give_one_outcome(app):
             document_id = db.session.scalar(select(Offer.document_id).where(Offer.id == offer_id))
             db.session.execute(delete(AuditEntry).where(AuditEntry.entity == "offer",
                                                         AuditEntry.entity_id == offer_id))
+            db.session.execute(delete(Notification).where(Notification.key.like(f"offer:{offer_id}:%")))
             db.session.execute(delete(Offer).where(Offer.id == offer_id))
             db.session.execute(delete(DocumentVersion).where(DocumentVersion.id == document_id))
             db.session.execute(delete(ContractHeld).where(ContractHeld.provider_id == provider_id))

@@ -270,21 +270,21 @@ def test_the_counter_proposal_flow_on_a_negotiable_offer(client, auth, make_prov
     assert "Tegenvoorstel doen" in html and "Ja" in html
 
     bad = answer(client, auth, offer, "counter", "tegenvoorstel", message="Hoger tarief",
-                 **{"lines-0-code": "VGZ-FZ-01", "lines-0-amount": "7.5.0"})
+                 **{"lines-0-code": "VGZ-T01", "lines-0-amount": "7.5.0"})
     assert bad.status_code == 422
     assert "Schrijf het bedrag als 7,50" in bad.get_data(as_text=True)
     assert session.scalars(select(NegotiationRound)).all() == []
 
     good = answer(client, auth, offer, "counter", "tegenvoorstel", message="Hoger tarief per regel",
-                  **{"lines-0-code": "VGZ-FZ-01", "lines-0-amount": "7,50",
-                     "lines-2-code": "VGZ-FZ-02", "lines-2-amount": "1.234,5"})
+                  **{"lines-0-code": "VGZ-T01", "lines-0-amount": "7,50",
+                     "lines-2-code": "VGZ-T02", "lines-2-amount": "1.234,5"})
     assert good.status_code == 302
     session.refresh(offer)
     assert offer.status == "tegenvoorstel"
     (first,) = offer.rounds
     assert (first.party, first.message) == ("zorgaanbieder", "Hoger tarief per regel")
-    assert first.changes == [{"code": "VGZ-FZ-01", "amount": "7.50", "note": ""},
-                             {"code": "VGZ-FZ-02", "amount": "1234.5", "note": ""}]
+    assert first.changes == [{"code": "VGZ-T01", "amount": "7.50", "note": ""},
+                             {"code": "VGZ-T02", "amount": "1234.5", "note": ""}]
 
     html = page(client, f"/zorgaanbieder/aanbiedingen/{offer.id}")
     assert "Uw tegenvoorstel is verstuurd." in html
