@@ -66,9 +66,14 @@ def init_security(app: Flask) -> None:
 
 def init_i18n(app: Flask) -> None:
     """Dutch by default, English as the second language; dates and amounts as Dutch readers expect."""
+    from flask_babel import refresh
+
     from .web import register_template_helpers, select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel keeps the chosen locale on `g`; an app context can outlive a request, so each
+    # request chooses again (the language switch and Accept-Language take effect at once).
+    app.before_request(refresh)
     register_template_helpers(app)
 
 
