@@ -141,6 +141,7 @@ class DemoSummary:
     today: date
     seconds: float = 0.0
     deleted: dict[str, int] = field(default_factory=dict)  # rows removed by reset, per table
+    applications: int = 0  # pending applications of new providers
 
 
 class DemoDataExists(Exception):
@@ -802,6 +803,7 @@ def load_demo(seed: int = DEFAULT_SEED, providers: int = DEFAULT_PROVIDERS,
         accounts = _accounts(ids, {r["agb"]: r["name"] for r in reg.rows})
         step(10)
         db.session.execute(_bulk(SimulationClock), [{"today": TODAY}])
+        applications = _pending_applications(seed)
         db.session.commit()
         step(5)
     except BaseException:
@@ -813,7 +815,42 @@ def load_demo(seed: int = DEFAULT_SEED, providers: int = DEFAULT_PROVIDERS,
     return DemoSummary(seed=seed, providers=len(reg.rows), by_type=by_type,
                        profile_scores=len(score_rows), contracts=len(contract_rows),
                        accounts=accounts, excluded=excluded, today=TODAY,
-                       seconds=time.perf_counter() - started, deleted=deleted)
+                       seconds=time.perf_counter() - started, deleted=deleted,
+                       applications=applications)
+
+
+#: New providers that applied in April 2023 and wait for an answer (due one month after receipt).
+_APPLICANTS = (
+    ("Apotheek Het Nieuwe Plein", "openbare_apotheek", "Almere", "Flevoland", ["farmaceutische_zorg"],
+     date(2023, 4, 3), {"bereikbaarheid": "In de nieuwe wijk Duin is geen apotheek binnen 4 km.",
+                        "meer_keuze": "Tweede apotheek in een groeiende kern met 12.000 inwoners."}),
+    ("Apotheekhoudende praktijk De Wadden", "apotheekhoudende_huisarts", "Hollum", "Friesland",
+     ["farmaceutische_zorg"], date(2023, 4, 11),
+     {"bereikbaarheid": "Overname van de praktijk op Ameland; de vorige houder stopt."}),
+    ("Zorgapotheek Online", "internetapotheek", "Eindhoven", "Noord-Brabant",
+     ["farmaceutische_zorg", "dieetpreparaten"], date(2023, 4, 19),
+     {"onderscheidend": "Bezorging binnen 24 uur en video-instructie bij inhalatoren."}),
+    ("Dieetvoeding Start B.V.", "facilitair_bedrijf", "Nijmegen", "Gelderland", ["dieetpreparaten"],
+     date(2023, 4, 26), {"effectievere_zorg": "Startend bedrijf, AGB-code per 1 januari 2024."}),
+    ("Dienstapotheek Westland", "zuivere_dienstapotheek", "Naaldwijk", "Zuid-Holland",
+     ["farmaceutische_zorg"], date(2023, 4, 28),
+     {"bereikbaarheid": "ANZ-dekking in het Westland ontbreekt na sluiting van de huidige post."}),
+)
+
+
+def _pending_applications(seed: int) -> int:
+    """A few applications received in April 2023, through the same operation as the form."""
+    from .operations.applications import submit_application
+    rng = random.Random(seed + 7)
+    for n, (name, kind, city, _region, contracts, received, motivations) in enumerate(_APPLICANTS):
+        agb = f"{'47' if kind == 'facilitair_bedrijf' else '06'}9{n:05d}"
+        submit_application({
+            "organisation": name, "agb": agb, "kvk": f"{rng.randint(10_000_000, 99_999_999)}",
+            "provider_type": kind, "address": f"Marktplein {n + 1}", "postcode": f"{1300 + 97 * n} AB",
+            "city": city, "agb_start": date(2024, 1, 1) if kind == "facilitair_bedrijf" else date(2023, 3, 1),
+            "contact_email": f"info@{agb}.example", "contracts": contracts,
+            "start_date": date(2024, 1, 1), "motivations": motivations}, [], received_on=received)
+    return len(_APPLICANTS)
 
 
 def _accounts(ids: dict[str, int], names: dict[str, str]) -> tuple[DemoAccount, ...]:

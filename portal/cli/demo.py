@@ -48,7 +48,8 @@ def load(seed: int, providers: int, reset: bool, if_empty: bool):
     types = ", ".join(f"{n} {t}" for t, n in summary.by_type.items() if n)
     click.echo(f"Loaded demo register (seed {summary.seed}) in {summary.seconds:.1f} s: "
                f"{summary.providers} providers ({types}); {summary.profile_scores} profile scores; "
-               f"{summary.contracts} contracts held; simulated date {summary.today:%d-%m-%Y}.")
+               f"{summary.contracts} contracts held; {summary.applications} pending applications; "
+               f"simulated date {summary.today:%d-%m-%Y}.")
     click.echo(f"Excluded by Bijlage 2 through the profile model: {len(summary.excluded)} "
                f"({', '.join(summary.excluded) or '-'}).")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")

@@ -144,5 +144,12 @@ def assess_application(application_id: int, actor: Actor, *, granted: bool, moti
         application.provider_id = provider.id
     audit.record(actor, "application", application.id, "answer", before, application.status,
                  outcome.motivation)
+    if application.provider_id is not None:  # a registered provider reads the answer in its inbox
+        verdict = "toegekend" if granted else "afgewezen"
+        db.session.add(Notification(
+            provider_id=application.provider_id, key=f"application:{application.id}:answer",
+            subject=f"Uw aanvraag is {verdict}",
+            body=f"Aanvraag van {application.received_on:%d-%m-%Y} voor "
+                 f"{', '.join(application.contracts)}: {verdict}. {outcome.motivation}"))
     db.session.flush()
     return application

@@ -69,6 +69,9 @@ def test_a_grant_registers_the_provider_and_is_audited(session):
     assert application.status == "toegekend" and application.answered_on == date(2023, 6, 20)
     assert session.scalar(select(AuditEntry.to_state).where(AuditEntry.entity == "application",
                                                             AuditEntry.action == "answer")) == "toegekend"
+    from portal.models import Notification
+    answer = session.scalar(select(Notification).where(Notification.provider_id == provider.id))
+    assert answer.subject == "Uw aanvraag is toegekend" and "bereikbaarheidsprobleem" in answer.body
 
 
 def test_an_incomplete_assessment_changes_nothing(session):

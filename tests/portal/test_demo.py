@@ -271,8 +271,10 @@ def test_a_second_load_refuses_and_reset_replaces_everything(session):
     summary = load_demo(providers=SIZE, reset=True)
     assert summary.deleted["providers"] == SIZE and summary.deleted["offers"] == 1
     assert register(session) == before, "the same seed loads the same register again"
-    for model in (Offer, Notification, AuditEntry):
-        assert session.scalar(select(func.count()).select_from(model)) == 0
+    assert session.scalar(select(func.count()).select_from(Offer)) == 0
+    # what is left is the demo's own: the receipts of its pending applications
+    assert session.scalar(select(func.count()).select_from(Notification)) == summary.applications
+    assert set(session.scalars(select(AuditEntry.entity))) == {"application"}
     assert session.scalar(select(func.count(SimulationClock.id))) == 1
     assert session.scalar(select(func.count(User.id))) == 12
 
@@ -317,3 +319,12 @@ def test_cli_loads_lists_accounts_and_refuses_a_second_time(app, session):
     reset = runner.invoke(demo, ["load", "--providers", "70", "--reset"])
     assert reset.exit_code == 0, reset.output
     assert session.scalar(select(func.count(Provider.id))) == 70
+
+
+def test_some_applications_wait_for_an_answer(session):
+    from portal.models import Application
+    summary = load_demo(seed=7, providers=SIZE)
+    pending = session.scalars(select(Application).order_by(Application.received_on)).all()
+    assert summary.applications == len(pending) >= 3
+    assert all(a.status == "ontvangen" and a.received_on.month == 4 and a.answer_due.month == 5
+               for a in pending)
