@@ -2,6 +2,8 @@
 and a pharmacy's signatory accepts its offer."""
 import re
 
+from playwright.sync_api import expect
+
 from portal.demo import DEMO_PASSWORD
 
 
@@ -15,31 +17,34 @@ def login(page, base, email):
 def test_a_manager_issues_the_15_september_batch_and_a_signatory_accepts(live_portal, page):
     app, base = live_portal
     login(page, base, "manager@vgz.example")
-    assert page.url.endswith("/beheer/")
+    page.wait_for_url(f"{base}/beheer/")
 
     page.goto(f"{base}/beheer/simulatiedatum")
     page.fill("#day", "15-09-2023")
     page.click("main button[type=submit]")
-    assert "15-09-2023" in page.locator(".clock").inner_text()
+    expect(page.locator(".clock")).to_contain_text("15-09-2023")
 
     page.goto(f"{base}/beheer/aanbiedingen/uitgeven/fz_aflopend_aanbod")
     page.locator("main form button[type=submit]").last.click()
-    assert re.search(r"/beheer/batches/\d+$", page.url)
+    page.wait_for_url(re.compile(r".*/beheer/batches/\d+$"))
 
     # The worker process's job, run here: the batch is recorded, a worker runs it.
     from portal.cli.worker import run_waiting
     with app.app_context():
         assert run_waiting(echo=lambda *a, **k: None) == (1, 0)
-    page.reload()
-    done, total = map(int, re.search(r"(\d+)\s*/\s*(\d+)", page.locator("main").inner_text()).groups())
+    # The page refreshes itself while the batch waits or runs; wait until it shows it is done
+    # (a reload of our own could collide with its refresh).
+    expect(page.locator(".status")).to_have_text(re.compile("klaar", re.I), timeout=20_000)
+    done, total = map(int, re.search(r"\((\d+)/(\d+)\)", page.locator(".progress-text").inner_text()).groups())
     assert done == total > 0
 
     page.locator("form[action$='uitloggen'] button").click()
     login(page, base, "signatory@apotheek-de-linde.example")
+    page.wait_for_url(f"{base}/zorgaanbieder/aanbiedingen")
     page.goto(f"{base}/zorgaanbieder/aanbiedingen")
     page.locator("a[href*='/zorgaanbieder/aanbiedingen/']").first.click()
-    assert "Overeenkomst Farmaceutische zorg 2024" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Overeenkomst Farmaceutische zorg 2024")
     page.locator("main input[type=checkbox]").first.check()
     page.locator("main button", has_text="Aanbod aanvaarden").click()
-    text = page.locator("main").inner_text()
-    assert "aanvaard" in text.lower() and "geaccepteerd" in text
+    expect(page.locator("main .status").first).to_have_text("geaccepteerd")
+    assert "aanvaard" in page.locator("main").inner_text().lower()
