@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.documents.context import build_context
 from contracts.documents.library import TemplateLibrary
+from contracts.errors import CaseError
+from contracts.vocabulary import Contract
 from contracts.export import ExportEntry, safe_filename, write_batch_zip
 
 from ..extensions import db
@@ -37,6 +39,16 @@ def next_version(key: str) -> int:
     return (current or 0) + 1
 
 
+def _key_of(contract: str, facts: Mapping) -> str:
+    """The document key the facts name; bad facts are refused with the field by build_context."""
+    try:
+        return document_key(str(Contract(contract)), int(facts["policy_year"]),
+                            str(facts["provider"]["agb"]).strip())
+    except (KeyError, TypeError, ValueError):
+        build_context(contract, facts)  # raises the CaseError that names the bad field
+        raise CaseError("context", "the facts do not name a provider and a year") from None
+
+
 def issue_document(contract: str, facts: Mapping, *, author: str, attempts: int = 5) -> DocumentVersion:
     """Render and store the next version of a provider's document for `contract`.
 
@@ -44,11 +56,12 @@ def issue_document(contract: str, facts: Mapping, *, author: str, attempts: int 
     pick the same number collide on the unique key, and the loser renders again with the next.
     """
     for _ in range(attempts):
-        probe = build_context(contract, {**facts, "version": 1})
-        agb, year = probe["provider"]["agb"], probe["policy_year"]
-        key = document_key(probe["document"]["contract"], year, agb)
+        key = _key_of(contract, facts)
         version = next_version(key)
         context = build_context(contract, {**facts, "version": version, "author": author})
+        agb, year = context["provider"]["agb"], context["policy_year"]
+        if document_key(context["document"]["contract"], year, agb) != key:  # facts not as given
+            raise CaseError("provider.agb", "the facts do not name one provider and year")
         template_sha, prepared = library().get(contract)
         content = prepared.render(context)
         row = DocumentVersion(

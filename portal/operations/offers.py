@@ -78,7 +78,8 @@ def issue_offer(provider: Provider, contract: str, policy_year: int, actor: Acto
     offer.document_id = document.id
     audit.record(actor, "offer", offer.id, "create", None, OfferStatus.CONCEPT.value,
                  override_reason or f"rule {decision.rule}")
-    return transition(offer.id, "issue", actor, reason=override_reason)
+    # The row is new and not yet visible to anyone else: issue it without reloading it.
+    return _step(offer, "issue", actor, reason=override_reason)
 
 
 def _granted(provider: Provider, contract: str) -> bool:
@@ -147,6 +148,12 @@ def transition(offer_id: int, action: str, actor: Actor, *, reason: str = "",
     offer = get_offer(offer_id, actor, lock=True)
     if expected_version is not None and offer.version != expected_version:
         raise TransitionRefused("version", "the offer was changed by someone else; reload it")
+    return _step(offer, action, actor, reason=reason, changes=changes)
+
+
+def _step(offer: Offer, action: str, actor: Actor, *, reason: str = "",
+          changes: list | None = None) -> Offer:
+    """Check and apply one action to an offer already loaded (and locked) by the caller."""
     step = check(action, offer.status, actor.role, offer.negotiable, reason)
     if changes:
         _check_changes(offer, changes)
