@@ -1,19 +1,15 @@
-"""What the provider pages read of one organisation, and marking a message read.
+"""What the provider pages read of one organisation.
 
 Every function takes the organisation's id and looks only at its rows: a record of another
 organisation is not found, exactly as a record that does not exist.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import defer
 
 from ..extensions import db
 from ..models import ContractHeld, DocumentVersion, NegotiationRound, Notification, Offer
-from ..operations import audit
-from ..operations.audit import Actor
 from ..operations.offers import NotFound
 
 
@@ -66,16 +62,3 @@ def unread_count(provider_id: int) -> int:
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.provider_id == provider_id, Notification.read_at.is_(None))) or 0
 
-
-def mark_read(notification_id: int, actor: Actor) -> Notification:
-    """Mark one of the actor's organisation's messages read (once; marking again changes nothing)."""
-    message = db.session.scalar(select(Notification).where(
-        Notification.id == notification_id, Notification.provider_id == actor.provider_id,
-        Notification.provider_id.is_not(None)))
-    if message is None:
-        raise NotFound(f"notification {notification_id}")
-    if message.read_at is None:
-        message.read_at = datetime.now(timezone.utc)
-        audit.record(actor, "notification", message.id, "read", "ongelezen", "gelezen")
-        db.session.flush()
-    return message

@@ -19,6 +19,7 @@ from contracts.policy import load_policy
 from contracts.profile import load_profile_model
 
 from ..extensions import db
+from ..operations import notifications
 from ..operations.offers import NotFound, get_offer, transition
 from ..operations.providers import profile_history
 from ..web import PROVIDER_STAFF, current_actor, roles_required
@@ -252,7 +253,7 @@ def mark_read(message_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        actions.mark_read(message_id, current_actor())
+        notifications.mark_read(message_id, current_actor())
     except NotFound:
         abort(404)
     db.session.commit()
