@@ -37,6 +37,7 @@ class Plan:
     offers: list[tuple[Provider, str, Decision]] = field(default_factory=list)
     excluded: list[tuple[Provider, str, Decision]] = field(default_factory=list)
     existing: int = 0
+    history: object = None  # the profile history the plan was made with, for issuing it
 
 
 def plan(milestone_id: str, policy_year: int = 2024) -> Plan:
@@ -53,7 +54,7 @@ def plan(milestone_id: str, policy_year: int = 2024) -> Plan:
     rule_ids = {r.id for r in rules}
     issued = {(o.provider_id, o.contract) for o in db.session.scalars(
         select(Offer).where(Offer.policy_year == policy_year, Offer.contract.in_(contracts)))}
-    history = profile_history(policy_year)
+    history = result.history = profile_history(policy_year)
     providers = db.session.scalars(select(Provider).where(Provider.provider_type.in_(types))
                                    .options(selectinload(Provider.contracts),
                                             selectinload(Provider.scores))
@@ -119,9 +120,9 @@ def run_batch(batch_id: int, *, commit_every: int = 50) -> IssueBatch:
         batch.total, batch.done = len(todo.offers) + todo.existing, todo.existing
         batch.excluded = len(todo.excluded)
         db.session.commit()
-        history = profile_history(batch.policy_year)
         for n, (provider, contract, _decision) in enumerate(todo.offers, 1):
-            issue_offer(provider, contract, batch.policy_year, SYSTEM, batch=batch.key, history=history)
+            issue_offer(provider, contract, batch.policy_year, SYSTEM, batch=batch.key,
+                        history=todo.history)
             if n % commit_every == 0:
                 batch.done = todo.existing + n
                 db.session.commit()
