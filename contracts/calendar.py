@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from .vocabulary import Channel, Contract, Party, ProviderType, Relation, dutch
@@ -36,6 +36,8 @@ class Milestone:
     size_rank_max: int | None = None
     seed: tuple[str, ...] = ()
     reading: str | None = None
+    #: For an offer that starts a negotiation: the milestone by which it must be agreed.
+    agreement_by: str | None = None
 
     def due(self, application_received: date | None = None) -> date | None:
         """The date this milestone falls on; a relative one needs the date the application came in."""
@@ -74,6 +76,30 @@ class Milestone:
     def describe(self) -> str:
         """One line for humans: who does what via which channel."""
         return f"{self.action} — {dutch(self.who)} via {dutch(self.via)}"
+
+
+@dataclass(frozen=True)
+class AcceptancePeriod:
+    """How long a provider has to answer an offer (the seed sets no term: see `reading`)."""
+
+    weeks: int
+    min_days: int
+    latest: date
+    seed: tuple[str, ...]
+    reading: str | None = None
+
+    def deadline(self, issued: date, agreement_by: date | None = None) -> date:
+        """The acceptance deadline of an offer issued on `issued`.
+
+        `weeks` after issue, but no later than `latest` (the day before the contracted providers
+        are published); an offer that opens a negotiation runs until the date the planning sets
+        for agreement. Never fewer than `min_days` days, however late the offer comes.
+        """
+        if agreement_by is not None:
+            due = agreement_by
+        else:
+            due = min(issued + timedelta(weeks=self.weeks), self.latest)
+        return max(due, issued + timedelta(days=self.min_days))
 
 
 def add_months(day: date, months: int) -> date:

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Mapping
 
 import yaml
 
-from .calendar import Milestone, MilestoneKind, sort_key
+from .calendar import AcceptancePeriod, Milestone, MilestoneKind, sort_key
 from .errors import CaseError, PolicyError
 from .vocabulary import (BasedOn, Channel, Contract, DocumentKind, ImprovementAgreements,
                          NewProviderSituation, Party, ProviderType, Relation, Route)
@@ -121,6 +121,7 @@ class Policy:
     minimum_requirement: Mapping[str, Any]
     new_providers: Mapping[str, Any] | None
     profile: Mapping[str, Any] | None
+    acceptance: AcceptancePeriod | None = None
     _index: Mapping[tuple, tuple[Rule, ...]] = field(repr=False, compare=False, default=None)
 
     def rules_for(self, provider_type, contract, relation) -> tuple[Rule, ...]:
@@ -154,6 +155,18 @@ class Policy:
 
     def milestone_of(self, rule: Rule) -> Milestone | None:
         return self.milestones.get(rule.milestone) if rule.milestone else None
+
+    def acceptance_deadline(self, rule_id: str, issued: date, negotiable: bool) -> date | None:
+        """By when an offer under this rule, issued on `issued`, must be answered.
+
+        A negotiable offer whose milestone names an agreement date runs until then.
+        """
+        if self.acceptance is None:
+            return None
+        rule = self.rules.get(rule_id)
+        milestone = self.milestone_of(rule) if rule else None
+        agreement = self.milestones.get(milestone.agreement_by) if milestone and milestone.agreement_by else None
+        return self.acceptance.deadline(issued, agreement.date if agreement and negotiable else None)
 
 
 def cells() -> Iterator[tuple[ProviderType, Contract, Relation]]:
@@ -194,6 +207,9 @@ def _merged(year: int, seen: tuple[int, ...] = ()) -> dict:
     for milestone in base.get("milestones", {}).values():
         if milestone.get("date"):
             milestone["date"] = milestone["date"].replace(year=milestone["date"].year + shift)
+    if base.get("acceptance"):
+        latest = base["acceptance"]["latest"]
+        base["acceptance"] = {**base["acceptance"], "latest": latest.replace(year=latest.year + shift)}
     merged = {k: v for k, v in base.items()}
     for key, value in data.items():
         if key not in MERGED_BY_ID:
@@ -245,7 +261,16 @@ def _milestone(mid: str, m: Mapping) -> Milestone:
         relations=_enums(Relation, m["relations"], where),
         months_after_application=m.get("months_after_application"),
         size_rank_min=size.get("min"), size_rank_max=size.get("max"),
-        seed=_seed(m, where), reading=m.get("reading"))
+        seed=_seed(m, where), reading=m.get("reading"), agreement_by=m.get("agreement_by"))
+
+
+def _acceptance(a: Mapping | None) -> AcceptancePeriod | None:
+    if a is None:
+        return None
+    if not isinstance(a.get("latest"), date) or a.get("weeks", 0) < 1 or a.get("min_days", -1) < 0:
+        raise PolicyError("acceptance: needs weeks >= 1, min_days >= 0 and a latest date")
+    return AcceptancePeriod(weeks=a["weeks"], min_days=a["min_days"], latest=a["latest"],
+                            seed=_seed(a, "acceptance"), reading=a.get("reading"))
 
 
 RULE_FIELDS = {"summary", "provider_types", "contract", "relations", "route", "seed", "document",
@@ -341,6 +366,10 @@ def _check_references(policy: Policy) -> None:
         if rule.milestone is None:
             continue
         milestone = policy.milestones.get(rule.milestone)
+        if milestone is not None and milestone.agreement_by and (
+                policy.milestones.get(milestone.agreement_by) is None
+                or policy.milestones[milestone.agreement_by].date is None):
+            raise PolicyError(f"milestone {milestone.id}: agreement_by names no dated milestone")
         if milestone is None:
             raise PolicyError(f"rule {rule.id}: unknown milestone {rule.milestone!r}")
         outside = (set(rule.provider_types) - set(milestone.provider_types)) | (
@@ -368,6 +397,7 @@ def load_policy(year: int) -> Policy:
             minimum_requirement=data["minimum_requirement"],
             new_providers=data.get("new_providers"),
             profile=data.get("profile"),
+            acceptance=_acceptance(data.get("acceptance")),
             _index=_index(rules))
     except KeyError as missing:
         raise PolicyError(f"policy {year}: missing {missing}") from None

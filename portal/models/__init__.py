@@ -4,6 +4,7 @@ from .applications import Application, Attachment, IssueBatch
 from .documents import DocumentVersion
 from .offers import AuditEntry, NegotiationRound, Notification, Offer, SimulationClock
 from .providers import ContractHeld, ProfileScore, Provider
+from .scheduling import ApschedulerJob, OutgoingMail, SchedulerLease, SchedulerState
 
 __all__ = ["Application", "Attachment", "AuditEntry", "IssueBatch", "ContractHeld", "DocumentVersion", "NegotiationRound", "Notification",
-           "Offer", "ProfileScore", "Provider", "SimulationClock", "User"]
+           "Offer", "OutgoingMail", "SchedulerLease", "SchedulerState", "ApschedulerJob", "ProfileScore", "Provider", "SimulationClock", "User"]

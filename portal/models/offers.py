@@ -97,6 +97,10 @@ class Notification(db.Model):
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     #: Unique per message, so a reminder goes out once across restarts and schedulers.
     key: Mapped[str] = mapped_column(String(200), unique=True)
+    #: bericht (a step of an offer or application), herinnering, escalatie, publicatie.
+    kind: Mapped[str] = mapped_column(String(20), default="bericht", index=True)
+    #: Where in the portal the message leads (a path, e.g. /aanbod/12); the e-mail links to it.
+    link: Mapped[str | None] = mapped_column(String(300))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

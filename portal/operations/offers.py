@@ -13,6 +13,7 @@ from contracts.documents.context import build_context
 from contracts.engine import decide
 from contracts.errors import CaseError
 from contracts.offers import OfferStatus, TransitionRefused, check
+from contracts.policy import load_policy
 from contracts.vocabulary import Contract, Route
 
 from ..extensions import db
@@ -64,6 +65,9 @@ def issue_offer(provider: Provider, contract: str, policy_year: int, actor: Acto
         raise CaseError("contract", f"the policy makes no offer here ({decision.route}"
                                     f"{', ' + decision.exclusion if decision.exclusion else ''}): "
                                     f"{decision.reasons[-1]}")
+    if deadline is None:
+        deadline = load_policy(policy_year).acceptance_deadline(decision.rule, clock.today(),
+                                                                bool(decision.negotiable))
     offer = Offer(provider_id=provider.id, contract=contract, policy_year=policy_year,
                   relation=str(case.relation), rule=decision.rule, negotiable=bool(decision.negotiable),
                   # after a granted application the offer comes where the agreement is concluded
@@ -136,10 +140,17 @@ def _notify(offer: Offer, action: str, reason: str) -> None:
               "provider": offer.provider.name, "reason": reason.strip() or "-",
               "actor": offer.answered_by or "",
               "deadline": f" Reageer uiterlijk op {offer.deadline:%d-%m-%Y}." if offer.deadline else ""}
+    to_provider = audience == "provider"
     db.session.add(Notification(
-        provider_id=offer.provider_id if audience == "provider" else None,
+        provider_id=offer.provider_id if to_provider else None,
         key=f"offer:{offer.id}:{action}:v{offer.version}",
-        subject=subject.format(**values)[:300], body=body.format(**values)))
+        subject=subject.format(**values)[:300], body=body.format(**values),
+        link=offer_link(offer.id, to_provider)))
+
+
+def offer_link(offer_id: int, for_provider: bool) -> str:
+    """The offer's page in the portal, for the provider or for the managers."""
+    return f"/zorgaanbieder/aanbiedingen/{offer_id}" if for_provider else f"/beheer/aanbiedingen/{offer_id}"
 
 
 def transition(offer_id: int, action: str, actor: Actor, *, reason: str = "",
@@ -197,5 +208,8 @@ def _apply(offer: Offer, step, action: str, actor: Actor, reason: str, changes: 
                 offer.document_id = negotiation.document_id
     if action == "agree":
         offer.negotiable = False  # the agreed offer is final: it is accepted, not negotiated
+        # ... within the ordinary acceptance term from today (README `acceptance`)
+        offer.deadline = load_policy(offer.policy_year).acceptance_deadline(
+            offer.rule, now.date(), False) or offer.deadline
     _notify(offer, action, reason)
     audit.record(actor, "offer", offer.id, action, before, offer.status, reason)

@@ -18,6 +18,7 @@ def everything_quoted(policy):
     for ground in policy.exclusion_grounds.values():
         yield f"exclusion ground {ground.id}", ground.seed
     yield "minimum requirement", policy.minimum_requirement["seed"]
+    yield "acceptance", policy.acceptance.seed
 
 
 @pytest.mark.parametrize("year", [2023, 2024])
@@ -54,7 +55,8 @@ def test_every_reading_is_listed_in_the_readme():
         with_readings = [r.id for r in policy.rules.values() if r.reading] + [
             m.id for m in policy.milestones.values() if m.reading] + [
             c.id for c in policy.criteria.values() if c.reading] + [
-            g.id for g in policy.exclusion_grounds.values() if g.reading]
+            g.id for g in policy.exclusion_grounds.values() if g.reading] + [
+            "acceptance" for _ in [policy.acceptance] if policy.acceptance.reading]
         assert [i for i in with_readings if f"`{i}`" not in readme] == []
 
 
@@ -109,3 +111,24 @@ def test_no_rule_offers_without_a_channel_or_names_one_without_offering():
         for r in load_policy(year).rules.values():
             offered = r.route is not Route.GEEN
             assert (r.channel is not None) == offered and (r.document is not None) == offered
+
+
+# "Vanaf 12 november 2023 maken wij het reeds gecontracteerde zorgaanbod voor 2024 bekend via onze
+# Zorgzoekers." The seed sets no answer term; the reading (README `acceptance`): 6 weeks, no later
+# than the day before publication, at least 14 days; a negotiation runs to its agreement date.
+@pytest.mark.parametrize("rule_id, issued, negotiable, expected", [
+    ("fz_aflopend_apotheken", date(2023, 9, 15), False, date(2023, 10, 27)),   # 6 weeks
+    ("spoedzorg_gecontracteerd", date(2023, 10, 15), False, date(2023, 11, 11)),  # capped
+    ("spoedzorg_gecontracteerd", date(2023, 11, 1), False, date(2023, 11, 15)),  # at least 14 days
+    # "Uiterlijk 15 september 2023 Wederzijdse overeenstemming/afronding onderhandeling"
+    ("smr_aflopend_grootste", date(2023, 7, 1), True, date(2023, 9, 15)),
+    ("dieet_facilitair_grootste", date(2023, 6, 1), True, date(2023, 9, 15)),
+    # the agreed (final, no longer negotiable) offer gets the ordinary term
+    ("smr_aflopend_grootste", date(2023, 9, 10), False, date(2023, 10, 22)),
+])
+def test_acceptance_deadline(rule_id, issued, negotiable, expected):
+    assert load_policy(2024).acceptance_deadline(rule_id, issued, negotiable) == expected
+
+
+def test_the_2023_acceptance_cap_moves_with_the_calendar():
+    assert load_policy(2023).acceptance.latest == date(2022, 11, 11)
