@@ -30,15 +30,17 @@ def now() -> datetime:
     return datetime.combine(today(), wall.timetz())
 
 
-def set_today(day: date, actor: Actor, reason: str = "") -> date:
-    """Move the simulated date (forwards or back); audited."""
+def set_today(day: date, actor: Actor, reason: str = "", *, record: bool = True) -> date:
+    """Move the simulated date (forwards or back); audited (a simulation records only its last
+    move, with `record=False` for the days in between)."""
     clock = db.session.scalar(select(SimulationClock).where(SimulationClock.id == 1).with_for_update())
     before = clock.today if clock else None
     if clock is None:
         clock = SimulationClock(id=1, today=day)
         db.session.add(clock)
     clock.today, clock.updated_at = day, datetime.now(timezone.utc)
-    audit.record(actor, "simulation_clock", 1, "set", before.isoformat() if before else None,
-                 day.isoformat(), reason)
+    if record:
+        audit.record(actor, "simulation_clock", 1, "set", before.isoformat() if before else None,
+                     day.isoformat(), reason)
     db.session.flush()
     return day

@@ -1,0 +1,377 @@
+"""The scheduler's work: what falls due on a day, done once.
+
+One periodic job (`tick`) asks "what is due now?" for the simulated date; there is no job per
+deadline. Every step is safe to run twice: a milestone's batch has a unique key, a reminder or an
+escalation a unique notification key, and an offer that expired cannot expire again. So a restart,
+a replay of the same period, or a second scheduler changes nothing that was done.
+
+A day is processed in this order: the milestones that fall due (bulk issue), the simulated
+parties' answers (only in a simulation), expiry and escalation of what was missed, reminders of
+what is coming, publication. After the days, the managers' requested batches and the mail.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from contracts.calendar import MilestoneKind
+from contracts.errors import CaseError
+from contracts.offers import OfferStatus, TransitionRefused
+from contracts.policy import Policy, available_years, load_policy
+from contracts.vocabulary import Route
+
+from portal.extensions import db
+from portal.models import IssueBatch, Notification, Offer, SchedulerState
+from portal.operations import clock
+from portal.operations.audit import SYSTEM
+from portal.operations.batches import request_batch, run_batch
+from portal.operations.deadlines import INSURER, PROVIDER, Deadline, open_deadlines
+from portal.operations.offers import transition
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OFFSETS = (14, 3, 0)
+
+
+@dataclass
+class Summary:
+    """What a scan or a simulation did. `as_json` gives the keys `portal simulate --json` prints."""
+
+    offers_issued: int = 0
+    reminders_sent: int = 0
+    escalations: int = 0
+    expired: int = 0
+    accepted: int = 0
+    declined: int = 0
+    published: int = 0
+    countered: int = 0
+    agreed: int = 0
+    mails_sent: int = 0
+    batches_run: int = 0
+
+    JSON_KEYS = ("offers_issued", "reminders_sent", "escalations", "expired", "accepted",
+                 "declined", "published")
+
+    def add(self, other: "Summary") -> "Summary":
+        for f in fields(self):
+            if f.name != "published":  # a state, not an event: the latest count stands
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        self.published = other.published or self.published
+        return self
+
+    def as_json(self) -> dict:
+        return {key: getattr(self, key) for key in self.JSON_KEYS}
+
+    def anything(self) -> bool:
+        return any(v for k, v in asdict(self).items() if k != "published")
+
+
+def reminder_offsets() -> tuple[int, ...]:
+    """Days before a deadline that its reminders go out (config REMINDER_OFFSETS, "14,3,0")."""
+    configured = current_app.config.get("REMINDER_OFFSETS") or os.environ.get("REMINDER_OFFSETS")
+    if not configured:
+        return DEFAULT_OFFSETS
+    if isinstance(configured, str):
+        configured = [part for part in configured.replace(" ", "").split(",") if part]
+    offsets = tuple(sorted({int(o) for o in configured}, reverse=True))
+    if not offsets or offsets[-1] < 0:
+        raise CaseError("REMINDER_OFFSETS", "days before a deadline: whole numbers of 0 or more")
+    return offsets
+
+
+# -- the campaign of a day ------------------------------------------------------------------------
+
+def campaign_policy(day: date) -> Policy | None:
+    """The policy whose procurement calendar runs in the day's year (2024's in 2023), if any."""
+    for year in available_years():
+        policy = load_policy(year)
+        if policy.calendar_year == day.year:
+            return policy
+    return None
+
+
+def published_policy(day: date) -> Policy | None:
+    """The latest policy whose contracted providers are public on `day`."""
+    found = None
+    for year in available_years():
+        policy = load_policy(year)
+        milestone = policy.milestones.get("publicatie_zorgzoeker")
+        if milestone and milestone.date and milestone.date <= day:
+            found = policy
+    return found
+
+
+# -- milestones ---------------------------------------------------------------------------------
+
+def issue_due_milestones(day: date) -> Summary:
+    """Run the bulk issue of every milestone that has fallen due by `day` and has not run yet.
+
+    "Uiterlijk" is the latest date the planning allows, so the batch runs on it; a batch a
+    manager already ran (or requested) is not run again.
+    """
+    summary = Summary()
+    policy = campaign_policy(day)
+    if policy is None:
+        return summary
+    issuing = {r.milestone for r in policy.rules.values()
+               if r.route is Route.AANBOD and r.milestone}
+    for milestone in policy.calendar():
+        if (milestone.id not in issuing or milestone.kind is not MilestoneKind.UITERLIJK
+                or milestone.date is None or milestone.date > day):
+            continue
+        key = f"{policy.year}:{milestone.id}"
+        if db.session.scalar(select(IssueBatch.id).where(IssueBatch.key == key)) is not None:
+            continue
+        batch = request_batch(milestone.id, SYSTEM, policy.year)
+        db.session.commit()
+        before = _offer_count(policy.year)
+        done = run_batch(batch.id)
+        issued = _offer_count(policy.year) - before
+        summary.offers_issued += issued
+        summary.batches_run += 1
+        log.info("milestone %s due %s: batch %s %s, %d offers issued", milestone.id,
+                 milestone.date, done.key, done.status, issued)
+    return summary
+
+
+def _offer_count(policy_year: int) -> int:
+    return db.session.scalar(select(func.count(Offer.id)).where(Offer.policy_year == policy_year))
+
+
+def run_requested_batches() -> Summary:
+    """The batches managers requested in the portal (the worker's loop, in the scheduler)."""
+    from portal.cli.worker import run_waiting  # the worker's loop: one definition
+    before = db.session.scalar(select(func.count(Offer.id)))
+    ran, _failed = run_waiting(echo=log.info)
+    return Summary(batches_run=ran, offers_issued=db.session.scalar(select(func.count(Offer.id))) - before)
+
+
+# -- expiry and escalation ------------------------------------------------------------------------
+
+def expire_and_escalate(day: date, today: date) -> Summary:
+    """Offers still unanswered after their deadline expire; negotiations and applications past
+    theirs are escalated to the contract managers, once per deadline.
+
+    `day` is the day processed, `today` the simulated date now: when a scheduler catches up after
+    downtime, the escalation says how late it comes.
+    """
+    summary = Summary()
+    yesterday = day - timedelta(days=1)
+    expired = []
+    for deadline in list(open_deadlines(due_to=yesterday)):  # read all before committing
+        if deadline.kind == "aanbod":
+            try:
+                transition(deadline.entity_id, "expire", SYSTEM,
+                           reason=f"niet beantwoord vóór het einde van {deadline.due:%d-%m-%Y}")
+            except TransitionRefused:  # someone answered at this very moment
+                db.session.rollback()
+                continue
+            db.session.commit()
+            expired.append(deadline)
+            continue
+        summary.escalations += _escalate(deadline, day, today)
+    summary.expired = len(expired)
+    if expired:
+        summary.escalations += _expiry_digest(expired, day, today)
+    db.session.commit()
+    return summary
+
+
+def _lateness(due: date, today: date) -> str:
+    """How late a signal about a deadline missed on `due` comes, read on `today`."""
+    late = (today - (due + timedelta(days=1))).days
+    if late <= 0:
+        return ""
+    return (f" Deze melding komt {late} dag{'en' if late != 1 else ''} te laat: de planner was "
+            f"niet actief tussen {due + timedelta(days=1):%d-%m-%Y} en {today:%d-%m-%Y}.")
+
+
+def _escalate(deadline: Deadline, day: date, today: date) -> int:
+    whose = "de zorgaanbieder" if deadline.party == PROVIDER else "VGZ"
+    row = dict(provider_id=None, kind="escalatie", key=f"escalatie:{deadline.key}",
+               subject=f"Termijn verstreken: {deadline.action.split(' (')[0]} – {deadline.subject}"[:300],
+               body=(f"De termijn voor “{deadline.action}” ({deadline.subject}) is verstreken op "
+                     f"{deadline.due:%d-%m-%Y}; de zet is aan {whose}. Neem contact op of neem "
+                     f"een besluit.{_lateness(deadline.due, today)}"),
+               link=deadline.link(for_provider=False))
+    return insert_notifications([row])
+
+
+def _expiry_digest(expired: list[Deadline], day: date, today: date) -> int:
+    lines = "\n".join(f"- {d.subject} (aanbod {d.entity_id}, termijn {d.due:%d-%m-%Y})"
+                      for d in expired[:50])
+    more = f"\n… en {len(expired) - 50} meer." if len(expired) > 50 else ""
+    row = dict(provider_id=None, kind="escalatie", key=f"verlopen:{day.isoformat()}",
+               subject=f"{len(expired)} aanbieding{'en' if len(expired) != 1 else ''} verlopen "
+                       f"op {day:%d-%m-%Y}",
+               body=(f"Deze aanbiedingen zijn niet op tijd beantwoord en zijn verlopen:\n{lines}{more}"
+                     f"{_lateness(expired[0].due, today)}"),
+               link="/beheer/onderhandelingen")
+    return insert_notifications([row])
+
+
+# -- reminders ----------------------------------------------------------------------------------
+
+def send_reminders(day: date, offsets: tuple[int, ...] | None = None) -> Summary:
+    """Remind the party whose move it is of every open deadline within the largest offset.
+
+    A deadline `n` days away gets the reminder of the smallest offset of at least `n` (14, 3 or 0
+    days before), keyed (target, deadline, offset): a daily scan sends each offset once, and a
+    scheduler that was down sends only the latest one that still makes sense, never a stale
+    "14 days left".
+    """
+    offsets = offsets or reminder_offsets()
+    rows = []
+    for deadline in open_deadlines(due_from=day, due_to=day + timedelta(days=offsets[0])):
+        left = (deadline.due - day).days
+        offset = min(o for o in offsets if o >= left)
+        rows.append(_reminder(deadline, offset, left))
+    return Summary(reminders_sent=insert_notifications(rows))
+
+
+def _reminder(deadline: Deadline, offset: int, left: int) -> dict:
+    to_provider = deadline.party == PROVIDER and deadline.provider_id is not None
+    when = "vandaag" if left == 0 else f"over {left} dag{'en' if left != 1 else ''}"
+    return dict(
+        provider_id=deadline.provider_id if to_provider else None, kind="herinnering",
+        key=f"herinnering:{deadline.key}:{offset}",
+        subject=f"Herinnering: {deadline.action.split(' (')[0]} uiterlijk {deadline.due:%d-%m-%Y}"[:300],
+        body=(f"{deadline.action}: {deadline.subject}. Dit moet uiterlijk op "
+              f"{deadline.due:%d-%m-%Y} gebeuren ({when})."
+              + ("" if to_provider else " De zet is aan VGZ.")),
+        link=deadline.link(for_provider=to_provider))
+
+
+# -- publication --------------------------------------------------------------------------------
+
+def publish(day: date) -> Summary:
+    """From the publication date on, the zorgzoeker lists the contracted providers (it reads the
+    accepted offers live, so it stays current); the managers hear of the opening once."""
+    policy = published_policy(day)
+    if policy is None:
+        return Summary()
+    count = db.session.scalar(select(func.count(func.distinct(Offer.provider_id))).where(
+        Offer.policy_year == policy.year, Offer.status == OfferStatus.GEACCEPTEERD.value))
+    opens = policy.milestones["publicatie_zorgzoeker"].date
+    insert_notifications([dict(
+        provider_id=None, kind="publicatie", key=f"publicatie:{policy.year}",
+        subject=f"Zorgzoeker {policy.year} gepubliceerd",
+        body=(f"Vanaf {opens:%d-%m-%Y} toont de zorgzoeker het gecontracteerde zorgaanbod voor "
+              f"{policy.year}: nu {count} zorgaanbieders. Elke aanvaarding komt er direct bij."),
+        link="/zorgzoeker")])
+    db.session.commit()
+    return Summary(published=count)
+
+
+# -- notifications, inserted once ----------------------------------------------------------------
+
+def insert_notifications(rows: list[dict]) -> int:
+    """Insert inbox messages whose key is new; the number inserted. A key that exists (sent
+    before, or by another scheduler at the same moment) is skipped by the database itself."""
+    if not rows:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = datetime.now(timezone.utc)
+    inserted = 0
+    for start in range(0, len(rows), 2000):
+        chunk = [{"created_at": now, **row} for row in rows[start:start + 2000]]
+        statement = (insert(Notification).on_conflict_do_nothing(index_elements=["key"])
+                     .returning(Notification.id))
+        inserted += len(db.session.execute(statement, chunk).all())
+    return inserted
+
+
+# -- a day, and the scan -------------------------------------------------------------------------
+
+def run_day(day: date, *, today: date | None = None, answers=None,
+            offsets: tuple[int, ...] | None = None) -> Summary:
+    """Everything that falls due on `day`, in order; `today` is the simulated date now (later
+    than `day` when catching up: reminders then go out for today only)."""
+    today = today or day
+    summary = issue_due_milestones(day)
+    if answers is not None:
+        summary.add(answers.answer(day))
+    summary.add(expire_and_escalate(day, today))
+    if day == today:
+        summary.add(send_reminders(day, offsets))
+        db.session.commit()
+    summary.add(publish(day))
+    return summary
+
+
+def state() -> SchedulerState:
+    found = db.session.get(SchedulerState, 1)
+    if found is None:
+        found = SchedulerState(id=1)
+        db.session.add(found)
+    return found
+
+
+def scan(*, answers=None, by: str = "", mail: bool = True) -> Summary:
+    """What is due now: every day from the one after the last processed up to the simulated date,
+    in order (a scheduler that was down catches up once), then requested batches and the mail.
+
+    A date moved back is processed as itself; what was done stays done.
+    """
+    today = clock.today()
+    current = state()
+    last = current.processed_through
+    days = [today]
+    if last is not None and last < today:
+        days = [last + timedelta(days=n) for n in range(1, (today - last).days + 1)]
+    offsets = reminder_offsets()
+    summary = Summary()
+    for day in days:
+        summary.add(run_day(day, today=today, answers=answers, offsets=offsets))
+        current = state()
+        current.processed_through = max(current.processed_through or day, day)
+        db.session.commit()
+    summary.add(run_requested_batches())
+    if mail:
+        summary.mails_sent = deliver_mail()
+    current = state()
+    current.last_scan_at, current.last_scan_by = datetime.now(timezone.utc), by or None
+    if summary.anything():
+        current.last_summary = {**asdict(summary), "days": [days[0].isoformat(), days[-1].isoformat()]}
+        log.info("scan up to %s (%d day(s)): %s", today, len(days), summary.as_json())
+    db.session.commit()
+    return summary
+
+
+def deliver_mail() -> int:
+    """Queue an e-mail for every new inbox message and send what waits (portal.operations.mail)."""
+    from portal.operations.mail import queue_mail, send_mail
+    queue_mail()
+    db.session.commit()
+    return send_mail().sent
+
+
+# -- the APScheduler job ------------------------------------------------------------------------
+
+#: Set by `portal scheduler run` before the scheduler starts: the app, the leadership, the answers.
+RUNTIME: dict = {}
+
+
+def tick() -> None:
+    """The periodic job (by reference `scheduler.jobs:tick` in the job store)."""
+    app, leadership = RUNTIME["app"], RUNTIME["leadership"]
+    with app.app_context():
+        if not leadership.renew():
+            log.warning("no longer the leader: standing by")
+            RUNTIME["scheduler"].shutdown(wait=False)
+            return
+        try:
+            scan(answers=RUNTIME.get("answers"), by=leadership.holder)
+        except Exception:
+            db.session.rollback()
+            log.exception("scan failed; the next tick tries again")
+            raise
+        finally:
+            db.session.remove()

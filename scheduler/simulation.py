@@ -1,0 +1,143 @@
+"""Simulated parties: providers that answer their offers, and an insurer that answers their
+counter-proposals, so a replayed campaign has realistic outcomes.
+
+Each offer gets a script drawn from a random generator seeded with (seed, offer id): what the
+provider will do (accept, decline, negotiate, or stay silent and let it expire) and after how
+many days. The same seed gives the same campaign, and a replay finds every script already played.
+Providers with a portal account are people: they answer for themselves and are never simulated.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from contracts.offers import OfferStatus, TransitionRefused
+
+from portal.extensions import db
+from portal.models import NegotiationRound, Offer, User
+from portal.operations.audit import Actor
+from portal.operations.offers import transition
+
+from .jobs import Summary
+
+S = OfferStatus
+DECLINE_REASONS = (
+    "Wij sluiten voor 2024 geen overeenkomst met VGZ.",
+    "De tarieven zijn voor onze apotheek niet kostendekkend.",
+    "Wij stoppen per 1 januari 2024 met deze zorg.",
+)
+COUNTER_MESSAGES = (
+    "Wij vragen een hoger tarief voor de terhandstelling, gezien onze gestegen kosten.",
+    "Wij stellen voor de looptijd te beperken tot één jaar.",
+    "Wij vragen om een aanvullende afspraak over de bereikbaarheid buiten kantoortijd.",
+)
+INSURER = Actor("simulatie: contractmanager VGZ", "contract_manager")
+
+
+@dataclass(frozen=True)
+class Script:
+    outcome: str          # accept, decline, negotiate, silent
+    answer_after: int     # days after issue the provider answers (or counters)
+    agree_after: int      # days after the counter-proposal the insurer agrees
+    accept_after: int     # days after agreement the provider accepts
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    """How simulated parties behave; probabilities of the provider's answer (the rest is silence)."""
+
+    seed: int = 2023
+    accept: float = 0.78
+    decline: float = 0.04
+    negotiate: float = 0.12
+    min_delay: int = 1
+    max_delay: int = 30
+    insurer_min_delay: int = 2
+    insurer_max_delay: int = 10
+
+    def __post_init__(self):
+        from contracts.errors import CaseError
+        for name in ("accept", "decline", "negotiate"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise CaseError(name, "a probability between 0 and 1")
+        if self.accept + self.decline + self.negotiate > 1 + 1e-9:
+            raise CaseError("accept", "accept + decline + negotiate must not exceed 1")
+        if not 0 <= self.min_delay <= self.max_delay:
+            raise CaseError("min_delay", "delays: 0 <= min <= max days")
+
+    def script(self, offer_id: int, negotiable: bool) -> Script:
+        rng = random.Random(f"{self.seed}:{offer_id}")
+        draw = rng.random()
+        if draw < self.accept:
+            outcome = "accept"
+        elif draw < self.accept + self.decline:
+            outcome = "decline"
+        elif draw < self.accept + self.decline + self.negotiate:
+            # a provider cannot negotiate a non-negotiable offer: it accepts it
+            outcome = "negotiate" if negotiable else "accept"
+        else:
+            outcome = "silent"
+        return Script(outcome, rng.randint(self.min_delay, self.max_delay),
+                      rng.randint(self.insurer_min_delay, self.insurer_max_delay),
+                      rng.randint(self.min_delay, max(self.min_delay, self.max_delay // 3)))
+
+    def answer(self, day: date) -> Summary:
+        """Play every simulated party's move that falls on or before `day`."""
+        summary = Summary()
+        people = select(User.provider_id).where(User.provider_id.is_not(None))
+        rows = db.session.execute(
+            select(Offer.id, Offer.status, Offer.negotiable, Offer.issued_at, Offer.provider_id)
+            .where(Offer.status.in_((S.AANGEBODEN.value, S.TEGENVOORSTEL.value,
+                                     S.IN_ONDERHANDELING.value)),
+                   Offer.issued_at.is_not(None), Offer.provider_id.not_in(people))
+            .order_by(Offer.id)).all()
+        negotiated = set(db.session.scalars(select(NegotiationRound.offer_id).distinct()))
+        for offer_id, status, negotiable, issued_at, provider_id in rows:
+            move = self._move(offer_id, status, negotiable, offer_id in negotiated,
+                              issued_at.date(), day)
+            if move is None:
+                continue
+            action, actor, reason = move
+            if actor is None:
+                actor = Actor(f"simulatie: tekenbevoegde {provider_id}", "provider_signatory",
+                              provider_id)
+            try:
+                transition(offer_id, action, actor, reason=reason)
+                db.session.commit()
+            except TransitionRefused:  # someone else moved first
+                db.session.rollback()
+                continue
+            if action == "accept":
+                summary.accepted += 1
+            elif action == "decline":
+                summary.declined += 1
+            elif action == "counter":
+                summary.countered += 1
+            elif action == "agree":
+                summary.agreed += 1
+        return summary
+
+    def _move(self, offer_id, status, negotiable, negotiated: bool, issued: date, day: date):
+        """The move the script makes on `day` for an offer in `status`, or None."""
+        # the script is drawn for the offer as issued: negotiable until the insurer agreed
+        script = self.script(offer_id, negotiable or negotiated)
+        rng = random.Random(f"{self.seed}:{offer_id}:reason")
+        answer_day = issued + timedelta(days=script.answer_after)
+        if script.outcome == "silent" or day < answer_day:
+            return None
+        if script.outcome == "decline" and status != S.TEGENVOORSTEL.value:
+            return "decline", None, rng.choice(DECLINE_REASONS)
+        if script.outcome == "accept" and status == S.AANGEBODEN.value:
+            return "accept", None, ""
+        if script.outcome == "negotiate":
+            agree_day = answer_day + timedelta(days=script.agree_after)
+            if status == S.AANGEBODEN.value and negotiable:
+                return "counter", None, rng.choice(COUNTER_MESSAGES)
+            if status == S.TEGENVOORSTEL.value and day >= agree_day:
+                return "agree", INSURER, "Akkoord met uw tegenvoorstel."
+            if status == S.AANGEBODEN.value and day >= agree_day + timedelta(days=script.accept_after):
+                return "accept", None, ""
+        return None
