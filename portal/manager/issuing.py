@@ -11,6 +11,7 @@ from contracts.policy import load_policy
 from contracts.vocabulary import Route
 
 from ..extensions import db
+from ..feeds import feed_url
 from ..models import IssueBatch, Offer, Provider
 from ..operations.batches import plan, request_batch
 from ..web import current_actor
@@ -32,12 +33,14 @@ def _batch_key(milestone_id: str) -> str:
 
 
 def milestones():
-    """The 2024 calendar's milestones that have offer rules, with their batch if requested."""
+    """The 2024 calendar's milestones that have offer rules, with their batch if requested, and
+    the campaign's agenda feed."""
     policy = load_policy(POLICY_YEAR)
     batches = {b.milestone: b for b in db.session.scalars(
         select(IssueBatch).where(IssueBatch.policy_year == POLICY_YEAR))}
     rows = [(m, _issuing_rules(m.id), batches.get(m.id)) for m in policy.calendar()]
-    return render_template("manager/milestones.html", rows=[r for r in rows if r[1]])
+    return render_template("manager/milestones.html", rows=[r for r in rows if r[1]],
+                           feed_url=feed_url(None))
 
 
 def milestone(milestone_id: str):

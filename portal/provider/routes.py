@@ -19,6 +19,7 @@ from contracts.policy import load_policy
 from contracts.profile import load_profile_model
 
 from ..extensions import db
+from ..feeds import feed_url
 from ..operations import notifications
 from ..operations.offers import NotFound, get_offer, transition
 from ..operations.providers import profile_history
@@ -72,7 +73,8 @@ def refusal(error: TransitionRefused) -> str:
 def offers():
     provider_id = organisation_id()
     return render_template("provider/offers.html", offers=actions.offers_of(provider_id),
-                           contracts=actions.contracts_of(provider_id))
+                           contracts=actions.contracts_of(provider_id),
+                           feed_url=feed_url(provider_id))
 
 
 @bp.route("/aanbiedingen/<int:offer_id>")

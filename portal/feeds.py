@@ -1,0 +1,205 @@
+"""Agenda feeds: a provider's own deadlines, and the campaign's, as iCalendar behind a secret URL.
+
+Calendar apps (Outlook, Google Agenda) cannot log in, so the URL itself is the key: a token
+signed with SECRET_KEY that names the feed. Whoever holds the URL sees that feed and nothing
+else; a forged token answers 404, as a feed that does not exist. The feeds are in Dutch, as the
+deadlines' own texts are: a calendar app sends no language the portal could follow.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta, timezone
+
+from flask import Blueprint, abort, current_app, make_response, request, url_for
+from icalendar import Alarm, Calendar, Event
+from itsdangerous import BadData, BadPayload, URLSafeSerializer
+
+from contracts.ics import calendar_ics
+from contracts.policy import load_policy
+
+from .extensions import db
+from .manager.common import POLICY_YEAR
+from .models import Provider
+from .operations.deadlines import INSURER, Deadline, open_deadlines
+
+bp = Blueprint("feeds", __name__)
+
+SALT = "agenda-feed"
+CAMPAIGN = "campagne"
+UID_DOMAIN = "zorginkoop.vgz.example"
+PRODID = "-//VGZ//Zorginkoop portal agenda//NL"
+#: When the calendar app reminds its user of a deadline.
+REMINDER = timedelta(days=3)
+#: Calendar apps poll; five minutes of staleness spares the database a scan per poll.
+CACHE_CONTROL = "private, max-age=300"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def feed_token(provider_id: int | None) -> str:
+    """The secret token of a provider's feed, or of the campaign feed (None).
+
+    The same feed always gets the same token, so a subscription stays valid; it lapses only when
+    SECRET_KEY changes.
+    """
+    return _serializer().dumps({"m": CAMPAIGN} if provider_id is None else {"p": provider_id})
+
+
+def read_feed_token(token: str) -> int | None:
+    """The provider id a token names, or None for the campaign feed.
+
+    Raises itsdangerous.BadData when the token is forged, signed with another key or salt, or
+    signs anything but a feed.
+    """
+    payload = _serializer().loads(token)
+    if payload == {"m": CAMPAIGN}:
+        return None
+    if isinstance(payload, dict) and set(payload) == {"p"} and type(payload["p"]) is int:
+        return payload["p"]
+    raise BadPayload("not an agenda feed")
+
+
+def feed_url(provider_id: int | None) -> str:
+    """The feed's full address, to paste into a calendar app (https where the portal runs on it)."""
+    return url_for("feeds.agenda", token=feed_token(provider_id), _external=True)
+
+
+@bp.route("/agenda/<token>.ics")
+def agenda(token: str):
+    """The feed a token names: no login, the token is the secret; anything else is 404."""
+    try:
+        provider_id = read_feed_token(token)
+    except BadData:
+        abort(404)
+    stamp = datetime.now(timezone.utc)
+    if provider_id is None:
+        calendar = campaign_calendar(stamp)
+    else:
+        provider = db.session.get(Provider, provider_id)
+        if provider is None:
+            abort(404)
+        calendar = provider_calendar(provider, stamp)
+    response = make_response(calendar.to_ical())
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+# -- the calendars -------------------------------------------------------------------------------
+
+def provider_calendar(provider: Provider, stamp: datetime) -> Calendar:
+    """The provider's own open deadlines: its offers' and its applications'."""
+    calendar = _calendar(f"VGZ zorginkoop – {provider.name}")
+    for deadline in open_deadlines(provider_id=provider.id):
+        link = _portal_link(deadline.link(for_provider=True) if deadline.entity == "offer"
+                            # no application page for providers: VGZ's answer comes as a message
+                            else url_for("provider.messages"))
+        summary = provider_summary(deadline)
+        lines = [summary, f"Uiterlijk: {deadline.due:%d-%m-%Y}"]
+        if deadline.party == INSURER:
+            lines.append("VGZ is aan zet; u hoeft voor deze datum niets te doen.")
+        lines.append(f"In het portaal: {link}")
+        calendar.add_component(_event(deadline_uid(deadline), deadline.due, summary,
+                                      "\n".join(lines), link, stamp))
+    return calendar
+
+
+def provider_summary(deadline: Deadline) -> str:
+    """What is due, for the provider: its own move, or the answer VGZ owes it."""
+    if deadline.party == INSURER:
+        return f"Uiterlijk antwoord van VGZ op uw {deadline.kind}: {deadline.subject}"
+    return f"{deadline.action}: {deadline.subject}"
+
+
+def deadline_uid(deadline: Deadline) -> str:
+    """offer-12-aanbod-2023-10-27@...: stable while the deadline stands, new when it moves."""
+    return f"{deadline.key.replace(':', '-')}@{UID_DOMAIN}"
+
+
+def campaign_calendar(stamp: datetime) -> Calendar:
+    """The campaign's milestones, and per day one event counting the open deadlines due then.
+
+    One event per day, not per offer: a campaign has up to 100,000 open offers.
+    """
+    policy = load_policy(POLICY_YEAR)
+    calendar = _calendar(f"VGZ zorginkoop – campagne {policy.year} "
+                         f"(planning {policy.calendar_year})")
+    planning = Calendar.from_ical(calendar_ics(policy, policy.calendar(), stamp))
+    if "x-wr-caldesc" in planning:
+        calendar.add("x-wr-caldesc", planning["x-wr-caldesc"])
+    for milestone in planning.walk("VEVENT"):
+        calendar.add_component(milestone)
+    due: dict[date, Counter] = defaultdict(Counter)
+    for deadline in open_deadlines():
+        if deadline.policy_year in (None, policy.year):  # applications carry no contract year
+            due[deadline.due][(deadline.entity, deadline.action, deadline.party)] += 1
+    for day in sorted(due):
+        calendar.add_component(_day_event(day, due[day], stamp))
+    return calendar
+
+
+def day_summary(counts: Counter) -> str:
+    """'12 aanbiedingen, 3 aanvragen: uiterlijk beantwoorden' (a count of none is left out)."""
+    offers = sum(n for (entity, *_), n in counts.items() if entity == "offer")
+    applications = sum(n for (entity, *_), n in counts.items() if entity == "application")
+    parts = []
+    if offers:
+        parts.append(f"{offers} {'aanbieding' if offers == 1 else 'aanbiedingen'}")
+    if applications:
+        parts.append(f"{applications} {'aanvraag' if applications == 1 else 'aanvragen'}")
+    return f"{', '.join(parts)}: uiterlijk beantwoorden"
+
+
+def _day_event(day: date, counts: Counter, stamp: datetime) -> Event:
+    summary = day_summary(counts)
+    lines = [f"Open met uiterste datum {day:%d-%m-%Y}:"]
+    lines += [f"- {action} (aan zet: {'VGZ' if party == INSURER else 'zorgaanbieder'}): {n}"
+              for (_, action, party), n in sorted(counts.items())]
+    dashboard = _portal_link(url_for("manager.dashboard"))
+    lines += [f"Overzicht: {dashboard}",
+              f"Onderhandelingen: {_portal_link(url_for('manager.negotiations'))}",
+              f"Aanvragen: {_portal_link(url_for('manager.applications'))}"]
+    return _event(f"open-{day.isoformat()}@{UID_DOMAIN}", day, summary, "\n".join(lines),
+                  dashboard, stamp)
+
+
+# -- iCalendar pieces ----------------------------------------------------------------------------
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Amsterdam")
+    calendar.add("x-published-ttl", "PT1H")  # how often Outlook should look again
+    return calendar
+
+
+def _event(uid: str, day: date, summary: str, description: str, link: str,
+           stamp: datetime) -> Event:
+    """An all-day event on `day` with a reminder REMINDER before it."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("url", link)
+    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", -REMINDER)
+    event.add_component(alarm)
+    return event
+
+
+def _portal_link(path: str) -> str:
+    """A page of the portal at PORTAL_URL (a feed is read outside any request to the portal)."""
+    base = current_app.config.get("PORTAL_URL", "http://127.0.0.1:5000").rstrip("/")
+    return base + path.removeprefix(request.script_root)
