@@ -26,6 +26,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_security(app)
     init_i18n(app)
     register_blueprints(app)
+    from .web import register_error_pages
+    register_error_pages(app)
     return app
 
 
@@ -78,13 +80,14 @@ def init_i18n(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per audience; the API under /api/v1."""
+    """One blueprint per audience; the API under /api/v1; the agenda feeds behind their token."""
     from .api import init_api
     from .auth.routes import bp as auth
+    from .feeds import bp as feeds
     from .manager.routes import bp as manager
     from .provider.routes import bp as provider
     from .public.routes import bp as public
 
-    for blueprint in (auth, public, provider, manager):
+    for blueprint in (auth, public, provider, manager, feeds):
         app.register_blueprint(blueprint)
     init_api(app)

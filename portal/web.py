@@ -125,3 +125,30 @@ def security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
+
+
+def register_error_pages(app) -> None:
+    """A database that is busy (SQLite's writer lock while the scheduler writes) or unreachable
+    gives a clean 503 that asks to try again, never a traceback; nothing was half-saved, since the
+    request's transaction is rolled back."""
+    from flask import jsonify, render_template
+    from flask_babel import gettext
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error):
+        app.logger.warning("database unavailable: %s", error.orig if hasattr(error, "orig") else error)
+        try:
+            db.session.rollback()
+        except Exception:  # the connection itself may be gone
+            pass
+        message = gettext("Het portaal kan de gegevens nu niet bereiken of de database is even "
+                          "bezet. Er is niets gewijzigd; probeer het over enkele seconden opnieuw.")
+        if request.path.startswith("/api/"):
+            response = jsonify(code=503, status="Service Unavailable", message=message)
+        else:
+            response = app.make_response((render_template("error.html", message=message), 503))
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
