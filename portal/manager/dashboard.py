@@ -14,11 +14,12 @@ from contracts.policy import load_policy
 from contracts.vocabulary import Contract, ProviderType, Route
 
 from ..extensions import db
-from ..models import Application, Offer, Provider
+from ..models import Application, Notification, Offer, Provider, SchedulerState
 from ..web import simulation_today
 from .common import OPEN_APPLICATIONS, OPEN_STATUSES, POLICY_YEAR, STATUSES
 
 OVERDUE_SHOWN = 25
+ESCALATIONS_SHOWN = 5
 MILESTONES_SHOWN = 6
 #: Segment colours of the chart (SVG presentation attributes, allowed by the CSP).
 COLOURS = {"concept": "#9aa5ae", "aangeboden": "#2f7fc1", "tegenvoorstel": "#e0a21b",
@@ -121,10 +122,32 @@ def dashboard():
         .where(Application.status.in_(OPEN_APPLICATIONS), Application.answer_due < today)
         .order_by(Application.answer_due, Application.id).limit(OVERDUE_SHOWN)).all()
     totals = {status: sum(c.get(status, 0) for c in per_contract.values()) for status in STATUSES}
+    escalations = db.session.scalars(
+        select(Notification).where(Notification.provider_id.is_(None), Notification.kind == "escalatie")
+        .order_by(Notification.id.desc()).limit(ESCALATIONS_SHOWN)).all()
     return render_template(
         "manager/dashboard.html", rows=rows, statuses=STATUSES, totals=totals,
+        scheduler=scheduler_status(db.session.get(SchedulerState, 1), today),
+        escalations=escalations,
         chart=stacked_bars(per_contract), milestones=upcoming_milestones(today),
         overdue_offers=overdue_offers,
         overdue_offer_count=overdue_offers[0][2] if overdue_offers else 0,
         overdue_applications=overdue_applications,
         overdue_application_count=overdue_applications[0][1] if overdue_applications else 0)
+
+
+@dataclass(frozen=True)
+class SchedulerStatus:
+    """What the dashboard says about the scheduler: how far it got, and whether it keeps up."""
+
+    processed_through: object
+    last_scan_at: object
+    behind_days: int | None   # days between the simulated date and the last day processed
+    last_summary: dict | None
+
+
+def scheduler_status(state: SchedulerState | None, today) -> SchedulerStatus:
+    if state is None or state.processed_through is None:
+        return SchedulerStatus(None, None, None, None)
+    return SchedulerStatus(state.processed_through, state.last_scan_at,
+                           max((today - state.processed_through).days, 0), state.last_summary)

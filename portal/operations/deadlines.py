@@ -55,7 +55,8 @@ class Deadline:
     def link(self, for_provider: bool) -> str:
         if self.entity == "offer":
             return offer_link(self.entity_id, for_provider)
-        return f"/beheer/aanvragen/{self.entity_id}"
+        # an applicant reads the answer in its messages; the managers open the application
+        return "/zorgaanbieder/berichten" if for_provider else f"/beheer/aanvragen/{self.entity_id}"
 
 
 def open_deadlines(*, due_from: date | None = None, due_to: date | None = None,

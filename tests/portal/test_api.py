@@ -404,7 +404,10 @@ def test_an_offer_shows_its_rounds_and_the_callers_actions(client, world):
     assert actions("contract_manager") == ["expire", "withdraw", "record"]
     offer = client.get(f"{API}/offers/{world.offer.id}", headers=world.headers("provider_user")).get_json()
     assert offer["provider"]["agb"] == world.mine.agb and offer["rounds"] == []
-    assert offer["deadline"] is None and offer["issued_at"].endswith("+00:00")
+    # the acceptance deadline of the policy data, in ISO form, after the day of issue
+    from datetime import date
+    assert date.fromisoformat(offer["deadline"]) > date.fromisoformat(offer["issued_at"][:10])
+    assert offer["issued_at"].endswith("+00:00")
     assert offer["document"]["filename"].endswith(".docx")
 
 
