@@ -39,3 +39,15 @@ class Config:
     LANGUAGES = ("nl", "en")
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # uploads: attachments are limited further per file
     ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+    # E-mail of the inbox messages (portal.operations.mail): "outbox" keeps them in the portal's
+    # outbox page (development), "smtp" sends them through MAIL_SERVER.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "zorginkoop@vgz.example")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    #: Where the e-mails' links lead: the portal's address as its users reach it.
+    PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:5000")

@@ -188,3 +188,4 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+from tests.support.smtp import smtp_server  # noqa: E402,F401

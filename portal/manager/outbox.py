@@ -1,0 +1,36 @@
+"""The outgoing mail: every e-mail of an inbox message, waiting or sent (the development outbox,
+where the mails are read when MAIL_BACKEND is "outbox")."""
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import OutgoingMail
+
+PER_PAGE = 50
+#: The status filter: ?status=wachtend or verzonden (anything else: all mail).
+STATUSES = {"wachtend": OutgoingMail.sent_at.is_(None), "verzonden": OutgoingMail.sent_at.is_not(None)}
+
+
+def outbox():
+    """The mail, newest first, 50 a page, in one query (the total counted alongside) and one count
+    of the waiting mail."""
+    status = request.args.get("status", "")
+    status = status if status in STATUSES else ""
+    page = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    query = select(OutgoingMail, func.count().over())
+    if status:
+        query = query.where(STATUSES[status])
+    rows = db.session.execute(query.order_by(OutgoingMail.id.desc())
+                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    args = {"status": status} if status else {}
+    if not rows and page > 1:  # past the last page
+        return redirect(url_for("manager.outbox", **args))
+    total = rows[0][1] if rows else 0
+    waiting = db.session.scalar(select(func.count()).select_from(OutgoingMail)
+                                .where(STATUSES["wachtend"]))
+    return render_template("manager/outbox.html", mails=[r[0] for r in rows], total=total,
+                           waiting=waiting, status=status, args=args, page=page,
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+                           backend=current_app.config.get("MAIL_BACKEND", "outbox"))

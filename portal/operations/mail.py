@@ -1,0 +1,338 @@
+"""E-mail of the inbox messages: queued per recipient, then sent by SMTP or kept in the outbox.
+
+Every Notification goes out once to everyone it concerns: a provider's message to the provider's
+contact address and its active staff, a managers' message to every active contract manager and
+admin. `queue_mail` turns messages into OutgoingMail rows (one per recipient) and marks them
+`emailed_at`; `send_mail` delivers the waiting rows. Both commit as they go (the scheduler calls
+them outside any request) and both are safe to run twice: a message is queued once (emailed_at,
+and the unique notification and recipient), a mail is sent once (sent_at, committed after each
+message the server accepted).
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from flask import current_app
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import OperationalError
+
+from ..extensions import db
+from ..models import Notification, OutgoingMail, Provider, User
+
+log = logging.getLogger(__name__)
+
+#: Who reads the managers' messages.
+MANAGER_ROLES = ("contract_manager", "admin")
+#: Messages queued per transaction (and per recipient lookup).
+BATCH = 500
+FOOTER = ("Dit bericht is automatisch verstuurd door het Zorginkoopportaal van VGZ. "
+          "U vindt het ook in uw berichten in het portaal.")
+
+
+def _utcnow() -> datetime:
+    """The wall clock (the mail's own times are real, not simulated)."""
+    return datetime.now(timezone.utc)
+
+
+# -- queueing -----------------------------------------------------------------------------------
+
+def mail_body(notification, portal_url: str) -> str:
+    """The plain-text e-mail of a message (a Notification, or a row with its body and link): its
+    text, the link into the portal, the footer."""
+    parts = [notification.body.rstrip()]
+    if notification.link:
+        parts.append(f"Open in het portaal: {portal_url.rstrip('/')}{notification.link}")
+    parts.append(f"-- \n{FOOTER}")
+    return "\n\n".join(parts) + "\n"
+
+
+def _unique(addresses) -> list[str]:
+    """The addresses without blanks and without case-insensitive repeats, first spelling kept."""
+    seen, result = set(), []
+    for address in addresses:
+        address = (address or "").strip()
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            result.append(address)
+    return result
+
+
+def _manager_addresses() -> list[str]:
+    return _unique(db.session.scalars(
+        select(User.email).where(User.active.is_(True), User.role.in_(MANAGER_ROLES))
+        .order_by(User.id)))
+
+
+def _provider_addresses(provider_ids: set[int]) -> dict[int, list[str]]:
+    """Per provider: its contact address, then its active staff's (two queries for a batch)."""
+    found: dict[int, list[str]] = {pid: [] for pid in provider_ids}
+    if not provider_ids:
+        return found
+    for pid, email in db.session.execute(select(Provider.id, Provider.contact_email)
+                                         .where(Provider.id.in_(provider_ids))):
+        found[pid].append(email)
+    for pid, email in db.session.execute(
+            select(User.provider_id, User.email)
+            .where(User.provider_id.in_(provider_ids), User.active.is_(True))
+            .order_by(User.id)):
+        found[pid].append(email)
+    return {pid: _unique(emails) for pid, emails in found.items()}
+
+
+def queue_mail(limit: int | None = None) -> int:
+    """Queue an e-mail per recipient of every message not yet queued, oldest first (at most
+    `limit` messages); returns the number of mails queued.
+
+    Per batch: one statement claims the messages (marks them emailed, i.e. queued), then one
+    lookup of their recipients, one insert, one commit. Claiming by a write first keeps two
+    schedulers apart: on PostgreSQL each skips the other's locked messages, on SQLite the second
+    waits for the first's commit and then finds the messages taken.
+    """
+    portal_url = current_app.config["PORTAL_URL"]
+    managers: list[str] | None = None  # read once, when the first managers' message comes
+    queued = done = 0
+    while limit is None or done < limit:
+        size = BATCH if limit is None else min(BATCH, limit - done)
+        now = _utcnow()
+        oldest = (select(Notification.id).where(Notification.emailed_at.is_(None))
+                  .order_by(Notification.id).limit(size).with_for_update(skip_locked=True))
+        messages = sorted(db.session.execute(
+            update(Notification).where(Notification.id.in_(oldest.scalar_subquery()))
+            .values(emailed_at=now)
+            .returning(Notification.id, Notification.provider_id, Notification.subject,
+                       Notification.body, Notification.link)
+            .execution_options(synchronize_session=False)).all(), key=lambda m: m.id)
+        if not messages:
+            db.session.commit()
+            break
+        addresses = _provider_addresses({m.provider_id for m in messages
+                                         if m.provider_id is not None})
+        if managers is None and any(m.provider_id is None for m in messages):
+            managers = _manager_addresses()
+        # A mail already there (queued before emailed_at was reset by hand) is not made again.
+        existing = {(nid, recipient.lower()) for nid, recipient in db.session.execute(
+            select(OutgoingMail.notification_id, OutgoingMail.recipient)
+            .where(OutgoingMail.notification_id.in_([m.id for m in messages])))}
+        rows = [{"notification_id": m.id, "provider_id": m.provider_id, "recipient": recipient,
+                 "subject": m.subject, "body": mail_body(m, portal_url), "created_at": now,
+                 "attempts": 0}
+                for m in messages
+                for recipient in (addresses[m.provider_id] if m.provider_id is not None
+                                  else managers)
+                if (m.id, recipient.lower()) not in existing]
+        if rows:  # one executemany (a NULL provider_id must not split the rows into groups)
+            db.session.execute(insert(OutgoingMail).execution_options(render_nulls=True), rows)
+        db.session.commit()
+        queued += len(rows)
+        done += len(messages)
+    if done:
+        log.info("mail: %d messages queued as %d e-mails", done, queued)
+    return queued
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+@dataclass
+class SendResult:
+    """What one round of sending did: mails sent, attempts that failed, mails still waiting."""
+
+    sent: int = 0
+    failed: int = 0
+    waiting: int = 0
+
+
+class ServerUnavailable(Exception):
+    """The SMTP server cannot be reached or refuses the session: the round stops."""
+
+
+def _waiting():
+    return select(OutgoingMail).where(OutgoingMail.sent_at.is_(None)).order_by(OutgoingMail.id)
+
+
+def _count_waiting() -> int:
+    return db.session.scalar(select(func.count()).select_from(OutgoingMail)
+                             .where(OutgoingMail.sent_at.is_(None)))
+
+
+def send_mail(limit: int | None = None) -> SendResult:
+    """Send the waiting mails, oldest first (at most `limit`), by the MAIL_BACKEND of the config:
+    "outbox" only marks them sent (the manager's outbox page shows them), "smtp" delivers them."""
+    backend = current_app.config.get("MAIL_BACKEND", "outbox")
+    if backend == "outbox":
+        result = _to_outbox(limit)
+    elif backend == "smtp":
+        result = _by_smtp(limit)
+    else:
+        raise ValueError(f"unknown MAIL_BACKEND {backend!r} (outbox or smtp)")
+    result.waiting = _count_waiting()
+    if result.sent or result.failed:
+        log.info("mail (%s): %d sent, %d failed, %d waiting", backend, result.sent, result.failed,
+                 result.waiting)
+    return result
+
+
+def _to_outbox(limit: int | None) -> SendResult:
+    ids = select(OutgoingMail.id).where(OutgoingMail.sent_at.is_(None)).order_by(OutgoingMail.id)
+    if limit is not None:
+        ids = ids.limit(limit)
+    taken = db.session.execute(
+        update(OutgoingMail).where(OutgoingMail.id.in_(ids.scalar_subquery()),
+                                   OutgoingMail.sent_at.is_(None))
+        .values(sent_at=_utcnow(), transport="outbox", attempts=OutgoingMail.attempts + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return SendResult(sent=taken.rowcount)
+
+
+def _message(mail: OutgoingMail, sender: str, domain: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
+    created = mail.created_at or _utcnow()
+    if created.tzinfo is None:  # SQLite gives the stored UTC time back without its zone
+        created = created.replace(tzinfo=timezone.utc)
+    message["Date"] = format_datetime(created)
+    # The same mail always has the same id, so a copy sent twice after a crash reads as one.
+    message["Message-ID"] = f"<outgoing-{mail.id}@{domain}>"
+    message.set_content(mail.body, charset="utf-8", cte="quoted-printable")
+    return message
+
+
+def _connect(config) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
+                        timeout=config.get("MAIL_TIMEOUT", 10))
+    try:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _permanent(error: Exception) -> bool:
+    """A refusal of this one mail (5xx for its recipient or its content), not of the session."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _text in error.recipients.values())
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return False  # our MAIL_FROM: every mail would fail
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    if isinstance(error, OSError):
+        return False  # the connection (some TLS errors are also ValueErrors)
+    return isinstance(error, (smtplib.SMTPNotSupportedError, UnicodeError, ValueError))
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{recipient}: {code} {text.decode(errors='replace')}"
+                         for recipient, (code, text) in error.recipients.items())
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        return f"{error.smtp_code} {text}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _record(statement, tries: int = 5) -> None:
+    """Run one UPDATE of outgoing mail and commit it, again in a fresh transaction if the database
+    refuses: on SQLite a transaction that read before another process committed cannot write
+    ("database is locked"), and a mail the server accepted must be recorded as sent, or the next
+    round would send it again."""
+    for attempt in range(1, tries + 1):
+        try:
+            db.session.execute(statement.execution_options(synchronize_session=False))
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == tries:
+                raise
+            time.sleep(0.05 * attempt)
+
+
+def _sent(mail_id: int) -> None:
+    _record(update(OutgoingMail).where(OutgoingMail.id == mail_id)
+            .values(sent_at=_utcnow(), transport="smtp", attempts=OutgoingMail.attempts + 1))
+
+
+def _failed(mail_ids, error: Exception) -> None:
+    _record(update(OutgoingMail).where(OutgoingMail.id.in_(mail_ids))
+            .values(attempts=OutgoingMail.attempts + 1, last_error=_describe(error)))
+
+
+def _by_smtp(limit: int | None) -> SendResult:
+    """One connection per round; a commit after every message the server accepted."""
+    config = current_app.config
+    sender_address = parseaddr(config["MAIL_FROM"])[1] or config["MAIL_FROM"]
+    domain = sender_address.rpartition("@")[2] or "localhost"
+    result, smtp, last_id = SendResult(), None, 0
+    try:
+        while limit is None or result.sent + result.failed < limit:
+            # One mail at a time, locked while it is sent (another sender skips it); after it
+            # the next waiting one, so a refused mail is tried once a round.
+            mail = db.session.scalar(_waiting().where(OutgoingMail.id > last_id).limit(1)
+                                     .with_for_update(skip_locked=True))
+            if mail is None:
+                break
+            last_id = mail.id
+            if smtp is None:
+                try:
+                    smtp = _connect(config)
+                except (smtplib.SMTPException, OSError) as error:  # refused, TLS, login
+                    raise ServerUnavailable(mail.id, error) from error
+            try:
+                smtp.send_message(_message(mail, config["MAIL_FROM"], domain),
+                                  from_addr=sender_address, to_addrs=[mail.recipient])
+            except (smtplib.SMTPException, OSError, ValueError, UnicodeError) as error:
+                if not _permanent(error):
+                    raise ServerUnavailable(mail.id, error) from error
+                log.warning("mail %d to %s refused: %s", mail.id, mail.recipient, _describe(error))
+                _failed([mail.id], error)
+                result.failed += 1
+                if not _alive(smtp):  # after a refusal some servers hang up: connect again
+                    smtp = None
+                continue
+            _sent(mail.id)
+            result.sent += 1
+    except ServerUnavailable as stop:
+        first_id, error = stop.args
+        # The mails of this round wait for the next: each one gets the attempt and its reason.
+        round_ids = _waiting().where(OutgoingMail.id >= first_id).with_only_columns(OutgoingMail.id)
+        if limit is not None:
+            round_ids = round_ids.limit(limit - result.sent - result.failed)
+        db.session.rollback()  # the lock of the mail that was being sent
+        ids = db.session.scalars(round_ids).all()
+        _failed(ids, error)
+        result.failed += len(ids)
+        log.warning("mail: SMTP server %s:%s unavailable, %d mails wait: %s",
+                    config["MAIL_SERVER"], config["MAIL_PORT"], len(ids), _describe(error))
+    finally:
+        if smtp is not None:
+            _quit(smtp)
+    return result
+
+
+def _alive(smtp: smtplib.SMTP) -> bool:
+    try:
+        return smtp.noop()[0] == 250
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+        return False
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
