@@ -7,7 +7,7 @@ rule is for contract managers and admins only.
 from flask import Blueprint
 
 from ..web import MANAGERS, roles_required
-from . import applications, clock, dashboard, issuing, negotiations, register
+from . import applications, clock, dashboard, inbox, issuing, negotiations, outbox, register
 
 bp = Blueprint("manager", __name__, url_prefix="/beheer", template_folder="templates")
 
@@ -29,6 +29,8 @@ RULES = (
     ("/aanbiedingen/<int:offer_id>/document", negotiations.offer_document, GET),
     ("/aanbiedingen/<int:offer_id>/acties/<action>", negotiations.offer_action, POST),
     ("/simulatiedatum", clock.clock, BOTH),
+    ("/meldingen", inbox.messages, GET),
+    ("/uitgaande-post", outbox.outbox, GET),
 )
 
 for rule, view, methods, *endpoint in RULES:

@@ -1,6 +1,7 @@
 """Every route of the portal against every role, read from the URL map so no route is missed:
-who may open it, who is sent to the login page, who is refused; and every POST refuses a request
-without its CSRF token."""
+who may open it, who is sent to the login page, who is refused; every route opened by a secret
+token in its URL answers the token, not the login; and every POST refuses a request without its
+CSRF token."""
 import re
 
 import pytest
@@ -8,6 +9,25 @@ import pytest
 ROLES = ("anonymous", "provider_user", "provider_signatory", "contract_manager", "admin")
 #: Routes with an id: tested with a record of another organisation in the pages' own tests.
 SAMPLE_ID = 999999
+
+
+def feed_tokens(provider):
+    from portal.feeds import feed_token
+    return {"token": feed_token(provider.id)}, {"token": feed_token(None)}
+
+
+#: Routes opened by a secret token in the URL instead of a login (calendar apps cannot log in):
+#: endpoint -> the valid URL arguments, given a provider. Every role gets the same answer: 200
+#: with a valid token, 404 with a forged one (SAMPLE_ID), never the login page.
+TOKEN_ROUTES = {"feeds.agenda": feed_tokens}
+#: Pages that must be in the URL map, with what each role gets (the sweep alone would not notice
+#: a rule that went missing).
+REQUIRED = {
+    "/beheer/uitgaande-post": {"anonymous": 302, "provider_user": 403, "provider_signatory": 403,
+                               "contract_manager": 200, "admin": 200},
+    "/beheer/meldingen": {"anonymous": 302, "provider_user": 403, "provider_signatory": 403,
+                          "contract_manager": 200, "admin": 200},
+}
 
 
 def routes(app, method):
@@ -21,8 +41,10 @@ def url_for_rule(rule):
     return re.sub(r"<(?:[^:>]+:)?[^>]+>", str(SAMPLE_ID), rule.rule)
 
 
-def expected(path, role):
+def expected(path, role, endpoint=None):
     """Status of a GET for a role, by audience: 200 open, 302 to login, 403 refused, 404 no record."""
+    if endpoint in TOKEN_ROUTES:
+        return {404}  # SAMPLE_ID is no token we signed
     if path.startswith("/beheer"):
         side = ("contract_manager", "admin")
     elif path.startswith("/zorgaanbieder"):
@@ -54,8 +76,31 @@ def test_every_page_answers_each_role_as_its_audience_expects(app, client, login
         path = url_for_rule(rule)
         status = client.get(path).status_code
         seen.append((path, status))
-        assert status in expected(path, role), (role, path, status)
+        assert status in expected(path, role, rule.endpoint), (role, path, status)
     assert len(seen) >= 5
+    for path, statuses in REQUIRED.items():
+        assert (path, statuses[role]) in seen, (role, path)
+
+
+def test_every_route_with_a_token_in_its_url_is_a_token_route(app):
+    tokened = {rule.endpoint for rule in routes(app, "GET") if "<token>" in rule.rule}
+    assert tokened == set(TOKEN_ROUTES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_token_routes_open_with_a_valid_token_for_every_role(app, client, login_as, make_provider,
+                                                           session, role):
+    login_as(role)
+    provider = make_provider()
+    session.commit()
+    rules = {rule.endpoint: rule for rule in routes(app, "GET")}
+    for endpoint, arguments in TOKEN_ROUTES.items():
+        for values in arguments(provider):
+            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]),
+                          rules[endpoint].rule)
+            assert client.get(path).status_code == 200, (role, path)
+            forged = path.replace(values["token"], values["token"][:-4] + "AAAA")
+            assert client.get(forged).status_code == 404, (role, forged)
 
 
 def test_every_post_refuses_a_missing_csrf_token(app, client, login_as):
