@@ -11,13 +11,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-## demo: the main job: migrate, load the demo register once, and serve the portal with its
-## batch worker at http://127.0.0.1:5000 (accounts in the README). Ctrl-C stops both.
+## demo: the main job: migrate, load the demo register once, replay the 2023 campaign up to
+## 20 September 2023 (the 15 September offers out, answers coming in), and serve the portal with
+## its scheduler at http://127.0.0.1:5000 (accounts in the README). Ctrl-C stops both.
+DEMO_DATE ?= 2023-09-20
 demo: $(VENV)/.installed
 	$(VENV)/bin/portal db upgrade
 	$(VENV)/bin/portal demo load --if-empty
+	$(VENV)/bin/portal simulate --to $(DEMO_DATE)
 	@echo "Zorginkoop portaal: http://127.0.0.1:5000  (demo-accounts: zie README)"
-	$(VENV)/bin/portal worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/portal scheduler run --interval 5 --simulate-answers & scheduler=$$!; \
+		trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 		$(VENV)/bin/portal run --host 127.0.0.1 --port 5000
 
 ## policy: the 2024 decision table, the 2023 calendar and one sample document of each kind.

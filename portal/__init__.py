@@ -26,8 +26,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_security(app)
     init_i18n(app)
     register_blueprints(app)
-    from .web import register_error_pages
+    from .web import register_error_pages, writes_take_the_lock_first
     register_error_pages(app)
+    writes_take_the_lock_first(app)
     return app
 
 

@@ -28,7 +28,12 @@ def configure_sqlite(engine: Engine) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A writer that begins IMMEDIATE takes the write lock first and waits its turn (busy
+        # timeout). A deferred transaction that read and then writes after another writer
+        # committed is refused at once ("database is locked"): the scheduler and the portal's
+        # POSTs begin IMMEDIATE (execution option `sqlite_begin`), readers stay deferred.
+        mode = connection.get_execution_options().get("sqlite_begin")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
     return engine
 

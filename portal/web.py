@@ -152,3 +152,14 @@ def register_error_pages(app) -> None:
         response.status_code = 503
         response.headers["Retry-After"] = "5"
         return response
+
+
+def writes_take_the_lock_first(app) -> None:
+    """On SQLite, a request that may write (any POST, PUT, PATCH, DELETE) begins its transaction
+    IMMEDIATE, so it waits for the scheduler's write instead of failing after it."""
+    @app.before_request
+    def _immediate():
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
+            db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

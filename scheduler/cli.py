@@ -14,6 +14,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.database import make_engine
 from portal.extensions import db
 from portal.operations import clock
 from portal.operations.audit import Actor
@@ -86,6 +87,10 @@ def run(interval, standby_poll, simulate_answers, **answer_options_):
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     db.session.remove()
+    writer_engine()
+    # the job store reads and writes on an engine of its own, so it never waits behind a scan
+    jobstore_engine = make_engine(db.engine.url.render_as_string(hide_password=False),
+                                  pool_pre_ping=True)
     try:
         while not stopping["now"]:
             if not leadership.acquire():
@@ -97,7 +102,8 @@ def run(interval, standby_poll, simulate_answers, **answer_options_):
                     break
             click.echo(f"scheduler {leadership.holder}: actief (elke {interval:g} s)", err=True)
             scheduler = BlockingScheduler(
-                jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")},
+                jobstores={"default": SQLAlchemyJobStore(engine=jobstore_engine,
+                                                         tablename="apscheduler_jobs")},
                 executors={"default": ThreadPoolExecutor(1)},
                 job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
                 timezone=timezone.utc)
@@ -111,6 +117,7 @@ def run(interval, standby_poll, simulate_answers, **answer_options_):
     finally:
         leadership.release()
         RUNTIME.clear()
+        jobstore_engine.dispose()
         click.echo("scheduler gestopt", err=True)
 
 
@@ -122,6 +129,7 @@ def run(interval, standby_poll, simulate_answers, **answer_options_):
 def once(simulate_answers, as_json, **answer_options_):
     """One scan of what is due now (catching up since the last), without APScheduler: for cron,
     for tests, and for a look at what the scheduler would do."""
+    writer_engine()
     summary = scan(answers=_model(**answer_options_) if simulate_answers else None, by="once")
     click.echo(json.dumps(summary.as_json()) if as_json else _describe(summary))
 
@@ -139,6 +147,12 @@ def status():
         "last_summary": current.last_summary,
     }, indent=2))
     db.session.rollback()
+
+
+def writer_engine() -> None:
+    """The scheduler writes: on SQLite its transactions begin IMMEDIATE (portal/database.py)."""
+    db.session.remove()
+    db.engine.update_execution_options(sqlite_begin="IMMEDIATE")
 
 
 STEP = re.compile(r"^(\d+)([dw])$")
@@ -180,6 +194,7 @@ def simulate(start, end, step, answers, as_json, **answer_options_):
     if start > end:
         raise click.UsageError(f"--from {start} is after --to {end}")
     model = _model(**answer_options_) if answers else None
+    writer_engine()
     moments = [start + timedelta(days=n) for n in range(0, (end - start).days + 1, days)]
     if moments[-1] != end:
         moments.append(end)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta, timezone
 
@@ -97,14 +98,16 @@ def campaign_policy(day: date) -> Policy | None:
 
 
 def published_policy(day: date) -> Policy | None:
-    """The latest policy whose contracted providers are public on `day`."""
-    found = None
-    for year in available_years():
-        policy = load_policy(year)
-        milestone = policy.milestones.get("publicatie_zorgzoeker")
-        if milestone and milestone.date and milestone.date <= day:
-            found = policy
-    return found
+    """The policy whose contracted providers the zorgzoeker shows on `day`, once it has opened:
+    the campaign of the day's year, or, in a contract year without a campaign of its own in the
+    data, that contract year's policy."""
+    policy = campaign_policy(day)
+    if policy is None and day.year in available_years():
+        policy = load_policy(day.year)
+    milestone = policy.milestones.get("publicatie_zorgzoeker") if policy else None
+    if milestone is None or milestone.date is None or milestone.date > day:
+        return None
+    return policy
 
 
 # -- milestones ---------------------------------------------------------------------------------
@@ -166,14 +169,8 @@ def expire_and_escalate(day: date, today: date) -> Summary:
     expired = []
     for deadline in list(open_deadlines(due_to=yesterday)):  # read all before committing
         if deadline.kind == "aanbod":
-            try:
-                transition(deadline.entity_id, "expire", SYSTEM,
-                           reason=f"niet beantwoord vóór het einde van {deadline.due:%d-%m-%Y}")
-            except TransitionRefused:  # someone answered at this very moment
-                db.session.rollback()
-                continue
-            db.session.commit()
-            expired.append(deadline)
+            if _expire(deadline):
+                expired.append(deadline)
             continue
         summary.escalations += _escalate(deadline, day, today)
     summary.expired = len(expired)
@@ -181,6 +178,24 @@ def expire_and_escalate(day: date, today: date) -> Summary:
         summary.escalations += _expiry_digest(expired, day, today)
     db.session.commit()
     return summary
+
+
+def _expire(deadline: Deadline, tries: int = 5) -> bool:
+    """Expire one offer; True when it expired now. Someone answering it at the same moment wins;
+    a write that collided with another is tried again, so the expiry is not put off a day."""
+    for attempt in range(tries):
+        try:
+            transition(deadline.entity_id, "expire", SYSTEM,
+                       reason=f"niet beantwoord vóór het einde van {deadline.due:%d-%m-%Y}")
+            db.session.commit()
+            return True
+        except TransitionRefused as refused:
+            db.session.rollback()
+            if refused.field != "version":
+                return False  # answered (or withdrawn) meanwhile: nothing to expire
+            time.sleep(0.05 * (attempt + 1))
+    log.warning("offer %s: could not expire it now; the next scan tries again", deadline.entity_id)
+    return False
 
 
 def _lateness(due: date, today: date) -> str:
@@ -303,6 +318,11 @@ def run_day(day: date, *, today: date | None = None, answers=None,
         summary.add(send_reminders(day, offsets))
         db.session.commit()
     summary.add(publish(day))
+    if summary.anything():
+        log.info("%s%s: %d issued, %d reminders, %d escalations, %d expired, %d accepted, "
+                 "%d declined", day, f" (caught up on {today})" if day != today else "",
+                 summary.offers_issued, summary.reminders_sent, summary.escalations,
+                 summary.expired, summary.accepted, summary.declined)
     return summary
 
 

@@ -67,12 +67,19 @@ class Leadership:
         if not self.leading:
             return False
         if self.advisory:
-            try:
-                self._connection.execute(text("SELECT 1"))
+            try:  # a reconnected connection would answer, but without the lock: ask for the lock
+                held = self._connection.execute(text(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND pid = pg_backend_pid() AND classid = 0 AND objid = :k AND granted)"),
+                    {"k": ADVISORY_KEY}).scalar()
                 self._connection.commit()
             except Exception:  # the connection (and with it the lock) is gone
-                log.exception("scheduler %s lost its advisory lock", self.holder)
+                held = False
+            if not held:
+                log.warning("scheduler %s lost its advisory lock", self.holder)
                 self.leading = False
+                self._connection.close()
+                self._connection = None
             return self.leading
         with self.engine.begin() as connection:
             renewed = connection.execute(update(SchedulerLease).where(
@@ -85,9 +92,14 @@ class Leadership:
 
     def release(self) -> None:
         if not self.leading:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
             return
         self.leading = False
         if self.advisory:
+            if self._connection is None:
+                return
             try:
                 self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
                 self._connection.commit()

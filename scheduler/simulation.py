@@ -9,7 +9,7 @@ Providers with a portal account are people: they answer for themselves and are n
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from contracts.offers import OfferStatus, TransitionRefused
 
 from portal.extensions import db
-from portal.models import NegotiationRound, Offer, User
+from portal.models import NegotiationRound, Offer, Provider, User
 from portal.operations.audit import Actor
 from portal.operations.offers import transition
 
@@ -35,6 +35,57 @@ COUNTER_MESSAGES = (
     "Wij vragen om een aanvullende afspraak over de bereikbaarheid buiten kantoortijd.",
 )
 INSURER = Actor("simulatie: contractmanager VGZ", "contract_manager")
+#: Moves made in one transaction: a commit per move would cost more than the move.
+MOVES_PER_COMMIT = 200
+
+
+@dataclass(frozen=True)
+class Move:
+    """One simulated party's move on one offer."""
+
+    offer_id: int
+    provider_id: int
+    action: str
+    actor: Actor
+    reason: str
+
+
+def _play(moves: list[Move]) -> list[Move]:
+    """Make the moves in one transaction; the moves made.
+
+    A move the life cycle refuses (someone else moved first) is skipped. A move refused because
+    another writer changed the offer at that moment rolls the transaction back (offers._step):
+    the moves made before it are then made again, one by one.
+    """
+    # the managers' messages name the provider: read the chunk's providers at once (and hold
+    # them: the session keeps only the objects someone refers to)
+    providers = db.session.scalars(  # noqa: F841
+        select(Provider).where(Provider.id.in_({m.provider_id for m in moves}))).all()
+    made: list[Move] = []
+    for move in moves:
+        try:
+            transition(move.offer_id, move.action, move.actor, reason=move.reason)
+        except TransitionRefused:
+            if not db.session.in_transaction():  # rolled back: what was made is undone
+                made = _one_by_one(made)
+            continue
+        made.append(move)
+    db.session.commit()
+    return made
+
+
+def _one_by_one(moves: list[Move]) -> list[Move]:
+    """Make each move in a transaction of its own; the moves made."""
+    made = []
+    for move in moves:
+        try:
+            transition(move.offer_id, move.action, move.actor, reason=move.reason)
+            db.session.commit()
+        except TransitionRefused:
+            db.session.rollback()
+            continue
+        made.append(move)
+    return made
 
 
 @dataclass(frozen=True)
@@ -57,6 +108,8 @@ class AnswerModel:
     max_delay: int = 30
     insurer_min_delay: int = 2
     insurer_max_delay: int = 10
+    #: The scripts drawn so far, by (offer id, negotiable): a cache, not part of the model.
+    _scripts: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         from contracts.errors import CaseError
@@ -95,6 +148,7 @@ class AnswerModel:
                    Offer.issued_at.is_not(None), Offer.provider_id.not_in(people))
             .order_by(Offer.id)).all()
         negotiated = set(db.session.scalars(select(NegotiationRound.offer_id).distinct()))
+        moves = []
         for offer_id, status, negotiable, issued_at, provider_id in rows:
             move = self._move(offer_id, status, negotiable, offer_id in negotiated,
                               issued_at.date(), day)
@@ -104,30 +158,30 @@ class AnswerModel:
             if actor is None:
                 actor = Actor(f"simulatie: tekenbevoegde {provider_id}", "provider_signatory",
                               provider_id)
-            try:
-                transition(offer_id, action, actor, reason=reason)
-                db.session.commit()
-            except TransitionRefused:  # someone else moved first
-                db.session.rollback()
-                continue
-            if action == "accept":
-                summary.accepted += 1
-            elif action == "decline":
-                summary.declined += 1
-            elif action == "counter":
-                summary.countered += 1
-            elif action == "agree":
-                summary.agreed += 1
+            moves.append(Move(offer_id, provider_id, action, actor, reason))
+        for start in range(0, len(moves), MOVES_PER_COMMIT):
+            for move in _play(moves[start:start + MOVES_PER_COMMIT]):
+                if move.action == "accept":
+                    summary.accepted += 1
+                elif move.action == "decline":
+                    summary.declined += 1
+                elif move.action == "counter":
+                    summary.countered += 1
+                elif move.action == "agree":
+                    summary.agreed += 1
         return summary
 
     def _move(self, offer_id, status, negotiable, negotiated: bool, issued: date, day: date):
         """The move the script makes on `day` for an offer in `status`, or None."""
         # the script is drawn for the offer as issued: negotiable until the insurer agreed
-        script = self.script(offer_id, negotiable or negotiated)
-        rng = random.Random(f"{self.seed}:{offer_id}:reason")
+        key = (offer_id, bool(negotiable or negotiated))
+        script = self._scripts.get(key)
+        if script is None:  # drawn once per offer: every open offer is looked at every day
+            script = self._scripts[key] = self.script(*key)
         answer_day = issued + timedelta(days=script.answer_after)
         if script.outcome == "silent" or day < answer_day:
             return None
+        rng = random.Random(f"{self.seed}:{offer_id}:reason")
         if script.outcome == "decline" and status != S.TEGENVOORSTEL.value:
             return "decline", None, rng.choice(DECLINE_REASONS)
         if script.outcome == "accept" and status == S.AANGEBODEN.value:
