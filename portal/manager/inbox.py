@@ -3,6 +3,7 @@ what providers did (counter-proposals, answers). One page, newest first, filtere
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -10,8 +11,8 @@ from ..models import Notification
 
 PER_PAGE = 50
 #: Kind slug -> Dutch label, in the order of the filter.
-KINDS = {"escalatie": "Escalaties", "herinnering": "Herinneringen", "bericht": "Berichten",
-         "publicatie": "Publicatie"}
+KINDS = {"escalatie": _l("Escalaties"), "herinnering": _l("Herinneringen"),
+         "bericht": _l("Berichten"), "publicatie": _l("Publicatie")}
 
 
 def messages():
