@@ -35,7 +35,16 @@ policy: $(VENV)/.installed
 # pytest's own exit status is kept: 5 (no tests collected) fails the run like any other failure.
 test: test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.installed
+# axe-core for the accessibility checks of tests/browser, from npm into a cache that is not
+# committed. Without network (or npm) the checks are skipped, unless REQUIRE_CHROMIUM is set.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	@npm install --no-save --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1 \
+		|| if [ -n "$$REQUIRE_CHROMIUM" ]; then \
+			echo "axe-core is required here (REQUIRE_CHROMIUM is set) but could not be fetched"; exit 1; \
+		else echo "axe-core not fetched: the browser journeys skip their axe checks"; fi
+
+test-sqlite: $(VENV)/.installed $(AXE)
 	TEST_DATABASE_URL= $(PY) -m pytest
 
 test-postgres: $(VENV)/.installed
@@ -54,4 +63,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/documents.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .cache

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: axe-core, fetched from npm into a cache that is not committed (`make test` and `.ci/run` do).
+AXE = Path(__file__).resolve().parents[2] / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+#: What the audit fails on; axe's minor and moderate findings are reported, not failed.
+AXE_FAILS = ("serious", "critical")
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +42,9 @@ def live_portal(tmp_path_factory):
     from portal.demo import load_demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False})
+    # The journeys log in more often than a person would: the login limit is for people.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False,
+                      "LOGIN_RATE_LIMIT": "1000 per minute"})
     with app.app_context():
         upgrade()
         load_demo(providers=150)
@@ -70,3 +76,45 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's source, or None (its checks skipped) where it was not fetched; where
+    REQUIRE_CHROMIUM is set (CI) a missing axe-core fails instead."""
+    if AXE.exists():
+        return AXE.read_text(encoding="utf-8")
+    if os.environ.get("REQUIRE_CHROMIUM"):
+        pytest.fail(f"REQUIRE_CHROMIUM is set but axe-core is missing ({AXE}); run make test")
+    return None
+
+
+LABELS = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => el.type !== 'hidden')
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .map(v => ({id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
+
+
+@pytest.fixture
+def audit(axe_source):
+    """Checks the page as it is now: `lang` on <html>, a label on every input, and no serious or
+    critical axe-core violation. axe is evaluated over the DevTools protocol, which the portal's
+    Content-Security-Policy does not govern, so the journeys keep that policy (no bypass_csp)."""
+    def check(page):
+        assert page.locator("html").get_attribute("lang") in ("nl", "en"), page.url
+        assert page.evaluate(LABELS) == [], f"inputs without a label on {page.url}"
+        if axe_source is None:
+            return []
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(axe_source)
+        violations = page.evaluate(AXE_RUN)
+        failing = [v for v in violations if v["impact"] in AXE_FAILS]
+        assert not failing, f"axe-core on {page.url}:\n" + "\n".join(
+            f"  {v['impact']} {v['id']} ({v['help']}): {v['nodes']}" for v in failing)
+        return violations
+    return check

@@ -14,10 +14,11 @@ def login(page, base, email):
     page.click("main button[type=submit]")
 
 
-def test_a_manager_issues_the_15_september_batch_and_a_signatory_accepts(live_portal, page):
+def test_a_manager_issues_the_15_september_batch_and_a_signatory_accepts(live_portal, page, audit):
     app, base = live_portal
     login(page, base, "manager@vgz.example")
     page.wait_for_url(f"{base}/beheer/")
+    audit(page)
 
     page.goto(f"{base}/beheer/simulatiedatum")
     page.fill("#day", "15-09-2023")
@@ -25,6 +26,7 @@ def test_a_manager_issues_the_15_september_batch_and_a_signatory_accepts(live_po
     expect(page.locator(".clock")).to_contain_text("15-09-2023")
 
     page.goto(f"{base}/beheer/aanbiedingen/uitgeven/fz_aflopend_aanbod")
+    audit(page)
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r".*/beheer/batches/\d+$"))
 
@@ -37,6 +39,9 @@ def test_a_manager_issues_the_15_september_batch_and_a_signatory_accepts(live_po
     expect(page.locator(".status")).to_have_text(re.compile("klaar", re.I), timeout=20_000)
     done, total = map(int, re.search(r"\((\d+)/(\d+)\)", page.locator(".progress-text").inner_text()).groups())
     assert done == total > 0
+    audit(page)  # done: the page no longer refreshes itself
+    page.goto(f"{base}/beheer/")
+    audit(page)  # now with the offers per contract and status
 
     page.locator("form[action$='uitloggen'] button").click()
     login(page, base, "signatory@apotheek-de-linde.example")
@@ -44,6 +49,7 @@ def test_a_manager_issues_the_15_september_batch_and_a_signatory_accepts(live_po
     page.goto(f"{base}/zorgaanbieder/aanbiedingen")
     page.locator("a[href*='/zorgaanbieder/aanbiedingen/']").first.click()
     expect(page.locator("h1")).to_contain_text("Overeenkomst Farmaceutische zorg 2024")
+    audit(page)
     page.locator("main input[type=checkbox]").first.check()
     page.locator("main button", has_text="Aanbod aanvaarden").click()
     expect(page.locator("main .status").first).to_have_text("geaccepteerd")
