@@ -66,6 +66,21 @@ def refusal(error: TransitionRefused) -> str:
     return messages.get(error.field, _("Dit kan niet met dit aanbod."))
 
 
+def mark_bad_line(form, detail: str) -> None:
+    """Put the refusal of a changed tariff line on that line's field (the n-th filled-in line)."""
+    import re
+    match = re.search(r"tariff_overrides\.(\d+)\.(code|amount)", detail)
+    filled = [line for line in form.lines if (line.code.data or "").strip()]
+    if match and int(match.group(1)) < len(filled):
+        line = filled[int(match.group(1))]
+        if match.group(2) == "code":
+            line.code.errors = [*line.code.errors, _("Deze code staat niet in de tarieven van dit aanbod.")]
+        else:
+            line.amount.errors = [*line.amount.errors, _("Dit bedrag is niet mogelijk voor deze tariefregel.")]
+    else:
+        form.message.errors = [*form.message.errors, _("Controleer de gewijzigde tariefregels.")]
+
+
 # -- offers and contracts ----------------------------------------------------------------------
 
 @bp.route("/aanbiedingen")
@@ -113,6 +128,9 @@ def answer(offer_id: int, action: str, form_class, done: str, **options):
     except NotFound:
         abort(404)
     except TransitionRefused as error:  # refused before anything changed
+        if error.field == "changes" and isinstance(form, CounterForm):
+            mark_bad_line(form, str(error))  # shown again with what was typed, the line marked
+            return show_offer(offer, 422, **{action: form})
         flash(refusal(error), "error")
         return redirect(url_for(".offer", offer_id=offer_id))
     db.session.commit()

@@ -275,6 +275,16 @@ def test_the_counter_proposal_flow_on_a_negotiable_offer(client, auth, make_prov
     assert "Schrijf het bedrag als 7,50" in bad.get_data(as_text=True)
     assert session.scalars(select(NegotiationRound)).all() == []
 
+    # a code that is not among the offer's tariffs: the line is marked, what was typed stays
+    unknown = answer(client, auth, offer, "counter", "tegenvoorstel", message="Nieuwe regel graag",
+                     **{"lines-0-code": "VGZ-T01", "lines-0-amount": "7,50",
+                        "lines-1-code": "XX-999", "lines-1-amount": "3,00"})
+    unknown_html = unknown.get_data(as_text=True)
+    assert unknown.status_code == 422
+    assert "Deze code staat niet in de tarieven van dit aanbod." in unknown_html
+    assert 'value="XX-999"' in unknown_html and "Nieuwe regel graag" in unknown_html
+    assert session.scalars(select(NegotiationRound)).all() == []
+
     good = answer(client, auth, offer, "counter", "tegenvoorstel", message="Hoger tarief per regel",
                   **{"lines-0-code": "VGZ-T01", "lines-0-amount": "7,50",
                      "lines-2-code": "VGZ-T02", "lines-2-amount": "1.234,5"})
