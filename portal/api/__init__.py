@@ -6,6 +6,7 @@ for API paths only: the pages keep their own error pages.
 """
 from flask import Flask, request
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 
 from ..extensions import csrf
 
@@ -13,11 +14,22 @@ PREFIX = "/api/v1"
 
 
 class PortalApi(Api):
+    #: No catch-all "default" error response: each operation documents the statuses it answers
+    #: (so a client, and schemathesis's status check, knows every one of them).
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
     def handle_http_exception(self, error):
         """JSON errors under /api/; any other page's error is left to Flask (HTML)."""
         if not request.path.startswith("/api/"):
             return error
         return super().handle_http_exception(error)
+
+    def _register_pagination_header(self):
+        """X-Pagination carries a JSON document: documented as `content`, not as a `schema`
+        (which would say `total,3,page,1` in OpenAPI's simple style for headers)."""
+        self.spec.components.header("PAGINATION", {
+            "description": "Pagination metadata (JSON)",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}}}, lazy=True)
 
 
 api = PortalApi()

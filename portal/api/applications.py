@@ -8,7 +8,6 @@ from io import BytesIO
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -24,8 +23,8 @@ from ..models import Application, Attachment
 from ..operations.applications import assess_application, preview, submit_application
 from ..operations.clock import today
 from ..web import MANAGERS
-from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, UTCDateTime, not_found, paginate, refuse,
-                     unit_of_work)
+from .common import (CONFLICT, NOT_FOUND, TOO_LARGE, UNPROCESSABLE, Blueprint, Id, UTCDateTime,
+                     not_found, paginate, refuse, unit_of_work)
 from .policy import DecisionSchema
 from .tokens import api_actor, requires
 
@@ -61,8 +60,11 @@ class AttachmentUploadSchema(Schema):
 
 class ApplicationSubmitSchema(Schema):
     organisation = fields.String(required=True, validate=validate.Length(max=200))
-    agb = fields.String(required=True, metadata={"description": "AGB code, 8 digits"})
-    kvk = fields.String(required=True, metadata={"description": "KvK number, 8 digits"})
+    # The patterns document what submit_application checks (and names the field of).
+    agb = fields.String(required=True, metadata={"description": "AGB code, 8 digits",
+                                                 "pattern": "^[0-9]{8}$"})
+    kvk = fields.String(required=True, metadata={"description": "KvK number, 8 digits",
+                                                 "pattern": "^[0-9]{8}$"})
     provider_type = fields.String(required=True, metadata={"enum": PROVIDER_TYPES})
     address = fields.String(load_default="", validate=validate.Length(max=200))
     postcode = fields.String(load_default="", validate=validate.Length(max=10))
@@ -166,7 +168,7 @@ class PreviewQuerySchema(Schema):
                               validate=validate.Length(min=1),
                               metadata={"description": "Comma-separated contract slugs."})
     agb_start = fields.Date(load_default=None)
-    policy_year = fields.Integer(load_default=POLICY_YEAR)
+    policy_year = Id(load_default=POLICY_YEAR)
 
 
 class PreviewLineSchema(Schema):
@@ -203,6 +205,7 @@ class Preview(MethodView):
 class Applications(MethodView):
     @blp.arguments(ApplicationSubmitSchema)
     @blp.response(201, ReceiptSchema)
+    @blp.alt_response(413, response=TOO_LARGE)
     @blp.alt_response(422, response=UNPROCESSABLE)
     def post(self, data):
         """Submit an application (public).

@@ -3,7 +3,6 @@ requests a batch, and the worker (`portal worker`) runs it outside any request."
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -13,7 +12,8 @@ from ..extensions import db
 from ..models import IssueBatch
 from ..operations.batches import plan, request_batch
 from ..web import MANAGERS
-from .common import NOT_FOUND, UNPROCESSABLE, UTCDateTime, not_found, paginate, refuse, unit_of_work
+from .common import (NOT_FOUND, UNPROCESSABLE, Blueprint, Id, UTCDateTime, not_found, paginate,
+                     refuse, unit_of_work)
 from .offers import ProviderRefSchema
 from .tokens import api_actor, requires
 
@@ -42,7 +42,7 @@ class BatchRequestSchema(Schema):
     milestone = fields.String(required=True, validate=validate.Length(min=1, max=60),
                               metadata={"description": "A milestone id of the calendar, e.g. "
                                                        "fz_aflopend_aanbod."})
-    policy_year = fields.Integer(load_default=POLICY_YEAR)
+    policy_year = Id(load_default=POLICY_YEAR)
 
 
 class PlanLineSchema(Schema):

@@ -1,13 +1,14 @@
-"""What every API module shares: errors in flask-smorest's format, one commit per request,
-ISO date-times, pagination of a query."""
+"""What every API module shares: the blueprint, errors in flask-smorest's format, one commit per
+request, ISO date-times, pagination of a query."""
 from __future__ import annotations
 
 import http
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
+import flask_smorest
 from flask_smorest import abort
-from marshmallow import fields
+from marshmallow import fields, validate
 from sqlalchemy import func, select
 
 from contracts.errors import CaseError
@@ -15,12 +16,46 @@ from contracts.errors import CaseError
 from ..extensions import db
 
 #: Names of the lazily registered response components of flask-smorest (one per HTTP status).
+BAD_REQUEST = http.HTTPStatus.BAD_REQUEST.name
 UNAUTHORIZED = http.HTTPStatus.UNAUTHORIZED.name
 FORBIDDEN = http.HTTPStatus.FORBIDDEN.name
 NOT_FOUND = http.HTTPStatus.NOT_FOUND.name
 CONFLICT = http.HTTPStatus.CONFLICT.name
+#: Over MAX_CONTENT_LENGTH (12 MB): ten attachments of 5 MB do not fit in one request.
+TOO_LARGE = http.HTTPStatus(413).name  # REQUEST_ENTITY_TOO_LARGE, or CONTENT_TOO_LARGE
 TOO_MANY_REQUESTS = http.HTTPStatus.TOO_MANY_REQUESTS.name
 UNPROCESSABLE = http.HTTPStatus(422).name  # UNPROCESSABLE_ENTITY, or _CONTENT on Python 3.13
+
+#: The largest value of an INTEGER column (PostgreSQL's, and so every id's and year's): a larger
+#: number in a request is refused before it reaches the database, which would fail on it.
+MAX_INT = 2**31 - 1
+
+
+def Id(**kwargs) -> fields.Integer:
+    """An id (or a year) in a query or a body: a whole number the database can compare, else 422."""
+    return fields.Integer(validate=validate.Range(min=0, max=MAX_INT), **kwargs)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's, with an id in the path that the database can hold (a larger one is no
+    record: 404), and documenting the 400 of a JSON body that is not JSON at all (webargs
+    answers it before the schema's 422)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url_value_preprocessor(_no_record_beyond_max_int)
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return parse
+        return lambda view: self.alt_response(400, response=BAD_REQUEST)(parse(view))
+
+
+def _no_record_beyond_max_int(endpoint, values) -> None:
+    """`<int:...>` takes any number; SQLite and PostgreSQL fail on one above their integers."""
+    if any(isinstance(value, int) and value > MAX_INT for value in (values or {}).values()):
+        not_found("record")
 
 
 def field_errors(field: str, message: str) -> dict:
@@ -58,9 +93,14 @@ def unit_of_work():
 
 
 def paginate(query, pagination_parameters, order_by):
-    """One page of `query` (and the total count, for the X-Pagination header): two queries."""
+    """One page of `query` (and the total count, for the X-Pagination header): two queries.
+
+    A page past the last one is empty without asking: its OFFSET could be larger than the
+    database's integers (?page=10**20)."""
     pagination_parameters.item_count = db.session.scalar(
         select(func.count()).select_from(query.order_by(None).subquery()))
+    if pagination_parameters.first_item >= pagination_parameters.item_count:
+        return []
     return db.session.scalars(query.order_by(*order_by)
                               .offset(pagination_parameters.first_item)
                               .limit(pagination_parameters.page_size)).unique().all()

@@ -6,7 +6,6 @@ from io import BytesIO
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,8 +18,8 @@ from ..extensions import db
 from ..models import Offer, Provider
 from ..operations.offers import NotFound, get_offer, issue_offer, transition
 from ..web import MANAGERS
-from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, UTCDateTime, not_found, paginate, refuse,
-                     unit_of_work)
+from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, Blueprint, Id, UTCDateTime, not_found,
+                     paginate, refuse, unit_of_work)
 from .tokens import api_actor, api_user, is_manager, requires
 
 blp = Blueprint("offers", __name__, description="Aanbiedingen: inzien, onderhandelen, accepteren")
@@ -108,8 +107,8 @@ class OfferDetailSchema(OfferSchema):
 class OfferQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     contract = fields.String(validate=validate.OneOf(CONTRACTS))
-    policy_year = fields.Integer()
-    provider_id = fields.Integer(metadata={"description": "Managers: one provider's offers."})
+    policy_year = Id()
+    provider_id = Id(metadata={"description": "Managers: one provider's offers."})
 
 
 class TransitionSchema(Schema):
@@ -117,7 +116,7 @@ class TransitionSchema(Schema):
     reason = fields.String(load_default="", validate=validate.Length(max=5000),
                            metadata={"description": "Required for decline, counter, respond, "
                                                     "agree, withdraw and record."})
-    expected_version = fields.Integer(load_default=None, allow_none=True, metadata={
+    expected_version = Id(load_default=None, allow_none=True, metadata={
         "description": "The offer's version as last seen; a stale one is refused (409)."})
     changes = fields.List(fields.Nested(ChangeSchema), load_default=list,
                           metadata={"description": "Tariff changes of a negotiation round."})
@@ -129,9 +128,9 @@ class TransitionSchema(Schema):
 
 
 class IssueSchema(Schema):
-    provider_id = fields.Integer(required=True)
+    provider_id = Id(required=True)
     contract = fields.String(required=True, validate=validate.OneOf(CONTRACTS))
-    policy_year = fields.Integer(required=True)
+    policy_year = Id(required=True)
     override_reason = fields.String(load_default="", validate=validate.Length(max=5000), metadata={
         "description": "Sets an exclusion ground aside; recorded in the audit log."})
     deadline = fields.Date(load_default=None, allow_none=True,

@@ -1,12 +1,15 @@
 """API: policy decisions and the calendar (the same engine as the CLI)."""
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 
 from contracts.cases import parse_case
 from contracts.engine import decide
 from contracts.errors import CaseError
 from contracts.policy import policy_for_calendar_year
+from contracts.vocabulary import Contract, ProviderType, Relation
+
+from .common import NOT_FOUND, UNPROCESSABLE, Blueprint
 
 blp = Blueprint("policy", __name__, description="Inkoopbeleid: beslissingen en planning")
 
@@ -15,10 +18,11 @@ class CaseSchema(Schema):
     class Meta:
         unknown = "include"  # the engine checks every field and names the bad one
 
+    # The enums document what the engine checks (and names the field of).
     policy_year = fields.Integer(required=True)
-    provider_type = fields.String(required=True)
-    contract = fields.String(required=True)
-    relation = fields.String(required=True)
+    provider_type = fields.String(required=True, metadata={"enum": [t.value for t in ProviderType]})
+    contract = fields.String(required=True, metadata={"enum": [c.value for c in Contract]})
+    relation = fields.String(required=True, metadata={"enum": [r.value for r in Relation]})
 
 
 class DecisionSchema(Schema):
@@ -55,6 +59,7 @@ class MilestoneSchema(Schema):
 class Decide(MethodView):
     @blp.arguments(CaseSchema)
     @blp.response(200, DecisionSchema)
+    @blp.alt_response(422, response=UNPROCESSABLE)
     def post(self, case):
         """The policy's decision for one case (the body of `portal policy decide`)."""
         try:
@@ -67,6 +72,7 @@ class Decide(MethodView):
 @blp.route("/calendar/<int:year>")
 class Calendar(MethodView):
     @blp.response(200, MilestoneSchema(many=True))
+    @blp.alt_response(404, response=NOT_FOUND)
     def get(self, year):
         """The milestones of the procurement calendar of a year (2023 for contract year 2024)."""
         try:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -11,7 +10,7 @@ from contracts.vocabulary import ProviderType
 
 from ..extensions import db
 from ..models import Provider
-from .common import NOT_FOUND, like_pattern, not_found, paginate
+from .common import NOT_FOUND, Blueprint, like_pattern, not_found, paginate
 from .tokens import api_user, is_manager, requires
 
 blp = Blueprint("providers", __name__, description="Zorgaanbieders (AGB-register)")

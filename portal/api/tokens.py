@@ -15,7 +15,7 @@ from functools import wraps
 
 from flask import current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
@@ -24,7 +24,7 @@ from ..extensions import db, limiter
 from ..models import User
 from ..operations.audit import Actor
 from ..web import MANAGERS, PROVIDER_STAFF
-from .common import FORBIDDEN, TOO_MANY_REQUESTS, UNAUTHORIZED
+from .common import FORBIDDEN, TOO_MANY_REQUESTS, UNAUTHORIZED, Blueprint
 
 SALT = "api-token"
 BEARER = "bearerAuth"  # the name of the security scheme in the OpenAPI document
