@@ -1,0 +1,2 @@
+"""Fixtures of the fault tests."""
+from tests.support.databases import own_database  # noqa: F401
