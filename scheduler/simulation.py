@@ -19,7 +19,7 @@ from contracts.offers import OfferStatus, TransitionRefused
 from portal.extensions import db
 from portal.models import NegotiationRound, Offer, Provider, User
 from portal.operations.audit import Actor
-from portal.operations.offers import transition
+from portal.operations.offers import ROW_ACTIONS, transition, transition_many
 
 from .jobs import Summary
 
@@ -53,16 +53,25 @@ class Move:
 def _play(moves: list[Move]) -> list[Move]:
     """Make the moves in one transaction; the moves made.
 
-    A move the life cycle refuses (someone else moved first) is skipped. A move refused because
-    another writer changed the offer at that moment rolls the transaction back (offers._step):
-    the moves made before it are then made again, one by one.
+    Answers and expiries are made together (offers.transition_many), negotiation steps one at a
+    time. A move the life cycle refuses (someone else moved first) is skipped. If another writer
+    changed an offer at that very moment, the transaction is rolled back (transition_many,
+    offers._step) and the moves are made again, each in a transaction of its own.
     """
     # the managers' messages name the provider: read the chunk's providers at once (and hold
     # them: the session keeps only the objects someone refers to)
     providers = db.session.scalars(  # noqa: F841
         select(Provider).where(Provider.id.in_({m.provider_id for m in moves}))).all()
-    made: list[Move] = []
+    together = [m for m in moves if m.action in ROW_ACTIONS]
+    try:
+        outcomes = transition_many([(m.offer_id, m.action, m.actor, m.reason) for m in together])
+    except TransitionRefused:  # rolled back
+        return _one_by_one(moves)
+    made = [m for m, outcome in zip(together, outcomes)
+            if not isinstance(outcome, TransitionRefused)]
     for move in moves:
+        if move.action in ROW_ACTIONS:
+            continue
         try:
             transition(move.offer_id, move.action, move.actor, reason=move.reason)
         except TransitionRefused:

@@ -14,6 +14,7 @@ Every context is cleaned first (`clean`): control characters are removed and lin
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -95,7 +96,7 @@ class _Entry:
 
     name: bytes
     template: Any = None        # compiled Jinja template of a rendered part
-    core: Any = None            # (core.xml bytes, {field: compiled}) for docProps/core.xml
+    core: Any = None            # the _CoreProperties of docProps/core.xml
     packed: tuple | None = None  # (deflated bytes, crc32, size) of a static part
 
 
@@ -139,7 +140,7 @@ class PreparedTemplate:
                 if RENDERED_PART.match(info.filename):
                     entries.append(_Entry(key, template=env.from_string(patch(part_source(blob)))))
                 elif info.filename == CORE:
-                    entries.append(_Entry(key, core=(blob, _core_templates(blob, plain))))
+                    entries.append(_Entry(key, core=_CoreProperties(blob, plain)))
                 else:
                     entries.append(_Entry(key, packed=_deflate(blob, 6)))
         self._entries = tuple(entries)
@@ -155,7 +156,7 @@ class PreparedTemplate:
             if entry.template is not None:
                 data = (XML_DECLARATION + finish(entry.template.render(ctx))).encode("utf-8")
             else:
-                data = _render_core(*entry.core, ctx)
+                data = entry.core.render(ctx)
             members.append((entry.name, _deflate(data, 1)))
         return _zip(members)
 
@@ -173,14 +174,37 @@ def _core_templates(blob: bytes, env) -> dict[str, Any]:
     return found
 
 
-def _render_core(blob: bytes, templates: dict[str, Any], ctx) -> bytes:
-    if not templates:
-        return blob
-    tree = etree.fromstring(blob)
-    for field, template in templates.items():
-        # python-docx and so docxtpl refuse properties over 255 characters: cut, do not fail.
-        tree.find(f"dc:{field}", _DC).text = clean(template.render(ctx))[:PROPERTY_LIMIT]
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+class _CoreProperties:
+    """docProps/core.xml of a prepared template, rendered: lxml writes the XML once, with a mark
+    in each templated property, and each document joins the text around the marks with its
+    escaped values (what lxml would write for them), instead of reading and writing the XML
+    again."""
+
+    def __init__(self, blob: bytes, env):
+        self.blob, self.templates = blob, _core_templates(blob, env)
+        tree = etree.fromstring(blob)
+        salt = hashlib.sha256(blob).hexdigest()  # a mark no template text contains
+        marks = {field: f"@@{field}:{salt}@@" for field in self.templates}
+        for field, mark in marks.items():
+            tree.find(f"dc:{field}", _DC).text = mark
+        text = etree.tostring(tree, xml_declaration=True, encoding="UTF-8",
+                              standalone=True).decode("utf-8")
+        self.fields, self.pieces = [], []
+        for field in sorted(marks, key=lambda f: text.index(marks[f])):
+            before, text = text.split(marks[field], 1)
+            self.fields.append(field)
+            self.pieces.append(before)
+        self.pieces.append(text)
+
+    def render(self, ctx) -> bytes:
+        if not self.templates:
+            return self.blob
+        out = [self.pieces[0]]
+        for field, after in zip(self.fields, self.pieces[1:]):
+            # python-docx and so docxtpl refuse properties over 255 characters: cut, do not fail
+            value = clean(self.templates[field].render(ctx))[:PROPERTY_LIMIT]
+            out += (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), after)
+        return "".join(out).encode("utf-8")
 
 
 def render_docxtpl(source: bytes, context: Mapping[str, Any]) -> bytes:

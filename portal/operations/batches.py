@@ -23,7 +23,7 @@ from ..extensions import db
 from ..models import IssueBatch, Offer, Provider
 from . import audit
 from .audit import SYSTEM, Actor
-from .offers import issue_offer
+from .offers import issue_offers
 from .providers import case_for, profile_facts, profile_history
 
 log = logging.getLogger(__name__)
@@ -52,16 +52,17 @@ def plan(milestone_id: str, policy_year: int = 2024) -> Plan:
     types = sorted({str(t) for r in rules for t in r.provider_types})
     contracts = sorted({str(r.contract) for r in rules})
     rule_ids = {r.id for r in rules}
-    issued = {(o.provider_id, o.contract) for o in db.session.scalars(
-        select(Offer).where(Offer.policy_year == policy_year, Offer.contract.in_(contracts)))}
+    issued = {tuple(row) for row in db.session.execute(
+        select(Offer.provider_id, Offer.contract)
+        .where(Offer.policy_year == policy_year, Offer.contract.in_(contracts)))}
     history = result.history = profile_history(policy_year)
     providers = db.session.scalars(select(Provider).where(Provider.provider_type.in_(types))
-                                   .options(selectinload(Provider.contracts),
-                                            selectinload(Provider.scores))
+                                   .options(selectinload(Provider.contracts))
                                    .order_by(Provider.agb))
     for provider in providers:
+        facts = profile_facts(provider, policy_year, history)
         for contract in contracts:
-            case = case_for(provider, contract, policy_year, profile_facts(provider, policy_year, history))
+            case = case_for(provider, contract, policy_year, facts)
             try:
                 decision = decide(case)
             except CaseError:
@@ -106,11 +107,12 @@ def claim(batch_id: int) -> bool:
     return claimed.rowcount == 1
 
 
-def run_batch(batch_id: int, *, commit_every: int = 50) -> IssueBatch:
+def run_batch(batch_id: int, *, commit_every: int = 200) -> IssueBatch:
     """Issue every offer of the batch's plan, committing progress as it goes.
 
     The batch is claimed first; a batch another worker claimed is left alone. Any failure,
-    planning included, marks the batch `mislukt` with the error.
+    planning included, marks the batch `mislukt` with the error. The offers are issued a chunk
+    at a time (issue_offers), each chunk committed with the batch's progress.
     """
     if not claim(batch_id):
         return db.session.get(IssueBatch, batch_id)
@@ -119,13 +121,17 @@ def run_batch(batch_id: int, *, commit_every: int = 50) -> IssueBatch:
         todo = plan(batch.milestone, batch.policy_year)
         batch.total, batch.done = len(todo.offers) + todo.existing, todo.existing
         batch.excluded = len(todo.excluded)
+        key, policy_year = batch.key, batch.policy_year
+        # read before the commit expires them (reading an expired provider reads it again)
+        provider_ids = [provider.id for provider, _contract, _decision in todo.offers]
         db.session.commit()
-        for n, (provider, contract, _decision) in enumerate(todo.offers, 1):
-            issue_offer(provider, contract, batch.policy_year, SYSTEM, batch=batch.key,
-                        history=todo.history)
-            if n % commit_every == 0:
-                batch.done = todo.existing + n
-                db.session.commit()
+        for start in range(0, len(todo.offers), commit_every):
+            chunk = todo.offers[start:start + commit_every]
+            _reload(provider_ids[start:start + commit_every])
+            issue_offers([(provider, contract) for provider, contract, _decision in chunk],
+                         policy_year, SYSTEM, batch=key, history=todo.history)
+            batch.done = todo.existing + start + len(chunk)
+            db.session.commit()
         batch.done = batch.total
         batch.status, batch.finished_at = "klaar", datetime.now(timezone.utc)
         audit.record(SYSTEM, "batch", batch.id, "run", "bezig", "klaar",
@@ -139,6 +145,13 @@ def run_batch(batch_id: int, *, commit_every: int = 50) -> IssueBatch:
         log.exception("batch %s failed", batch_id)
         raise
     return batch
+
+
+def _reload(provider_ids: list[int]) -> None:
+    """Read a chunk's providers, with the agreements they hold, in two queries: the previous
+    commit expired them, and one by one they would be read back a row at a time."""
+    db.session.scalars(select(Provider).where(Provider.id.in_(provider_ids))
+                       .options(selectinload(Provider.contracts))).all()
 
 
 def next_waiting() -> IssueBatch | None:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import BinaryIO, Callable, Iterable, Mapping
+from typing import BinaryIO, Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from contracts.documents.context import build_context
@@ -58,19 +58,10 @@ def issue_document(contract: str, facts: Mapping, *, author: str, attempts: int 
     for _ in range(attempts):
         key = _key_of(contract, facts)
         version = next_version(key)
-        context = build_context(contract, {**facts, "version": version, "author": author})
-        agb, year = context["provider"]["agb"], context["policy_year"]
-        if document_key(context["document"]["contract"], year, agb) != key:  # facts not as given
-            raise CaseError("provider.agb", "the facts do not name one provider and year")
+        context = _context(contract, facts, key, version, author)
         template_sha, prepared = library().get(contract)
-        content = prepared.render(context)
-        row = DocumentVersion(
-            document_key=key, version=version, contract=context["document"]["contract"],
-            policy_year=year, provider_agb=agb, provider_name=context["provider"]["name"],
-            reference=context["document"]["reference"],
-            filename=safe_filename(context["provider"]["name"], agb, f"{year}_{contract}", version),
-            sha256=hashlib.sha256(content).hexdigest(), template_sha256=template_sha,
-            size=len(content), content=content, context=context, author=author)
+        row = DocumentVersion(**_fields(key, version, contract, context, prepared.render(context),
+                                        template_sha, author))
         try:
             with db.session.begin_nested():
                 db.session.add(row)
@@ -80,6 +71,68 @@ def issue_document(contract: str, facts: Mapping, *, author: str, attempts: int 
         log.info("issued %s version %s (%s)", key, version, row.sha256[:12])
         return row
     raise RuntimeError(f"could not store a new version of {key} after {attempts} attempts")
+
+
+def issue_documents(items: Sequence[tuple[str, Mapping]], *, author: str) -> list[int]:
+    """Render and store the next version of many documents as issue_document does each; the ids
+    of the stored versions, in order. The versions are read in one query and the rows inserted
+    in one statement (the bulk issue).
+
+    If another worker took one of the versions meanwhile, the set is stored one by one instead
+    (issue_document, which tries the next version).
+    """
+    if not items:
+        return []
+    keys = [_key_of(contract, facts) for contract, facts in items]
+    latest = dict(db.session.execute(
+        select(DocumentVersion.document_key, func.max(DocumentVersion.version))
+        .where(DocumentVersion.document_key.in_(set(keys)))
+        .group_by(DocumentVersion.document_key)).all())
+    rows, templates = [], {}
+    for (contract, facts), key in zip(items, keys):
+        version = latest[key] = (latest.get(key) or 0) + 1  # a key twice: the next version
+        context = _context(contract, facts, key, version, author)
+        if contract not in templates:  # the set is rendered with the templates of one moment
+            templates[contract] = library().get(contract)
+        template_sha, prepared = templates[contract]
+        rows.append(_fields(key, version, contract, context, prepared.render(context), template_sha,
+                            author))
+    try:
+        with db.session.begin_nested():
+            # one INSERT ... RETURNING for all (the ORM's unit of work inserts SQLite rows one
+            # by one); the rows come back in any order, so they are matched by key and version
+            stored = {(key, version): id_ for id_, key, version in db.session.execute(
+                insert(DocumentVersion).returning(DocumentVersion.id, DocumentVersion.document_key,
+                                                  DocumentVersion.version), rows)}
+    except IntegrityError:
+        log.info("a version of %d documents was taken by another worker; storing them one by one",
+                 len(rows))
+        return [issue_document(contract, facts, author=author).id for contract, facts in items]
+    log.info("issued %d documents", len(rows))
+    return [stored[row["document_key"], row["version"]] for row in rows]
+
+
+def _context(contract: str, facts: Mapping, key: str, version: int, author: str) -> dict:
+    """The rendering context of one version; CaseError if the facts do not name the key's
+    provider and year."""
+    context = build_context(contract, {**facts, "version": version, "author": author})
+    agb, year = context["provider"]["agb"], context["policy_year"]
+    if document_key(context["document"]["contract"], year, agb) != key:  # facts not as given
+        raise CaseError("provider.agb", "the facts do not name one provider and year")
+    return context
+
+
+def _fields(key: str, version: int, contract: str, context: dict, content: bytes, template_sha: str,
+            author: str) -> dict:
+    """The columns of a stored version."""
+    agb, year = context["provider"]["agb"], context["policy_year"]
+    return dict(
+        document_key=key, version=version, contract=context["document"]["contract"],
+        policy_year=year, provider_agb=agb, provider_name=context["provider"]["name"],
+        reference=context["document"]["reference"],
+        filename=safe_filename(context["provider"]["name"], agb, f"{year}_{contract}", version),
+        sha256=hashlib.sha256(content).hexdigest(), template_sha256=template_sha,
+        size=len(content), content=content, context=context, author=author)
 
 
 def verify_documents(progress: Callable[[int], None] | None = None) -> list[DocumentVersion]:

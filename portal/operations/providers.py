@@ -30,22 +30,54 @@ def relation_to(provider: Provider, contract: str, policy_year: int):
     return classify_relation(policy, has_contract=True, agreement_end=max(c.end for c in held))
 
 
+#: The latest profile history per policy year, with the model and the raw scores it was scored
+#: from: scoring every pharmacy's years takes a while, and the scheduler's batches, one after the
+#: other, read the same scores. Any changed score scores them again.
+_scored: dict[int, tuple] = {}
+#: The facts read from the latest history passed to profile_facts, by (AGB, agreements).
+_facts: tuple = (None, {})
+
+
 def profile_history(policy_year: int):
     """Every pharmacy's profile over the years on record (groups and trends need them all)."""
     model = load_profile_model(policy_year)
     raw: dict[int, dict[str, dict]] = {}
-    for score, agb in db.session.execute(select(ProfileScore, Provider.agb).join(Provider)).all():
-        raw.setdefault(score.year, {})[agb] = score.raw()
-    return model.score_years(raw)
+    # plain rows, not ORM objects: this reads every pharmacy's every year at once
+    for year, agb, kwaliteit, klantbeleving, kosten in db.session.execute(
+            select(ProfileScore.year, Provider.agb, ProfileScore.kwaliteit,
+                   ProfileScore.klantbeleving, ProfileScore.kosten).join(Provider)):
+        raw.setdefault(year, {})[agb] = {"kwaliteit": kwaliteit, "klantbeleving": klantbeleving,
+                                         "kosten": kosten}
+    scored = _scored.get(policy_year)
+    if scored is not None and scored[0] is model and scored[1] == raw:
+        return scored[2]
+    history = model.score_years(raw)
+    _scored[policy_year] = (model, raw, history)
+    return history
 
 
 def profile_facts(provider: Provider, policy_year: int, history=None) -> ProfileFacts | None:
-    """The provider's profile facts for the exclusion grounds (pass `history` in bulk work)."""
+    """The provider's profile facts for the exclusion grounds (pass `history` in bulk work: it
+    holds every score on record, so the provider's own need not be read, and the facts read from
+    it are kept with it)."""
+    global _facts
     model = load_profile_model(policy_year)
-    if not model.applies_to(ProviderType(provider.provider_type)) or not provider.scores:
+    if not model.applies_to(ProviderType(provider.provider_type)):
         return None
-    history = history or profile_history(policy_year)
-    return history.facts(provider.agb, ImprovementAgreements(provider.improvement_agreements))
+    if history is None:
+        if not provider.scores:
+            return None
+        history = profile_history(policy_year)
+    elif not history.of(provider.agb):  # no scores on record
+        return None
+    read = _facts
+    if read[0] is not history:
+        read = _facts = (history, {})
+    key = (provider.agb, provider.improvement_agreements)
+    if key not in read[1]:
+        read[1][key] = history.facts(provider.agb,
+                                     ImprovementAgreements(provider.improvement_agreements))
+    return read[1][key]
 
 
 def case_for(provider: Provider, contract: str, policy_year: int,
@@ -58,11 +90,13 @@ def case_for(provider: Provider, contract: str, policy_year: int,
                 profile=facts, contracts_held=frozenset(Contract(c.contract) for c in provider.contracts))
 
 
-def facts_for_document(provider: Provider, policy_year: int, relation: str) -> dict:
-    """The offer facts a contract document is rendered from."""
-    from .clock import today
+def facts_for_document(provider: Provider, policy_year: int, relation: str,
+                       today: date | None = None) -> dict:
+    """The offer facts a contract document is rendered from, created on the simulated `today`
+    (read from the clock unless bulk work passes it)."""
+    from . import clock
     return {"policy_year": policy_year, "relation": relation, "size_rank": provider.size_rank,
-            "created": today().isoformat(),
+            "created": (today or clock.today()).isoformat(),
             "provider": {"name": provider.name, "agb": provider.agb, "kvk": provider.kvk or None,
                          "address": provider.address, "postcode": provider.postcode,
                          "city": provider.city, "provider_type": provider.provider_type,
