@@ -8,7 +8,7 @@ import re
 import signal
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import click
 from flask import current_app

@@ -32,7 +32,7 @@ from portal.models import IssueBatch, Notification, Offer, SchedulerState
 from portal.operations import clock
 from portal.operations.audit import SYSTEM
 from portal.operations.batches import request_batch, run_batch
-from portal.operations.deadlines import INSURER, PROVIDER, Deadline, open_deadlines
+from portal.operations.deadlines import PROVIDER, Deadline, open_deadlines
 from portal.operations.offers import transition
 
 log = logging.getLogger(__name__)
