@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,7 +17,9 @@ class Offer(db.Model):
 
     __tablename__ = "offers"
     __table_args__ = (UniqueConstraint("provider_id", "contract", "policy_year",
-                                       name="uq_offers_provider_contract_year"),)
+                                       name="uq_offers_provider_contract_year"),
+                      # The scheduler's scan asks for open offers by deadline window.
+                      Index("ix_offers_status_deadline", "status", "deadline"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
