@@ -84,11 +84,13 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per audience; the API under /api/v1; the agenda feeds behind their token."""
     from .api import init_api
     from .auth.routes import bp as auth
+    from .checks.routes import bp as checks
+    from .consent.routes import bp as consent
     from .feeds import bp as feeds
     from .manager.routes import bp as manager
     from .provider.routes import bp as provider
     from .public.routes import bp as public
 
-    for blueprint in (auth, public, provider, manager, feeds):
+    for blueprint in (auth, public, provider, manager, feeds, checks, consent):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -17,6 +17,7 @@ from contracts.errors import CaseError
 
 from .api import api
 from .calendar import calendar_command
+from .check import check
 from .demo import demo
 from .documents import documents
 from .policy import policy
@@ -64,3 +65,4 @@ cli.add_command(documents)
 cli.add_command(demo)
 cli.add_command(api)
 cli.add_command(worker)
+cli.add_command(check)
