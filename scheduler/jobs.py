@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, any_, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from contracts.calendar import MilestoneKind
@@ -38,6 +38,8 @@ from portal.operations.offers import transition
 log = logging.getLogger(__name__)
 
 DEFAULT_OFFSETS = (14, 3, 0)
+#: Keys per lookup of the notifications already there, and rows per insert statement.
+KEY_CHUNK, INSERT_CHUNK = 5000, 5000
 
 
 @dataclass
@@ -242,12 +244,20 @@ def send_reminders(day: date, offsets: tuple[int, ...] | None = None) -> Summary
     "14 days left".
     """
     offsets = offsets or reminder_offsets()
-    rows = []
+    due = []
     for deadline in open_deadlines(due_from=day, due_to=day + timedelta(days=offsets[0])):
         left = (deadline.due - day).days
         offset = min(o for o in offsets if o >= left)
-        rows.append(_reminder(deadline, offset, left))
-    return Summary(reminders_sent=insert_notifications(rows))
+        due.append((deadline, offset, left))
+    # the messages are written only for the keys not sent yet: a repeated scan builds nothing
+    sent = existing_keys([_reminder_key(deadline, offset) for deadline, offset, _ in due])
+    rows = [_reminder(deadline, offset, left) for deadline, offset, left in due
+            if _reminder_key(deadline, offset) not in sent]
+    return Summary(reminders_sent=insert_notifications(rows, existing=sent))
+
+
+def _reminder_key(deadline: Deadline, offset: int) -> str:
+    return f"herinnering:{deadline.key}:{offset}"
 
 
 def _reminder(deadline: Deadline, offset: int, left: int) -> dict:
@@ -255,7 +265,7 @@ def _reminder(deadline: Deadline, offset: int, left: int) -> dict:
     when = "vandaag" if left == 0 else f"over {left} dag{'en' if left != 1 else ''}"
     return dict(
         provider_id=deadline.provider_id if to_provider else None, kind="herinnering",
-        key=f"herinnering:{deadline.key}:{offset}",
+        key=_reminder_key(deadline, offset),
         subject=f"Herinnering: {deadline.action.split(' (')[0]} uiterlijk {deadline.due:%d-%m-%Y}"[:300],
         body=(f"{deadline.action}: {deadline.subject}. Dit moet uiterlijk op "
               f"{deadline.due:%d-%m-%Y} gebeuren ({when})."
@@ -286,21 +296,68 @@ def publish(day: date) -> Summary:
 
 # -- notifications, inserted once ----------------------------------------------------------------
 
-def insert_notifications(rows: list[dict]) -> int:
-    """Insert inbox messages whose key is new; the number inserted. A key that exists (sent
-    before, or by another scheduler at the same moment) is skipped by the database itself."""
+def existing_keys(keys: list[str]) -> set[str]:
+    """The notification keys among `keys` that are already there: on PostgreSQL one lookup with
+    the keys as one array parameter (`= ANY`), elsewhere an indexed IN per chunk."""
+    if not keys:
+        return set()
+    if db.session.get_bind().dialect.name == "postgresql":
+        return set(db.session.scalars(select(Notification.key).where(
+            Notification.key == any_(bindparam("keys", keys, type_=postgresql.ARRAY(String))))))
+    found: set[str] = set()
+    for start in range(0, len(keys), KEY_CHUNK):
+        found.update(db.session.scalars(select(Notification.key).where(
+            Notification.key.in_(keys[start:start + KEY_CHUNK]))))
+    return found
+
+
+def insert_notifications(rows: list[dict], existing: set[str] | None = None) -> int:
+    """Insert the inbox messages whose key is new; the number inserted.
+
+    The keys already there are read first, so a repeated scan writes nothing. The new rows go in
+    bulk: on PostgreSQL one INSERT ... SELECT FROM unnest(<one array per column>), on SQLite the
+    driver's executemany. A key another scheduler inserted at the same moment is still skipped by
+    the database itself (ON CONFLICT DO NOTHING on the unique key), so it is neither inserted nor
+    counted twice. `existing`: the keys the caller has just read with `existing_keys`.
+    """
     if not rows:
         return 0
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    now = datetime.now(timezone.utc)
+    if existing is None:
+        existing = existing_keys([row["key"] for row in rows])
+    fresh: dict[str, dict] = {}
+    for row in rows:
+        if row["key"] not in existing:
+            fresh.setdefault(row["key"], row)
+    if not fresh:
+        return 0
+    now = clock.now()  # the simulated moment: a replayed 2023 inbox reads as 2023
+    new = [{"provider_id": None, "link": None, "created_at": now, **row} for row in fresh.values()]
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return _insert_unnest(connection, Notification.__table__, new)
+    statement = sqlite.insert(Notification.__table__).on_conflict_do_nothing(index_elements=["key"])
     inserted = 0
-    for start in range(0, len(rows), 2000):
-        chunk = [{"created_at": now, **row} for row in rows[start:start + 2000]]
-        statement = (insert(Notification).on_conflict_do_nothing(index_elements=["key"])
-                     .returning(Notification.id))
-        inserted += len(db.session.execute(statement, chunk).all())
+    for start in range(0, len(new), INSERT_CHUNK):  # rowcount of executemany: the rows inserted
+        inserted += connection.execute(statement, new[start:start + INSERT_CHUNK]).rowcount
     return inserted
+
+
+def _insert_unnest(connection, table, rows: list[dict]) -> int:
+    """PostgreSQL: insert `rows` (all with the same keys) in one statement, one array parameter
+    per column, skipping keys that exist; the number inserted.
+
+    The arrays go in psycopg's binary format (`%b`), which halves the time of the text format
+    (no quoting of every element); so this one statement uses the driver's cursor, inside the
+    session's transaction.
+    """
+    columns = list(rows[0])
+    arrays = ", ".join(f"%b::{table.c[name].type.compile(connection.dialect)}[]"
+                       for name in columns)
+    statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
+                 f"ON CONFLICT (key) DO NOTHING RETURNING id")
+    with connection.connection.driver_connection.cursor() as cursor:
+        cursor.execute(statement, [[row.get(name) for row in rows] for name in columns])
+        return len(cursor.fetchall())
 
 
 # -- a day, and the scan -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from contracts.vocabulary import Contract, ProviderType, Relation
 
 from ..extensions import db
 from ..models import Application, Attachment, Notification, Provider
-from . import audit
+from . import audit, clock
 from .audit import Actor
 
 PUBLIC = Actor("website", "provider_user")
@@ -104,7 +104,7 @@ def submit_application(data: Mapping, attachments: Sequence[tuple[str, bytes]], 
         provider_id=None, key=f"application:{application.id}:received",
         subject=f"Nieuwe aanvraag: {application.organisation}",
         body=f"Aanvraag {application.id} ontvangen op {received_on:%d-%m-%Y}; "
-             f"reactie uiterlijk {application.answer_due:%d-%m-%Y}."))
+             f"reactie uiterlijk {application.answer_due:%d-%m-%Y}.", created_at=clock.now()))
     db.session.flush()
     return application
 
@@ -150,6 +150,7 @@ def assess_application(application_id: int, actor: Actor, *, granted: bool, moti
             provider_id=application.provider_id, key=f"application:{application.id}:answer",
             subject=f"Uw aanvraag is {verdict}",
             body=f"Aanvraag van {application.received_on:%d-%m-%Y} voor "
-                 f"{', '.join(application.contracts)}: {verdict}. {outcome.motivation}"))
+                 f"{', '.join(application.contracts)}: {verdict}. {outcome.motivation}",
+            created_at=clock.now()))
     db.session.flush()
     return application

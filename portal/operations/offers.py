@@ -4,6 +4,7 @@ audit entry; concurrent changes of one offer give exactly one outcome."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 from sqlalchemy import func, insert, select
@@ -99,7 +100,7 @@ def issue_offers(items: Iterable[tuple[Provider, str]], policy_year: int, actor:
                 _entry(actor, offer.id, "issue", OfferStatus.CONCEPT.value, offer.status,
                        override_reason))])
         db.session.execute(insert(Notification).execution_options(render_nulls=True), [
-            _notice(offer, "issue", override_reason, providers[offer.provider_id])
+            _notice(offer, "issue", override_reason, providers[offer.provider_id], now)
             for offer in issued])
     return [offers[provider.id, contract] for provider, contract in items]
 
@@ -191,11 +192,15 @@ NOTICES = {
 
 def _notify(offer: Offer, action: str, reason: str) -> None:
     """One inbox message for the party whose turn it is now (sent by e-mail by the scheduler)."""
-    db.session.add(Notification(**_notice(offer, action, reason)))
+    with db.session.no_autoflush:  # reading the clock must not flush the change half-made
+        now = clock.now()
+    db.session.add(Notification(**_notice(offer, action, reason, now=now)))
 
 
-def _notice(offer: Offer, action: str, reason: str, provider: Provider | None = None) -> dict:
-    """The inbox message of a step, as the columns of its row."""
+def _notice(offer: Offer, action: str, reason: str, provider: Provider | None = None,
+            now: datetime | None = None) -> dict:
+    """The inbox message of a step, as the columns of its row, dated `now` (the simulated
+    moment, so a replayed 2023 inbox reads as 2023)."""
     from contracts.vocabulary import dutch
     audience, subject, body = NOTICES[action]
     values = {"contract": dutch(Contract(offer.contract)), "year": offer.policy_year,
@@ -207,7 +212,7 @@ def _notice(offer: Offer, action: str, reason: str, provider: Provider | None = 
     return dict(provider_id=offer.provider_id if to_provider else None,
                 key=f"offer:{offer.id}:{action}:v{offer.version}",
                 subject=subject.format(**values)[:300], body=body.format(**values),
-                link=offer_link(offer.id, to_provider))
+                link=offer_link(offer.id, to_provider), created_at=now or datetime.now(timezone.utc))
 
 
 def offer_link(offer_id: int, for_provider: bool) -> str:
@@ -270,7 +275,7 @@ def transition_many(moves: Sequence[tuple[int, str, Actor, str]]
             if action in ("accept", "decline", "record"):
                 offer.answered_at, offer.answered_by = now, actor.name
             # the message is keyed by the version it answers, as _notify keys it
-            notices.append(_notice(offer, action, reason))
+            notices.append(_notice(offer, action, reason, now=now))
             entries.append(_entry(actor, offer.id, action, before, offer.status, reason))
             outcomes.append(offer)
     try:

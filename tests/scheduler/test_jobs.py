@@ -242,3 +242,32 @@ def test_a_scan_twice_on_one_day_does_nothing_the_second_time(offer_due, scan_on
     offer_due(date(2023, 10, 20))
     scan_on(date(2023, 10, 17))
     assert not scan_on(date(2023, 10, 17)).anything()
+
+
+def test_inbox_messages_are_dated_on_the_simulated_day(offer_due, scan_on, make_provider):
+    # a replayed 2023 campaign must read as 2023 in the inbox, not as the day it was replayed
+    deadline = date(2023, 10, 20)
+    offer = offer_due(deadline, issued=date(2023, 9, 15))
+    issued = messages(f"offer:{offer.id}:issue")
+    assert [m.created_at.date() for m in issued] == [date(2023, 9, 15)]
+    scan_on(date(2023, 10, 6))  # the 14-day reminder
+    transition(offer.id, "accept", signatory(offer))
+    db.session.commit()
+    reminder = messages(f"herinnering:offer:{offer.id}:")
+    accepted = messages(f"offer:{offer.id}:accept")
+    assert [m.created_at.date() for m in reminder] == [date(2023, 10, 6)]
+    assert [m.created_at.date() for m in accepted] == [date(2023, 10, 6)]
+
+
+def test_one_insert_of_messages_to_providers_and_managers_stores_each_once(session, make_provider):
+    # rows with and without a provider in one call, and a key given twice in it: each key once
+    from scheduler.jobs import insert_notifications
+    provider = make_provider()
+    rows = [dict(provider_id=provider.id if n % 2 else None, kind="herinnering",
+                 key=f"test-mixed:{n}", subject=f"onderwerp {n}", body="tekst", link=None)
+            for n in range(7)]
+    assert insert_notifications(rows + rows[:2]) == 7
+    assert insert_notifications(rows) == 0
+    stored = messages("test-mixed:")
+    assert [m.key for m in stored] == [f"test-mixed:{n}" for n in range(7)]
+    assert [m.provider_id for m in stored] == [provider.id if n % 2 else None for n in range(7)]
