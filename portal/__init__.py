@@ -90,7 +90,8 @@ def register_blueprints(app: Flask) -> None:
     from .manager.routes import bp as manager
     from .provider.routes import bp as provider
     from .public.routes import bp as public
+    from .shortages.routes import bp as shortages
 
-    for blueprint in (auth, public, provider, manager, feeds, checks, consent):
+    for blueprint in (auth, public, provider, manager, feeds, checks, consent, shortages):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -42,11 +42,13 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api.init_app(app)
-    from . import applications, batches, checks, consent, offers, policy, providers, tokens
+    from . import (applications, batches, checks, consent, offers, policy, providers, shortages,
+                   tokens)
     api.spec.components.security_scheme(tokens.BEARER, {
         "type": "http", "scheme": "bearer", "bearerFormat": "itsdangerous",
         "description": "A token from POST /api/v1/tokens or `portal api token --email ...`, "
                        "sent as `Authorization: Bearer <token>`."})
-    for module in (policy, tokens, providers, offers, applications, batches, checks, consent):
+    for module in (policy, tokens, providers, offers, applications, batches, checks, consent,
+                   shortages):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
         csrf.exempt(module.blp)  # token-authenticated API: no cookies, so no CSRF

@@ -21,6 +21,7 @@ from .check import check
 from .demo import demo
 from .documents import documents
 from .policy import policy
+from .shortages import shortages
 from .worker import worker
 
 
@@ -66,3 +67,4 @@ cli.add_command(demo)
 cli.add_command(api)
 cli.add_command(worker)
 cli.add_command(check)
+cli.add_command(shortages)
