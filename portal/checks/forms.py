@@ -1,0 +1,250 @@
+"""The checks' forms. Each turns what the pharmacist typed (Dutch amounts, dd-mm-jjjj dates) into
+the JSON-like case the domain checks take, so the page, the API and the CLI answer alike."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, FieldList, Form, FormField, IntegerField, RadioField,
+                     SelectField, StringField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from contracts.dispensing import consent_categories, contribution_years
+
+from ..provider.forms import dutch_decimal
+
+try:  # WTForms 3.3 declares options as SelectChoice and deprecates tuples
+    from wtforms.fields import SelectChoice as choice
+except ImportError:  # pragma: no cover - older WTForms
+    def choice(value, label):
+        return (value, label)
+
+GROUP_ROWS = 6
+#: 150000, 150.000 or 150 000.
+WHOLE_NUMBER = re.compile(r"\d{1,3}(?:[. ]\d{3})+|\d+")
+
+
+def amount_or_none(field) -> object:
+    """The exact amount typed (Decimal), or None when left empty."""
+    text = (field.data or "").strip()
+    return dutch_decimal(text) if text else None
+
+
+def check_amount(field) -> None:
+    if (field.data or "").strip() and dutch_decimal(field.data) is None:
+        raise ValidationError(_l("Schrijf het bedrag als 812,40 (komma voor de centen)."))
+
+
+def dutch_date(text: str) -> date | None:
+    """15-06-2025 as a date, or None."""
+    try:
+        return datetime.strptime((text or "").strip(), "%d-%m-%Y").date()
+    except ValueError:
+        return None
+
+
+class ImportForm(FlaskForm):
+    situation = RadioField(_l("Het geneesmiddel in de G-Standaard"), choices=[
+        choice("F", _l("Opgenomen, status F zonder voorwaarde")),
+        choice("F_voorwaarde", _l("Opgenomen, status F met voorwaarde")),
+        choice("N", _l("Opgenomen, status N")),
+        choice("niet", _l("Niet opgenomen in de G-Standaard"))],
+        validators=[InputRequired(_l("Kies hoe het geneesmiddel in de G-Standaard staat."))])
+    meets_condition = BooleanField(_l("De verzekerde voldoet aan de voorwaarde (alleen bij F met "
+                                      "voorwaarde)"))
+    rational = BooleanField(_l("Er is sprake van rationele farmacotherapie"))
+    prevalence = StringField(_l("De aandoening komt voor bij 1 op … inwoners"),
+                             validators=[Optional(), Length(max=20)])
+    authorisation = RadioField(_l("Toestemming (in de G-Standaard) of machtiging (niet in de "
+                                  "G-Standaard) van cVGZ"), default="geen", choices=[
+        choice("geen", _l("Nog niet aangevraagd")),
+        choice("aangevraagd", _l("Aangevraagd, nog geen besluit")),
+        choice("verleend", _l("Verleend")), choice("geweigerd", _l("Afgewezen"))],
+        validators=[InputRequired(_l("Kies de stand van de toestemming of machtiging."))])
+    code = StringField(_l("Declaratiecode (lokale code of Z-indexnummer)"),
+                       validators=[Optional(), Length(max=20)])
+    material_cost = StringField(_l("Materiaalkosten (€)"), validators=[Optional(), Length(max=20)])
+    purchase_price = StringField(_l("Inkoopprijs van het geneesmiddel (€)"),
+                                 validators=[Optional(), Length(max=20)])
+    substance = StringField(_l("Stofnaam"), validators=[Optional(), Length(max=200)])
+    brand = StringField(_l("Merknaam"), validators=[Optional(), Length(max=200)])
+    importer = StringField(_l("Naam van de importeur"), validators=[Optional(), Length(max=200)])
+    cost_incl_transport = StringField(_l("Kosten van het geneesmiddel inclusief transport (€)"),
+                                      validators=[Optional(), Length(max=20)])
+
+    CLAIM = ("code", "material_cost", "purchase_price", "substance", "brand", "importer",
+             "cost_incl_transport")
+
+    def has_claim(self) -> bool:
+        return any((getattr(self, name).data or "").strip() for name in self.CLAIM)
+
+    def validate_prevalence(self, field):
+        if (field.data or "").strip() and not WHOLE_NUMBER.fullmatch(field.data.strip()):
+            raise ValidationError(_l("Vul een heel getal in, bijvoorbeeld 150.000."))
+        if (field.data or "").strip() and int(re.sub(r"\D", "", field.data)) < 1:
+            raise ValidationError(_l("Vul een getal van ten minste 1 in."))
+
+    def validate_material_cost(self, field):
+        check_amount(field)
+
+    def validate_purchase_price(self, field):
+        check_amount(field)
+
+    def validate_cost_incl_transport(self, field):
+        check_amount(field)
+
+    def validate(self, extra_validators=None) -> bool:
+        """A claim line, once begun, needs its code and both amounts (checked after the fields,
+        whose own validation would clear these errors)."""
+        valid = super().validate(extra_validators)
+        if self.has_claim():
+            for name in ("code", "material_cost", "purchase_price"):
+                required = getattr(self, name)
+                if not (required.data or "").strip():
+                    required.errors = [*required.errors, _l("Vul dit in voor de declaratieregel.")]
+                    valid = False
+        return valid
+
+    def case(self) -> dict:
+        """The case as `portal check import-claim` reads it."""
+        in_g = self.situation.data != "niet"
+        prevalence = (self.prevalence.data or "").strip()
+        claim = None
+        if self.has_claim():
+            claim = {"code": self.code.data.strip(),
+                     "material_cost": amount_or_none(self.material_cost),
+                     "purchase_price": amount_or_none(self.purchase_price),
+                     "comment": {"substance": self.substance.data or "",
+                                 "brand": self.brand.data or "",
+                                 "importer": self.importer.data or "",
+                                 "cost_incl_transport": amount_or_none(self.cost_incl_transport)}}
+        return {"in_g_standaard": in_g, "status": self.situation.data if in_g else None,
+                "meets_condition": bool(self.meets_condition.data),
+                "prevalence_one_in": int(re.sub(r"\D", "", prevalence)) if prevalence else None,
+                "rational_pharmacotherapy": bool(self.rational.data),
+                "authorisation": self.authorisation.data, "claim": claim}
+
+
+class MedicineRow(Form):
+    """One medicine of the group; an empty row is left out."""
+
+    name = StringField(_l("Naam"), validators=[Optional(), Length(max=200)])
+    aip = StringField(_l("AIP (€)"), validators=[Optional(), Length(max=20)])
+    preferred = BooleanField(_l("Voorkeursmiddel"))
+    unavailable = BooleanField(_l("Niet leverbaar"))
+
+    def validate_aip(self, field):
+        check_amount(field)
+        if (field.data or "").strip() and not (self.name.data or "").strip():
+            raise ValidationError(_l("Vul ook de naam in."))
+
+    def validate_name(self, field):
+        if (field.data or "").strip() and not (self.aip.data or "").strip():
+            raise ValidationError(_l("Vul ook de AIP in."))
+
+
+class EntitlementForm(FlaskForm):
+    rows = FieldList(FormField(MedicineRow), max_entries=GROUP_ROWS)
+    medicine = StringField(_l("Voorgeschreven middel (naam zoals in de groep; leeg: op stofnaam)"),
+                           validators=[Optional(), Length(max=200)])
+    medical_necessity = BooleanField(_l("Medische noodzaak (MN) op het recept"))
+    logistical_necessity = BooleanField(_l("Logistieke noodzaak (LN): het voorkeursmiddel is "
+                                           "langdurig niet leverbaar"))
+    pharmacist_choice = StringField(_l("Keuze van de apotheker bij LN (naam; leeg: elk leverbaar "
+                                       "middel)"), validators=[Optional(), Length(max=200)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        while len(self.rows) < GROUP_ROWS:  # padded here, as CounterForm does
+            self.rows.append_entry()
+
+    def filled(self) -> list:
+        return [row for row in self.rows if (row.form.name.data or "").strip()]
+
+    def group_errors(self) -> list:
+        """The errors of the group as a whole (a row's own errors stand on the row)."""
+        return [e for e in self.rows.errors if not isinstance(e, (dict, list))]
+
+    def validate_rows(self, field):
+        if not self.filled():
+            raise ValidationError(_l("Vul ten minste één middel van de groep in."))
+
+    def case(self) -> dict:
+        """The case as `portal check entitlement` reads it."""
+        def name(field):
+            return (field.data or "").strip() or None
+        return {"group": [{"name": row.form.name.data.strip(),
+                           "aip": amount_or_none(row.form.aip),
+                           "preferred": bool(row.form.preferred.data),
+                           "available": not row.form.unavailable.data} for row in self.filled()],
+                "prescription": {"medicine": name(self.medicine),
+                                 "medical_necessity": bool(self.medical_necessity.data),
+                                 "logistical_necessity": bool(self.logistical_necessity.data),
+                                 "pharmacist_choice": name(self.pharmacist_choice)}}
+
+
+class DispensingForm(FlaskForm):
+    medicine_kind = SelectField(_l("Soort geneesmiddel"), default="overig", choices=[
+        choice("overig", _l("Een ander geneesmiddel")), choice("anticonceptiepil", _l("Anticonceptiepil")),
+        choice("antibioticum_acuut", _l("Antibioticum bij een acute aandoening")),
+        choice("chemotherapie_acuut", _l("Chemotherapie bij een acute aandoening")),
+        choice("benzodiazepine", _l("Benzodiazepine")), choice("hypnoticum", _l("Slaapmiddel (hypnoticum)")),
+        choice("anxiolyticum", _l("Middel tegen angst (anxiolyticum)"))])
+    new_to_patient = BooleanField(_l("Het middel is nieuw voor de patiënt"))
+    chronic = BooleanField(_l("Chronische aandoening (volgens de voorschrijver)"))
+    months_in_use = IntegerField(_l("Maanden in gebruik"), default=0, validators=[
+        InputRequired(_l("Vul een heel aantal maanden in (0 als het middel nieuw is).")),
+        NumberRange(min=0, max=1200, message=_l("Vul een aantal maanden van 0 tot 1200 in."))])
+    well_adjusted = BooleanField(_l("De patiënt is goed ingesteld op het middel"))
+
+    def validate_new_to_patient(self, field):
+        if field.data and (self.months_in_use.data or 0) > 0:
+            raise ValidationError(_l("Een middel dat al maanden wordt gebruikt, is niet nieuw."))
+
+    def case(self) -> dict:
+        return {"medicine_kind": self.medicine_kind.data, "chronic": bool(self.chronic.data),
+                "months_in_use": self.months_in_use.data, "well_adjusted": bool(self.well_adjusted.data),
+                "new_to_patient": bool(self.new_to_patient.data)}
+
+
+class ContributionForm(FlaskForm):
+    year = SelectField(_l("Kalenderjaar"), coerce=int)
+    insured_from = StringField(_l("Verzekerd vanaf (dd-mm-jjjj; leeg: 1 januari)"),
+                               validators=[Optional(), Length(max=10)])
+    insured_to = StringField(_l("Verzekerd tot en met (dd-mm-jjjj; leeg: 31 december)"),
+                             validators=[Optional(), Length(max=10)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year.choices = [choice(y, str(y)) for y in contribution_years()]
+        if self.year.data is None:
+            self.year.data = contribution_years()[-1]
+
+    def validate_insured_from(self, field):
+        if (field.data or "").strip() and dutch_date(field.data) is None:
+            raise ValidationError(_l("Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 15-06-2025."))
+
+    def validate_insured_to(self, field):
+        self.validate_insured_from(field)
+
+    def case(self) -> dict:
+        """The arguments of `personal_contribution` (empty dates: the whole year)."""
+        return {"year": self.year.data, "insured_from": dutch_date(self.insured_from.data),
+                "insured_to": dutch_date(self.insured_to.data)}
+
+
+class ConsentForm(FlaskForm):
+    category = SelectField(_l("Geneesmiddel"))
+    doctors_note_procedure = BooleanField(_l("Voor dit middel bestaat een artsenverklaring met "
+                                             "apothekersinstructie"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = [choice(slug, summary)
+                                 for slug, summary in consent_categories().items()]
+
+    def case(self) -> dict:
+        return {"category": self.category.data,
+                "doctors_note_procedure": bool(self.doctors_note_procedure.data)}
