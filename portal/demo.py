@@ -14,8 +14,9 @@ policy can work on, the same for the same seed and size:
   exclusion ground of Bijlage 2 really excludes someone;
 - the agreements they hold (Overeenkomst Farmaceutische zorg ending 31-12-2023 or running to
   31-12-2024, Dieetpreparaten, Stoppen met roken, the spoedzorg addendum of dienstapotheken);
-- the insurer's staff and two users for each of five demo organisations (`DEMO_ACCOUNTS`, all
-  with the password `DEMO_PASSWORD`);
+- the insurer's staff (a contract manager, an admin and an advisor who decides consent and
+  authorisation requests) and two users for each of five demo organisations (`DEMO_ACCOUNTS`,
+  all with the password `DEMO_PASSWORD`);
 - the simulation clock at 1 May 2023.
 
 Everything is one transaction (all or nothing), written with bulk inserts. The names, scores
@@ -42,6 +43,7 @@ from contracts.vocabulary import Contract, ImprovementAgreements, ProviderType
 
 from .extensions import db
 from .models import ContractHeld, ProfileScore, Provider, SimulationClock, User
+from .operations.shortages import load_demo_products
 
 DEMO_PASSWORD = "demo-wachtwoord"
 DEFAULT_SEED = 20230501
@@ -108,7 +110,8 @@ DEMO_ORGANISATIONS = (
 )
 
 _STAFF = (("manager@vgz.example", "contract_manager", "Karin Verbeek (contractmanager)"),
-          ("admin@vgz.example", "admin", "Bas van Leeuwen (beheer)"))
+          ("admin@vgz.example", "admin", "Bas van Leeuwen (beheer)"),
+          ("adviseur@vgz.example", "adviseur", "Dr. Noor Hendriks (adviseur farmacie)"))
 
 #: Every demo account: (e-mail, role, AGB code of its organisation or None for VGZ staff).
 DEMO_ACCOUNTS: list[tuple[str, str, str | None]] = [
@@ -804,6 +807,7 @@ def load_demo(seed: int = DEFAULT_SEED, providers: int = DEFAULT_PROVIDERS,
         step(10)
         db.session.execute(_bulk(SimulationClock), [{"today": TODAY}])
         applications = _pending_applications(seed)
+        load_demo_products()  # the medicines of the shortages register and the preference file
         db.session.commit()
         step(5)
     except BaseException:

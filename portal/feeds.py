@@ -90,10 +90,10 @@ def agenda(token: str):
 # -- the calendars -------------------------------------------------------------------------------
 
 def provider_calendar(provider: Provider, stamp: datetime) -> Calendar:
-    """The provider's own open deadlines: its offers' and its applications'."""
+    """The provider's own open deadlines: its offers', applications' and consent requests'."""
     calendar = _calendar(f"VGZ zorginkoop – {provider.name}")
     for deadline in open_deadlines(provider_id=provider.id):
-        link = _portal_link(deadline.link(for_provider=True) if deadline.entity == "offer"
+        link = _portal_link(deadline.link(for_provider=True) if deadline.entity != "application"
                             # no application page for providers: VGZ's answer comes as a message
                             else url_for("provider.messages"))
         summary = provider_summary(deadline)
@@ -133,6 +133,8 @@ def campaign_calendar(stamp: datetime) -> Calendar:
         calendar.add_component(milestone)
     due: dict[date, Counter] = defaultdict(Counter)
     for deadline in open_deadlines():
+        if deadline.entity == "consent_request":  # the advisors' work, not the campaign's
+            continue
         if deadline.policy_year in (None, policy.year):  # applications carry no contract year
             due[deadline.due][(deadline.entity, deadline.action, deadline.party)] += 1
     for day in sorted(due):

@@ -19,6 +19,8 @@ from .operations.clock import today
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MANAGERS = ("contract_manager", "admin")
+#: The insurer's advisors, who decide consent and authorisation requests (admins may too).
+ADVISORS = ("adviseur", "admin")
 PROVIDER_STAFF = ("provider_user", "provider_signatory")
 
 

@@ -14,6 +14,8 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 def home_for(user) -> str:
     if user.role in ("contract_manager", "admin"):
         return url_for("manager.dashboard")
+    if user.role == "adviseur":  # the insurer's advisor works from the requests' queue
+        return url_for("consent.queue")
     return url_for("provider.offers")
 
 

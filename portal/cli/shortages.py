@@ -1,9 +1,79 @@
-"""`portal shortages ...`: the weekly preference file and the register of shortages (seed 004)."""
+"""`portal shortages ...`: the weekly preference file and the register of shortages (seed 004).
+
+Bad input (a week that is not an ISO week) gets one line on stderr, exit status 2 and nothing on
+stdout; the portal group maps the domain's CaseError to that.
+"""
 from __future__ import annotations
 
+import sys
+
 import click
+from flask.cli import with_appcontext
+
+from contracts.shortages import parse_week, term, write_csv
 
 
 @click.group()
 def shortages():
     """Medicine shortages: notices and the weekly preference file."""
+
+
+@shortages.command("preference-file")
+@click.option("--week", required=True, metavar="YYYY-Www",
+              help="The ISO week, e.g. 2023-W40: the status on its Monday.")
+@click.option("--out", required=True, metavar="FILE",
+              help="Where to write the CSV (`-`: standard output).")
+@with_appcontext
+def preference_file(week: str, out: str):
+    """Write the weekly preference file: every product's preference status on the Monday of
+    WEEK and what changed since the week before, as `;`-separated UTF-8 CSV with BOM
+    (agreement 5d, phase 1)."""
+    from portal.operations.shortages import preference_file as lines_for
+
+    week = week.strip()
+    parse_week(week)  # a bad week is refused before anything is read or written
+    lines = lines_for(week)
+    data = write_csv(lines)
+    changed = sum(1 for line in lines if line.changed)
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        with open(out, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
+    click.echo(f"{out}: week {week}, {len(lines)} products, {changed} changed since the week before")
+
+
+@shortages.command("list")
+@click.option("--all", "everything", is_flag=True, help="Also the shortages that have ended.")
+@with_appcontext
+def list_shortages(everything: bool):
+    """List the registered shortages, open ones first."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Shortage
+
+    query = select(Shortage).order_by(Shortage.state == "opgelost", Shortage.started_on.desc())
+    if not everything:
+        query = query.where(Shortage.state != "opgelost")
+    for shortage in db.session.scalars(query):
+        end = shortage.ended_on or shortage.expected_end
+        click.echo(f"{shortage.id:>5}  {shortage.product.zindex}  {term(shortage.state):<16}"
+                   f"{shortage.started_on.isoformat()}  {end.isoformat() if end else '-':<10}  "
+                   f"v{shortage.current_version}  {shortage.product.name}")
+
+
+@shortages.command("demo-products")
+@with_appcontext
+def demo_products():
+    """Add the demo product register (omeprazol, metformine, levothyroxine); safe to run twice."""
+    from portal.extensions import db
+    from portal.operations.shortages import load_demo_products
+
+    added = load_demo_products()
+    db.session.commit()
+    click.echo(f"{added} products added")

@@ -1,10 +1,13 @@
 """The portal's models, one module per area."""
 from .accounts import User
 from .applications import Application, Attachment, IssueBatch
+from .consent import ConsentRequest
 from .documents import DocumentVersion
 from .offers import AuditEntry, NegotiationRound, Notification, Offer, SimulationClock
 from .providers import ContractHeld, ProfileScore, Provider
 from .scheduling import ApschedulerJob, OutgoingMail, SchedulerLease, SchedulerState
+from .shortages import Product, ProductPreference, Shortage, ShortageAlternative, ShortageVersion
 
-__all__ = ["Application", "Attachment", "AuditEntry", "IssueBatch", "ContractHeld", "DocumentVersion", "NegotiationRound", "Notification",
-           "Offer", "OutgoingMail", "SchedulerLease", "SchedulerState", "ApschedulerJob", "ProfileScore", "Provider", "SimulationClock", "User"]
+__all__ = ["Application", "Attachment", "AuditEntry", "IssueBatch", "ConsentRequest", "ContractHeld", "DocumentVersion", "NegotiationRound", "Notification",
+           "Offer", "OutgoingMail", "SchedulerLease", "SchedulerState", "ApschedulerJob", "ProfileScore", "Provider", "SimulationClock", "User",
+           "Product", "ProductPreference", "Shortage", "ShortageAlternative", "ShortageVersion"]

@@ -1,4 +1,4 @@
-"""Users of the portal: provider staff (user or signatory), contract managers and admins."""
+"""Users of the portal: provider staff (user or signatory), contract managers, advisors and admins."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,7 +22,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(200), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    #: A slug of contracts.offers.Role (not `system`).
+    #: A slug of contracts.offers.Role (not `system`), or `adviseur`: the insurer's advisor who
+    #: decides consent and authorisation requests (portal.web.ADVISORS).
     role: Mapped[str] = mapped_column(String(30))
     #: The organisation of provider staff; None for the insurer's staff.
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)

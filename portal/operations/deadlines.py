@@ -2,7 +2,13 @@
 
 One definition serves the scheduler's reminders and escalations, the calendar feeds and the
 pages: an offer waiting for the provider's answer, a negotiation waiting for either party, an
-application waiting for the insurer's answer.
+application waiting for the insurer's answer, a consent or authorisation request waiting for the
+insurer's advisor.
+
+Whose move it is (`party`) says whether the provider or the insurer must act; `audience` says
+who at the insurer: the contract managers (offers, applications) or the advisors (consent
+requests). `AUDIENCE_ROLES` names their roles, and `audience_of_key` reads the audience back
+from a reminder's or escalation's notification key, so the inbox and the mail can route it.
 """
 from __future__ import annotations
 
@@ -12,14 +18,21 @@ from typing import Iterator
 
 from sqlalchemy import select
 
+from contracts.consent import reference
 from contracts.offers import OfferStatus
 from contracts.vocabulary import Contract, dutch
 
 from ..extensions import db
-from ..models import Application, Offer
+from ..models import Application, ConsentRequest, Offer, Provider
 from .offers import offer_link
 
 PROVIDER, INSURER = "zorgaanbieder", "vgz"
+#: The insurer's staff a deadline concerns: contract managers, or the advisors.
+PROCUREMENT, ADVISORS = "inkoop", "adviseur"
+#: Audience -> the roles of the users who get its reminders and escalations (inbox and e-mail).
+AUDIENCE_ROLES = {PROCUREMENT: ("contract_manager", "admin"), ADVISORS: ("adviseur", "admin")}
+#: Entity -> the insurer's audience when the move is the insurer's.
+ENTITY_AUDIENCE = {"offer": PROCUREMENT, "application": PROCUREMENT, "consent_request": ADVISORS}
 
 #: Offer status -> (kind, whose move, what to do). The acceptance deadline of an offer in
 #: negotiation is when the negotiation must be finished (README `acceptance`).
@@ -31,14 +44,20 @@ OFFER_MOVES = {
 }
 #: Application statuses that still wait for the insurer's answer.
 APPLICATION_OPEN = ("ontvangen", "in_beoordeling")
+#: Consent request statuses that still wait for the advisor's decision (contracts.consent.OPEN).
+CONSENT_OPEN = ("ingediend", "in_behandeling")
+#: Consent request kind -> (deadline kind, what the advisor does).
+CONSENT_MOVES = {"toestemming": ("toestemmingsaanvraag", "Aanvraag om toestemming beoordelen"),
+                 "machtiging": ("machtigingsaanvraag", "Machtigingsaanvraag beoordelen")}
 
 
 @dataclass(frozen=True)
 class Deadline:
     """One open deadline."""
 
-    kind: str              # aanbod, onderhandeling, tegenvoorstel, aanvraag
-    entity: str            # offer, application
+    kind: str              # aanbod, onderhandeling, tegenvoorstel, aanvraag,
+                           # toestemmingsaanvraag, machtigingsaanvraag
+    entity: str            # offer, application, consent_request
     entity_id: int
     provider_id: int | None
     party: str             # whose move: zorgaanbieder or vgz
@@ -52,17 +71,44 @@ class Deadline:
         """Names the deadline for reminder keys: entity, id, kind and date."""
         return f"{self.entity}:{self.entity_id}:{self.kind}:{self.due.isoformat()}"
 
+    @property
+    def audience(self) -> str:
+        """Who is told of it: the provider (zorgaanbieder), or at the insurer the contract
+        managers (inkoop) or the advisors (adviseur)."""
+        if self.party == PROVIDER:
+            return PROVIDER
+        return ENTITY_AUDIENCE.get(self.entity, PROCUREMENT)
+
+    @property
+    def recipient_roles(self) -> tuple[str, ...]:
+        """The roles of the insurer's users who get its reminders and escalations (none when the
+        provider is to move: its staff get them)."""
+        return AUDIENCE_ROLES.get(self.audience, ())
+
     def link(self, for_provider: bool) -> str:
         if self.entity == "offer":
             return offer_link(self.entity_id, for_provider)
+        if self.entity == "consent_request":
+            return (f"/zorgaanbieder/toestemmingen/{self.entity_id}" if for_provider
+                    else f"/beheer/toestemmingen/{self.entity_id}")
         # an applicant reads the answer in its messages; the managers open the application
         return "/zorgaanbieder/berichten" if for_provider else f"/beheer/aanvragen/{self.entity_id}"
+
+
+def audience_of_key(key: str) -> str:
+    """The insurer's audience of a notification about a deadline, from its key: a reminder
+    ("herinnering:<deadline key>:<offset>"), an escalation ("escalatie:<deadline key>") or a
+    message of the entity itself ("consent_request:12:..."). Unknown keys: the contract managers."""
+    parts = key.split(":")
+    if parts and parts[0] in ("herinnering", "escalatie"):
+        parts = parts[1:]
+    return ENTITY_AUDIENCE.get(parts[0] if parts else "", PROCUREMENT)
 
 
 def open_deadlines(*, due_from: date | None = None, due_to: date | None = None,
                    provider_id: int | None = None) -> Iterator[Deadline]:
     """Every open deadline with its date in [due_from, due_to] (either end open), optionally of
-    one provider; offers first, then applications, each in date order.
+    one provider; offers first, then applications, then consent requests, each in date order.
 
     Reads only the columns it needs, so a scan over 100,000 open offers stays cheap.
     """
@@ -72,15 +118,22 @@ def open_deadlines(*, due_from: date | None = None, due_to: date | None = None,
     applications = select(Application.id, Application.provider_id, Application.organisation,
                           Application.contracts, Application.answer_due).where(
         Application.status.in_(APPLICATION_OPEN))
+    requests = select(ConsentRequest.id, ConsentRequest.provider_id, ConsentRequest.kind,
+                      ConsentRequest.substance, Provider.name, ConsentRequest.answer_due).join(
+        Provider, Provider.id == ConsentRequest.provider_id).where(
+        ConsentRequest.status.in_(CONSENT_OPEN))
     if due_from is not None:
         offers = offers.where(Offer.deadline >= due_from)
         applications = applications.where(Application.answer_due >= due_from)
+        requests = requests.where(ConsentRequest.answer_due >= due_from)
     if due_to is not None:
         offers = offers.where(Offer.deadline <= due_to)
         applications = applications.where(Application.answer_due <= due_to)
+        requests = requests.where(ConsentRequest.answer_due <= due_to)
     if provider_id is not None:
         offers = offers.where(Offer.provider_id == provider_id)
         applications = applications.where(Application.provider_id == provider_id)
+        requests = requests.where(ConsentRequest.provider_id == provider_id)
     names = {c.value: dutch(c) for c in Contract}
     for id_, provider, contract, year, status, due in db.session.execute(
             offers.order_by(Offer.deadline, Offer.id)):
@@ -92,3 +145,8 @@ def open_deadlines(*, due_from: date | None = None, due_to: date | None = None,
         applied = ", ".join(names.get(c, c) for c in contracts or ())
         yield Deadline("aanvraag", "application", id_, provider, INSURER, due,
                        "Aanvraag beantwoorden", f"aanvraag van {organisation} ({applied})")
+    for id_, provider, kind, substance, pharmacy, due in db.session.execute(
+            requests.order_by(ConsentRequest.answer_due, ConsentRequest.id)):
+        deadline_kind, action = CONSENT_MOVES.get(kind, ("toestemmingsaanvraag", "Aanvraag beoordelen"))
+        yield Deadline(deadline_kind, "consent_request", id_, provider, INSURER, due, action,
+                       f"{reference(kind, id_)} {substance} van {pharmacy}")

@@ -25,11 +25,10 @@ from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 from ..models import Notification, OutgoingMail, Provider, User
+from .deadlines import AUDIENCE_ROLES, audience_of_key
 
 log = logging.getLogger(__name__)
 
-#: Who reads the managers' messages.
-MANAGER_ROLES = ("contract_manager", "admin")
 #: Messages queued per transaction (and per recipient lookup).
 BATCH = 500
 FOOTER = ("Dit bericht is automatisch verstuurd door het Zorginkoopportaal van VGZ. "
@@ -64,10 +63,10 @@ def _unique(addresses) -> list[str]:
     return result
 
 
-def _manager_addresses() -> list[str]:
+def _staff_addresses(roles: tuple[str, ...]) -> list[str]:
+    """The active insurer's staff with one of `roles` (contract managers, or the advisors)."""
     return _unique(db.session.scalars(
-        select(User.email).where(User.active.is_(True), User.role.in_(MANAGER_ROLES))
-        .order_by(User.id)))
+        select(User.email).where(User.active.is_(True), User.role.in_(roles)).order_by(User.id)))
 
 
 def _provider_addresses(provider_ids: set[int]) -> dict[int, list[str]]:
@@ -96,7 +95,7 @@ def queue_mail(limit: int | None = None) -> int:
     waits for the first's commit and then finds the messages taken.
     """
     portal_url = current_app.config["PORTAL_URL"]
-    managers: list[str] | None = None  # read once, when the first managers' message comes
+    staff: dict[str, list[str]] = {}  # per audience at the insurer, read once when needed
     queued = done = 0
     while limit is None or done < limit:
         size = BATCH if limit is None else min(BATCH, limit - done)
@@ -106,16 +105,17 @@ def queue_mail(limit: int | None = None) -> int:
         messages = sorted(db.session.execute(
             update(Notification).where(Notification.id.in_(oldest.scalar_subquery()))
             .values(emailed_at=now)
-            .returning(Notification.id, Notification.provider_id, Notification.subject,
-                       Notification.body, Notification.link)
+            .returning(Notification.id, Notification.provider_id, Notification.key,
+                       Notification.subject, Notification.body, Notification.link)
             .execution_options(synchronize_session=False)).all(), key=lambda m: m.id)
         if not messages:
             db.session.commit()
             break
         addresses = _provider_addresses({m.provider_id for m in messages
                                          if m.provider_id is not None})
-        if managers is None and any(m.provider_id is None for m in messages):
-            managers = _manager_addresses()
+        for audience in {audience_of_key(m.key) for m in messages if m.provider_id is None}:
+            if audience not in staff:  # contract managers, or the advisors for their requests
+                staff[audience] = _staff_addresses(AUDIENCE_ROLES[audience])
         # A mail already there (queued before emailed_at was reset by hand) is not made again.
         existing = {(nid, recipient.lower()) for nid, recipient in db.session.execute(
             select(OutgoingMail.notification_id, OutgoingMail.recipient)
@@ -125,7 +125,7 @@ def queue_mail(limit: int | None = None) -> int:
                  "attempts": 0}
                 for m in messages
                 for recipient in (addresses[m.provider_id] if m.provider_id is not None
-                                  else managers)
+                                  else staff[audience_of_key(m.key)])
                 if (m.id, recipient.lower()) not in existing]
         if rows:  # one executemany (a NULL provider_id must not split the rows into groups)
             db.session.execute(insert(OutgoingMail).execution_options(render_nulls=True), rows)

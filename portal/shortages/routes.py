@@ -1,4 +1,264 @@
-"""The shortages' pages: the managers' register, the pharmacies' file, the public information point."""
-from flask import Blueprint
+"""The shortages' pages: the managers' register (/beheer/tekorten), the pharmacies' weekly
+preference file (/zorgaanbieder/voorkeursbestand) and the public information point (/tekorten).
+
+Views read: load, check access, validate the form, call the operation, flash, redirect. Every
+change goes through portal.operations.shortages, as the API's and the CLI's do.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from contracts import shortages as domain
+from contracts.errors import CaseError
+
+from ..extensions import db
+from ..models import Product, Shortage
+from ..operations import shortages as ops
+from ..operations.offers import NotFound
+from ..provider.routes import unread_messages
+from ..web import MANAGERS, PROVIDER_STAFF, current_actor, roles_required, simulation_today
+from .forms import (EndForm, RegisterForm, SearchForm, UpdateForm, WeekForm, declarer_choices,
+                    label, state_choices)
 
 bp = Blueprint("shortages", __name__, template_folder="templates")
+bp.context_processor(unread_messages)  # the provider menu of provider/base.html counts them
+
+managers = roles_required(*MANAGERS)
+pharmacies = roles_required(*PROVIDER_STAFF)
+
+
+def field_message(error: CaseError) -> str:
+    """A refused value, said in Dutch (the domain's messages are English)."""
+    code = getattr(error, "code", error.field)
+    messages = {
+        "required": _("Vul dit veld in."),
+        "date": _("Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 15-09-2023."),
+        "too_long": _("Deze tekst is te lang (hoogstens 2000 tekens)."),
+        "unknown_product": _("Dit product staat niet in het register."),
+        "not_preferred": _("Dit product is vandaag geen voorkeursmiddel. Meld hier tekorten van "
+                           "preferente producten."),
+        "open_shortage": _("Voor dit product loopt al een tekort. Wijzig dat tekort."),
+        "state": _("Deze status kan hier niet. Beëindig een tekort met de knop Beëindigen."),
+        "declarer": _("Deze partij mag deze status niet vaststellen; kies een partij die dat "
+                      "volgens de definitie wel mag."),
+        "future": _("Deze datum mag niet na vandaag liggen."),
+        "before_start": _("Deze datum mag niet voor het begin van het tekort liggen."),
+        "same_product": _("Kies een ander product dan het product met het tekort."),
+        "other_group": _("Kies een product uit dezelfde groep onderling vervangbare middelen."),
+        "needs_drop_out": _("Een tijdelijk preferent product kan alleen als het product uit het "
+                            "preferentiebeleid vervalt."),
+        "duplicate": _("Een alternatief staat er twee keer in."),
+        "past": _("Deze datum mag niet voor vandaag liggen."),
+        "no_switch": _("Een uitverkooptermijn hoort bij een wisseling van het preferente product: "
+                       "het product vervalt, er komt een tijdelijk preferent product, of het "
+                       "tekort eindigt."),
+        "unchanged": _("Er is niets gewijzigd ten opzichte van de huidige versie."),
+        "ended": _("Dit tekort is al beëindigd."),
+        "version": _("Het tekort is intussen door iemand anders gewijzigd. Laad de pagina "
+                     "opnieuw."),
+        "role": _("U mag dit niet doen."),
+    }
+    return messages.get(code, _("Deze waarde is niet mogelijk."))
+
+
+#: Domain field -> form field.
+FORM_FIELDS = {"product_id": "product", "temporary_preferred_id": "temporary_preferred",
+               "alternative_ids": "alternatives", "price_article_id": "price_article"}
+
+
+def mark(form, error: CaseError) -> None:
+    target = getattr(form, FORM_FIELDS.get(error.field, error.field), None)
+    if target is None or error.field in ("version", "role", "action"):
+        form.form_errors.append(field_message(error))
+    else:
+        target.errors = [*target.errors, field_message(error)]
+
+
+def has_errors(form) -> bool:
+    return bool(form.form_errors) or any(field.errors for field in form)
+
+
+def all_products() -> list[Product]:
+    return list(db.session.scalars(select(Product).order_by(Product.group_code, Product.name)))
+
+
+def own_shortage(shortage_id: int) -> Shortage:
+    try:
+        return ops.get_shortage(shortage_id)
+    except NotFound:
+        abort(404)
+
+
+# -- the managers' register ---------------------------------------------------------------------
+
+@bp.route("/beheer/tekorten")
+@managers
+def manager_list():
+    shortages = db.session.scalars(select(Shortage).order_by(
+        (Shortage.state == domain.RESOLVED), Shortage.started_on.desc(), Shortage.id.desc())).all()
+    return render_template("shortages/manager_list.html", shortages=shortages,
+                           definitions=domain.definitions())
+
+
+@bp.route("/beheer/tekorten/nieuw", methods=["GET", "POST"])
+@managers
+def manager_new():
+    products = all_products()
+    today = simulation_today()
+    form = RegisterForm()
+    preferred = [p for p in products if p.as_domain().preferred_on(today)]
+    form.product.choices = [("", _("Kies een product")), *((p.id, label(p)) for p in preferred)]
+    form.state.choices = state_choices(domain.next_states(None))
+    form.reported_by.choices = declarer_choices()
+    chosen = next((p for p in products if p.id == form.product.data), None)
+    form.set_products(products, group=chosen.group_code if chosen else None,
+                      exclude=chosen.id if chosen else None)
+    if form.validate_on_submit():
+        try:
+            shortage = ops.register_shortage(form.data_for_domain(), current_actor())
+        except CaseError as error:
+            db.session.rollback()
+            mark(form, error)
+        else:
+            db.session.commit()
+            flash(_("Het tekort is geregistreerd; %(n)s apotheken krijgen het bericht.",
+                    n=shortage.versions[-1].notified), "success")
+            return redirect(url_for(".manager_detail", shortage_id=shortage.id))
+    elif not form.is_submitted():
+        form.started_on.data = today
+    return render_template("shortages/manager_form.html", form=form, shortage=None,
+                           definitions=domain.definitions(), declarers=domain.declarers()), \
+        (422 if has_errors(form) else 200)
+
+
+@bp.route("/beheer/tekorten/<int:shortage_id>")
+@managers
+def manager_detail(shortage_id: int):
+    shortage = own_shortage(shortage_id)
+    end_form = EndForm(version=shortage.current_version)
+    end_form.reported_by.choices = declarer_choices()
+    return render_template("shortages/manager_detail.html", shortage=shortage,
+                           end_form=end_form, definitions=domain.definitions(),
+                           declarers=domain.declarers(), words=domain.CHANGE_WORDS, kinds=domain.KIND_OF_NOTICE)
+
+
+@bp.route("/beheer/tekorten/<int:shortage_id>/wijzigen", methods=["GET", "POST"])
+@managers
+def manager_update(shortage_id: int):
+    shortage = own_shortage(shortage_id)
+    if not shortage.active:
+        flash(_("Dit tekort is al beëindigd."), "error")
+        return redirect(url_for(".manager_detail", shortage_id=shortage.id))
+    now = ops.current(shortage)
+    form = UpdateForm()
+    form.state.choices = state_choices([s for s in domain.next_states(shortage.state)
+                                        if s != domain.RESOLVED])
+    form.reported_by.choices = declarer_choices()
+    form.set_products(all_products(), group=shortage.product.group_code,
+                      exclude=shortage.product_id)
+    if form.validate_on_submit():
+        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            ops.update_shortage(shortage.id, form.data_for_domain(), current_actor(),
+                                expected_version=expected)
+        except CaseError as error:
+            db.session.rollback()
+            mark(form, error)
+        else:
+            db.session.commit()
+            flash(_("De wijziging is vastgelegd en aan de apotheken gemeld."), "success")
+            return redirect(url_for(".manager_detail", shortage_id=shortage.id))
+    elif not form.is_submitted():
+        form.process(data={
+            "state": now.state, "reported_by": now.reported_by, "started_on": now.started_on,
+            "expected_end": now.expected_end, "drops_out": now.drops_out,
+            "temporary_preferred": now.temporary_preferred_id,
+            "alternatives": [a.product_id for a in now.alternatives],
+            "price_article": now.price_article_id, "patient_note": now.patient_note,
+            "version": shortage.current_version})
+    return render_template("shortages/manager_form.html", form=form, shortage=shortage,
+                           definitions=domain.definitions(), declarers=domain.declarers()), \
+        (422 if has_errors(form) else 200)
+
+
+@bp.route("/beheer/tekorten/<int:shortage_id>/beeindigen", methods=["POST"])
+@managers
+def manager_end(shortage_id: int):
+    shortage = own_shortage(shortage_id)
+    form = EndForm()
+    form.reported_by.choices = declarer_choices()
+    if form.validate_on_submit():
+        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            ops.end_shortage(shortage.id, form.data_for_domain(), current_actor(),
+                             expected_version=expected)
+        except CaseError as error:
+            db.session.rollback()
+            mark(form, error)
+        else:
+            db.session.commit()
+            flash(_("Het tekort is beëindigd en aan de apotheken gemeld."), "success")
+            return redirect(url_for(".manager_detail", shortage_id=shortage.id))
+    shortage = own_shortage(shortage_id)
+    return render_template("shortages/manager_detail.html", shortage=shortage, end_form=form,
+                           definitions=domain.definitions(), declarers=domain.declarers(),
+                           words=domain.CHANGE_WORDS, kinds=domain.KIND_OF_NOTICE), 422
+
+
+# -- the pharmacies' weekly preference file -----------------------------------------------------
+
+@bp.route("/zorgaanbieder/voorkeursbestand")
+@pharmacies
+def preference_file():
+    form = WeekForm(formdata=request.args if "week" in request.args else None)
+    if "week" in request.args and form.validate():
+        try:
+            data = ops.preference_csv(form.week.data.strip())
+        except CaseError:
+            form.week.errors = [*form.week.errors, _("Schrijf de week als jjjj-Wnn, bijvoorbeeld "
+                                                     "2023-W40.")]
+        else:
+            week = form.week.data.strip()
+            return data, 200, {
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="voorkeursbestand-{week}.csv"'}
+    if not form.week.data:
+        form.week.data = domain.week_of(simulation_today())
+    return render_template("shortages/preference_file.html", form=form), \
+        (422 if has_errors(form) else 200)
+
+
+# -- the public information point (agreements 1 and 5f) -----------------------------------------
+
+@bp.route("/tekorten")
+def public_list():
+    form = SearchForm(formdata=request.args)
+    form.validate()
+    query = select(Shortage).join(Product, Product.id == Shortage.product_id)
+    term = (form.q.data or "").strip().lower() if not form.q.errors else ""
+    if term:
+        query = query.where(or_(func.lower(Product.name).contains(term, autoescape=True),
+                                func.lower(Product.substance).contains(term, autoescape=True),
+                                Product.zindex.contains(term, autoescape=True)))
+    shortages = db.session.scalars(query.order_by(
+        (Shortage.state == domain.RESOLVED), Shortage.started_on.desc(), Shortage.id.desc())
+        .limit(200)).all()
+    return render_template("shortages/public_list.html", form=form, shortages=shortages,
+                           term=term, definitions=domain.definitions())
+
+
+@bp.route("/tekorten/<slug>")
+def public_page(slug: str):
+    product = db.session.scalar(select(Product).where(Product.slug == slug))
+    if product is None:
+        abort(404)
+    shortages = db.session.scalars(select(Shortage).where(Shortage.product_id == product.id)
+                                   .order_by(Shortage.started_on.desc(), Shortage.id.desc())).all()
+    latest = shortages[0] if shortages else None
+    version = ops.current(latest) if latest else None
+    status = ops.statuses_on(simulation_today())[product.id]
+    return render_template("shortages/public_page.html", product=product, shortage=latest,
+                           version=version, status=status, definitions=domain.definitions(),
+                           history=shortages)

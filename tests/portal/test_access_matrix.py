@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-ROLES = ("anonymous", "provider_user", "provider_signatory", "contract_manager", "admin")
+ROLES = ("anonymous", "provider_user", "provider_signatory", "contract_manager", "adviseur", "admin")
 #: Routes with an id: tested with a record of another organisation in the pages' own tests.
 SAMPLE_ID = 999999
 
@@ -24,9 +24,18 @@ TOKEN_ROUTES = {"feeds.agenda": feed_tokens}
 #: a rule that went missing).
 REQUIRED = {
     "/beheer/uitgaande-post": {"anonymous": 302, "provider_user": 403, "provider_signatory": 403,
-                               "contract_manager": 200, "admin": 200},
+                               "contract_manager": 200, "adviseur": 403, "admin": 200},
     "/beheer/meldingen": {"anonymous": 302, "provider_user": 403, "provider_signatory": 403,
-                          "contract_manager": 200, "admin": 200},
+                          "contract_manager": 200, "adviseur": 403, "admin": 200},
+    # the consent and authorisation requests: the advisors' queue, the pharmacy's list and form
+    "/beheer/toestemmingen": {"anonymous": 302, "provider_user": 403, "provider_signatory": 403,
+                              "contract_manager": 403, "adviseur": 200, "admin": 200},
+    "/zorgaanbieder/toestemmingen": {"anonymous": 302, "provider_user": 200,
+                                     "provider_signatory": 200, "contract_manager": 403,
+                                     "adviseur": 403, "admin": 403},
+    "/zorgaanbieder/toestemmingen/nieuw": {"anonymous": 302, "provider_user": 200,
+                                           "provider_signatory": 200, "contract_manager": 403,
+                                           "adviseur": 403, "admin": 403},
 }
 
 
@@ -45,7 +54,9 @@ def expected(path, role, endpoint=None):
     """Status of a GET for a role, by audience: 200 open, 302 to login, 403 refused, 404 no record."""
     if endpoint in TOKEN_ROUTES:
         return {404}  # SAMPLE_ID is no token we signed
-    if path.startswith("/beheer"):
+    if path.startswith("/beheer/toestemmingen"):
+        side = ("adviseur", "admin")  # the advisors decide consent requests; managers do not
+    elif path.startswith("/beheer"):
         side = ("contract_manager", "admin")
     elif path.startswith("/zorgaanbieder"):
         side = ("provider_user", "provider_signatory")

@@ -26,11 +26,13 @@ from sqlalchemy import func, select
 
 from portal.api.tokens import issue_token
 from portal.extensions import limiter
-from portal.models import (Application, Attachment, AuditEntry, IssueBatch, NegotiationRound, Offer,
-                           Provider, User)
+from portal.operations import clock, shortages
+from portal.models import (Application, Attachment, AuditEntry, ConsentRequest, IssueBatch,
+                           NegotiationRound, Offer, Product, Provider, User)
 from portal.operations.applications import submit_application
 from portal.operations.audit import Actor
 from portal.operations.batches import request_batch
+from portal.operations.consent import submit_request
 from portal.operations.offers import issue_offer
 
 from .test_api import (FINDINGS, PDF, application_body, b64,
@@ -44,9 +46,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 #: and without the example database, so every run (and CI) sends the same requests.
 EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 15}
 #: Path parameters naming a record of an organisation (or the insurer's own, for managers only).
-RECORDS = ("provider_id", "offer_id", "application_id", "attachment_id", "batch_id")
+RECORDS = ("provider_id", "offer_id", "application_id", "attachment_id", "batch_id", "request_id")
 #: What a refused request must leave as it was.
-COUNTED = (Provider, User, Offer, NegotiationRound, Application, Attachment, IssueBatch, AuditEntry)
+COUNTED = (Provider, User, Offer, NegotiationRound, Application, Attachment, IssueBatch, AuditEntry,
+           ConsentRequest)
 
 
 def example_settings(mode: GenerationMode) -> settings:
@@ -63,17 +66,37 @@ def fuzz_world(session, make_provider, make_user) -> dict:
     signatory's."""
     mine, theirs, fresh = make_provider(), make_provider(), make_provider()
     users = {"contract_manager": make_user("contract_manager"),
-             "provider_signatory": make_user("provider_signatory", mine)}
+             "provider_signatory": make_user("provider_signatory", mine),
+             "adviseur": make_user("adviseur")}
     my_offer = issue_offer(mine, "farmaceutische_zorg", 2024, MANAGER)
     their_offer = issue_offer(theirs, "farmaceutische_zorg", 2024, MANAGER)
     application = submit_application(
         {**application_body(agb="23456789"), "agb_start": date(2023, 3, 1), "start_date": None},
         [("plan.pdf", PDF)], received_on=date(2023, 6, 1))
     batch = request_batch("spoedzorg_aanbod", MANAGER)
+    their_request = submit_request(consent_body(), ("recept.pdf", PDF),
+                                   Actor("apotheker@elders.example", "provider_signatory", theirs.id),
+                                   submitted_on=date(2023, 6, 1))
+    shortages.load_demo_products()
+    clock.set_today(date(2023, 10, 4), MANAGER)
+    product = session.scalar(select(Product).where(Product.zindex == "16030001"))
+    shortage = shortages.register_shortage({"product_id": product.id, "state": "tekort",
+                                            "reported_by": "leverancier",
+                                            "started_on": date(2023, 10, 2)}, MANAGER)
     session.commit()
     records = {"provider_id": theirs.id, "offer_id": their_offer.id, "application_id": application.id,
-               "attachment_id": application.attachments[0].id, "batch_id": batch.id, "year": 2023}
+               "attachment_id": application.attachments[0].id, "batch_id": batch.id, "year": 2023,
+               "request_id": their_request.id, "shortage_id": shortage.id}
     return {"users": users, "records": records, "my_offer": my_offer, "fresh": fresh}
+
+
+def consent_body(**changes) -> dict:
+    """A consent request as portal.operations.consent takes it (dates as dates)."""
+    return {"kind": "toestemming", "substance": "cholic acid", "zindex_number": "16273645",
+            "gstandaard_status": "n", "indication": "Galzuursynthesestoornis",
+            "insured_initials": "J.P.", "insured_birth_date": date(2012, 5, 14),
+            "prescriber": "Dr. A. de Vries", "substantiation": "Geen alternatief.",
+            "rational_pharmacotherapy": True, "prevalence_one_in": 1_000_000, **changes}
 
 
 def counts(session) -> tuple[int, ...]:
@@ -116,7 +139,7 @@ def fuzz(app, session, headers: dict, records: dict, *, theirs: bool) -> list[st
     return failures
 
 
-@pytest.mark.parametrize("role", ["contract_manager", "provider_signatory"])
+@pytest.mark.parametrize("role", ["contract_manager", "provider_signatory", "adviseur"])
 def test_every_operation_answers_as_the_openapi_document_says(app, session, fuzz_world, role):
     limiter.reset()  # POST /tokens is fuzzed too: its 429 is documented, but other tests log in
     headers = {"Authorization": f"Bearer {issue_token(fuzz_world['users'][role])}"}
@@ -169,6 +192,19 @@ def successes(world: dict) -> list[tuple[str, str, str, dict, int]]:
         ("contract_manager", "GET", "/batches/plan", {"query": {"milestone": "fz_aflopend_aanbod"}}, 200),
         ("contract_manager", "POST", "/batches", {"body": {"milestone": "fz_aflopend_aanbod"}}, 202),
         ("contract_manager", "GET", "/batches/{batch_id}", {"path_parameters": {"batch_id": records["batch_id"]}}, 200),
+        ("provider_signatory", "POST", "/consent-requests", {"body": {
+            **consent_body(insured_birth_date="2012-05-14"),
+            "prescription": {"filename": "recept.pdf", "content_base64": b64(PDF)}}}, 201),
+        ("provider_signatory", "GET", "/consent-requests", {"query": {"status": "ingediend"}}, 200),
+        ("adviseur", "GET", "/consent-requests/{request_id}",
+         {"path_parameters": {"request_id": records["request_id"]}}, 200),
+        ("adviseur", "GET", "/consent-requests/{request_id}/prescription",
+         {"path_parameters": {"request_id": records["request_id"]}}, 200),
+        ("adviseur", "POST", "/consent-requests/{request_id}/handling",
+         {"path_parameters": {"request_id": records["request_id"]}, "body": {"version": 1}}, 200),
+        ("adviseur", "POST", "/consent-requests/{request_id}/decision",
+         {"path_parameters": {"request_id": records["request_id"]},
+          "body": {"granted": False, "reason": "Geregistreerd alternatief beschikbaar", "version": 2}}, 200),
     ]
 
 

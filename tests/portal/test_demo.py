@@ -219,7 +219,7 @@ def test_contracts_held_follow_the_types(session):
 def test_demo_accounts_log_in_with_their_role_and_organisation(session):
     summary = load_demo(providers=SIZE)
     users = {u.email: u for u in session.scalars(select(User))}
-    assert set(users) == {email for email, _role, _agb in DEMO_ACCOUNTS} and len(users) == 12
+    assert set(users) == {email for email, _role, _agb in DEMO_ACCOUNTS} and len(users) == 13
     for email, role, agb in DEMO_ACCOUNTS:
         user = users[email]
         assert user.role == role and user.active and user.name
@@ -231,6 +231,7 @@ def test_demo_accounts_log_in_with_their_role_and_organisation(session):
     assert not users["admin@vgz.example"].check_password("wachtwoord")
     assert users["manager@vgz.example"].role == "contract_manager"
     assert users["admin@vgz.example"].role == "admin"
+    assert users["adviseur@vgz.example"].role == "adviseur" and users["adviseur@vgz.example"].provider is None
 
     from portal.operations.providers import relation_to
     organisations = {u.provider.agb: u.provider for u in users.values() if u.provider}
@@ -257,7 +258,7 @@ def test_a_second_load_refuses_and_reset_replaces_everything(session):
     before = register(session)
     with pytest.raises(DemoDataExists, match="300 providers"):
         load_demo(providers=SIZE)
-    assert register(session) == before and session.scalar(select(func.count(User.id))) == 12
+    assert register(session) == before and session.scalar(select(func.count(User.id))) == 13
 
     some = session.scalar(select(Provider).where(Provider.agb == "06100001"))
     offer = Offer(provider_id=some.id, contract="farmaceutische_zorg", policy_year=2024,
@@ -276,7 +277,7 @@ def test_a_second_load_refuses_and_reset_replaces_everything(session):
     assert session.scalar(select(func.count()).select_from(Notification)) == summary.applications
     assert set(session.scalars(select(AuditEntry.entity))) == {"application"}
     assert session.scalar(select(func.count(SimulationClock.id))) == 1
-    assert session.scalar(select(func.count(User.id))) == 12
+    assert session.scalar(select(func.count(User.id))) == 13
 
 
 def test_a_failed_load_leaves_nothing_behind(session, monkeypatch):
