@@ -31,7 +31,7 @@ ROUTES = {
 }
 RULES = {
     "voorkeursmiddel": _l("Voorkeursbeleid: alleen het voorkeursmiddel"),
-    "goedkoopste": _l("Geen voorkeursmiddel: het goedkoopste middel en middelen tot 3 % duurder"),
+    "goedkoopste": _l("Geen voorkeursmiddel: het goedkoopste middel en middelen die hooguit 3 % meer kosten"),
     "medische_noodzaak": _l("Medische noodzaak: het voorgeschreven middel"),
     "logistieke_noodzaak": _l("Logistieke noodzaak: het middel dat de apotheker kiest"),
     "niet_vervangbaar": _l("Niet onderling vervangbaar: het middel zelf"),

@@ -30,8 +30,23 @@ class NotFound(LookupError):
     """No such record, or one of another organisation (which must look the same)."""
 
 
+#: Who sees every organisation's offers: the contract managers, admins and the scheduler.
+#: Provider staff see their own organisation's; anyone else (an advisor) none.
+SEES_ALL_OFFERS = ("contract_manager", "admin", "system")
+
+
+def may_see(actor: Actor, provider_id: int) -> bool:
+    """Whether the actor may see an offer of this provider."""
+    if actor.provider_id is not None:
+        return actor.provider_id == provider_id
+    return actor.role in SEES_ALL_OFFERS
+
+
 def get_offer(offer_id: int, actor: Actor, *, lock: bool = False) -> Offer:
-    """The offer, if the actor may see it; provider staff see their own organisation's only."""
+    """The offer, if the actor may see it (`may_see`); otherwise NotFound, as for an offer that
+    does not exist."""
+    if actor.provider_id is None and actor.role not in SEES_ALL_OFFERS:
+        raise NotFound(f"offer {offer_id}")
     query = select(Offer).where(Offer.id == offer_id)
     if actor.provider_id is not None:
         query = query.where(Offer.provider_id == actor.provider_id)
@@ -263,7 +278,7 @@ def transition_many(moves: Sequence[tuple[int, str, Actor, str]]
     with db.session.no_autoflush:
         for offer_id, action, actor, reason in moves:
             offer = offers.get(offer_id)
-            if offer is None or actor.provider_id not in (None, offer.provider_id):
+            if offer is None or not may_see(actor, offer.provider_id):
                 raise NotFound(f"offer {offer_id}")
             try:
                 step = check(action, offer.status, actor.role, offer.negotiable, reason)

@@ -14,18 +14,21 @@ from sqlalchemy import event, func, select
 
 from portal.api import tokens
 from portal.api.tokens import issue_token
-from portal.models import (Application, AuditEntry, Attachment, IssueBatch, NegotiationRound,
-                           Notification, Offer)
+from portal.models import (Application, AuditEntry, Attachment, ConsentRequest, IssueBatch,
+                           NegotiationRound, Notification, Offer, Product, Shortage)
+from portal.operations import shortages
 from portal.operations.applications import submit_application
 from portal.operations.audit import Actor
 from portal.operations.batches import request_batch
+from portal.operations.consent import submit_request
 from portal.operations.offers import issue_offer
 
 API = "/api/v1"
 MANAGER = Actor("manager@vgz.nl", "contract_manager")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-ACTORS = ("anonymous", "provider_user", "provider_signatory", "contract_manager", "other_signatory")
+ACTORS = ("anonymous", "provider_user", "provider_signatory", "contract_manager", "other_signatory",
+          "adviseur")
 
 
 def b64(content: bytes) -> str:
@@ -67,6 +70,21 @@ def quick_password_hashes(monkeypatch):
                         lambda password: security.generate_password_hash(password, "pbkdf2:sha256:1000"))
 
 
+#: A consent request as portal.operations.consent takes it (dates as dates).
+CONSENT = {"kind": "toestemming", "substance": "cholic acid", "zindex_number": "16273645",
+           "gstandaard_status": "n", "indication": "Galzuursynthesestoornis",
+           "insured_initials": "J.P.", "insured_birth_date": date(2012, 5, 14),
+           "prescriber": "Dr. A. de Vries", "substantiation": "Geen alternatief.",
+           "rational_pharmacotherapy": True, "prevalence_one_in": 1_000_000}
+
+
+def consent_body(**changes) -> dict:
+    """The same request as the API takes it (JSON, the prescription base64-encoded)."""
+    body = {**CONSENT, "insured_birth_date": CONSENT["insured_birth_date"].isoformat(),
+            "prescription": {"filename": "recept.pdf", "content_base64": b64(PDF)}}
+    return {**body, **changes}
+
+
 @dataclass
 class World:
     mine: object
@@ -77,6 +95,9 @@ class World:
     their_offer: Offer
     application: Application
     batch: IssueBatch
+    consent: ConsentRequest
+    shortage: Shortage
+    products: dict
 
     def headers(self, actor: str) -> dict:
         return {} if actor == "anonymous" else bearer(self.users[actor])
@@ -84,21 +105,32 @@ class World:
 
 @pytest.fixture
 def world(session, make_provider, make_user) -> World:
-    """Two organisations with an offer each, a third without one, staff of every role, and a
-    submitted application; committed, so an API request that rolls back keeps them."""
+    """Two organisations with an offer each, a third without one, staff of every role, a
+    submitted application, a consent request of the first organisation and the demo product
+    register with an open shortage (started before the simulated date, which stays START);
+    committed, so an API request that rolls back keeps them."""
     mine, theirs, fresh = make_provider(), make_provider(), make_provider()
     users = {"provider_user": make_user("provider_user", mine),
              "provider_signatory": make_user("provider_signatory", mine),
              "contract_manager": make_user("contract_manager"),
-             "other_signatory": make_user("provider_signatory", theirs)}
+             "other_signatory": make_user("provider_signatory", theirs),
+             "adviseur": make_user("adviseur")}
     offer = issue_offer(mine, "farmaceutische_zorg", 2024, MANAGER)
     their_offer = issue_offer(theirs, "farmaceutische_zorg", 2024, MANAGER)
     application = submit_application(
         {**application_body(agb="23456789"), "agb_start": date(2023, 3, 1), "start_date": None},
         [("plan.pdf", PDF)], received_on=date(2023, 6, 1))
     batch = request_batch("spoedzorg_aanbod", MANAGER)
+    consent = submit_request(CONSENT, ("recept.pdf", PDF),
+                             Actor("apotheker@mine.example", "provider_signatory", mine.id))
+    shortages.load_demo_products()
+    products = {p.zindex: p for p in session.scalars(select(Product))}
+    shortage = shortages.register_shortage(
+        {"product_id": products["16030001"].id, "state": "tekort", "reported_by": "leverancier",
+         "started_on": date(2023, 4, 24)}, MANAGER)
     session.commit()
-    return World(mine, theirs, fresh, users, offer, their_offer, application, batch)
+    return World(mine, theirs, fresh, users, offer, their_offer, application, batch, consent,
+                 shortage, products)
 
 
 def count(session, model, *where) -> int:
@@ -243,40 +275,100 @@ def _assessment(world):
 DECIDE = {"policy_year": 2024, "provider_type": "openbare_apotheek",
           "contract": "farmaceutische_zorg", "relation": "aflopend"}
 
-#: (method, path, body, expected status per actor in ACTORS order)
+#: (method, path, body, expected status per actor in ACTORS order: anonymous, provider_user,
+#: provider_signatory, contract_manager, other_signatory, adviseur). The advisor is the insurer's
+#: but no manager and of no organisation: any token's endpoints answer it as they answer staff of
+#: an organisation that owns nothing (empty lists, 404 for a record), managers' endpoints 403.
 MATRIX = {
-    "me": ("GET", "/me", None, (401, 200, 200, 200, 200)),
-    "providers": ("GET", "/providers", None, (401, 200, 200, 200, 200)),
-    "provider": ("GET", "/providers/{w.mine.id}", None, (401, 200, 200, 200, 404)),
-    "offers": ("GET", "/offers", None, (401, 200, 200, 200, 200)),
-    "offer": ("GET", "/offers/{w.offer.id}", None, (401, 200, 200, 200, 404)),
-    "document": ("GET", "/offers/{w.offer.id}/document", None, (401, 200, 200, 200, 404)),
+    "me": ("GET", "/me", None, (401, 200, 200, 200, 200, 200)),
+    "providers": ("GET", "/providers", None, (401, 200, 200, 200, 200, 200)),
+    "provider": ("GET", "/providers/{w.mine.id}", None, (401, 200, 200, 200, 404, 404)),
+    "offers": ("GET", "/offers", None, (401, 200, 200, 200, 200, 200)),
+    "offer": ("GET", "/offers/{w.offer.id}", None, (401, 200, 200, 200, 404, 404)),
+    "document": ("GET", "/offers/{w.offer.id}/document", None, (401, 200, 200, 200, 404, 404)),
     "accept": ("POST", "/offers/{w.offer.id}/transitions",
                lambda w: {"action": "accept", "expected_version": w.offer.version},
-               (401, 403, 200, 403, 404)),
+               (401, 403, 200, 403, 404, 404)),
     "withdraw": ("POST", "/offers/{w.offer.id}/transitions",
                  lambda w: {"action": "withdraw", "reason": "fout in tarief"},
-                 (401, 403, 403, 200, 404)),
+                 (401, 403, 403, 200, 404, 404)),
     "issue": ("POST", "/offers",
               lambda w: {"provider_id": w.fresh.id, "contract": "farmaceutische_zorg",
                          "policy_year": 2024},
-              (401, 403, 403, 201, 403)),
-    "apply": ("POST", "/applications", lambda w: application_body(), (201, 201, 201, 201, 201)),
+              (401, 403, 403, 201, 403, 403)),
+    "apply": ("POST", "/applications", lambda w: application_body(), (201, 201, 201, 201, 201, 201)),
     "preview": ("GET", "/applications/preview?provider_type=openbare_apotheek"
-                       "&contracts=farmaceutische_zorg", None, (200, 200, 200, 200, 200)),
-    "applications": ("GET", "/applications", None, (401, 403, 403, 200, 403)),
-    "application": ("GET", "/applications/{w.application.id}", None, (401, 403, 403, 200, 403)),
+                       "&contracts=farmaceutische_zorg", None, (200, 200, 200, 200, 200, 200)),
+    "applications": ("GET", "/applications", None, (401, 403, 403, 200, 403, 403)),
+    "application": ("GET", "/applications/{w.application.id}", None, (401, 403, 403, 200, 403, 403)),
     "assessment": ("POST", "/applications/{w.application.id}/assessment", _assessment,
-                   (401, 403, 403, 200, 403)),
+                   (401, 403, 403, 200, 403, 403)),
     "attachment": ("GET", "/applications/{w.application.id}/attachments/"
-                          "{w.application.attachments[0].id}", None, (401, 403, 403, 200, 403)),
-    "plan": ("GET", "/batches/plan?milestone=fz_aflopend_aanbod", None, (401, 403, 403, 200, 403)),
-    "batches": ("GET", "/batches", None, (401, 403, 403, 200, 403)),
+                          "{w.application.attachments[0].id}", None, (401, 403, 403, 200, 403, 403)),
+    "plan": ("GET", "/batches/plan?milestone=fz_aflopend_aanbod", None,
+             (401, 403, 403, 200, 403, 403)),
+    "batches": ("GET", "/batches", None, (401, 403, 403, 200, 403, 403)),
     "request batch": ("POST", "/batches", lambda w: {"milestone": "fz_aflopend_aanbod"},
-                      (401, 403, 403, 202, 403)),
-    "batch": ("GET", "/batches/{w.batch.id}", None, (401, 403, 403, 200, 403)),
-    "decide": ("POST", "/policy/decide", lambda w: DECIDE, (200, 200, 200, 200, 200)),
-    "calendar": ("GET", "/calendar/2023", None, (200, 200, 200, 200, 200)),
+                      (401, 403, 403, 202, 403, 403)),
+    "batch": ("GET", "/batches/{w.batch.id}", None, (401, 403, 403, 200, 403, 403)),
+    "decide": ("POST", "/policy/decide", lambda w: DECIDE, (200, 200, 200, 200, 200, 200)),
+    "calendar": ("GET", "/calendar/2023", None, (200, 200, 200, 200, 200, 200)),
+    # Checks for pharmacies: provider staff only (README "Checks for pharmacies").
+    "import claim": ("POST", "/checks/import-claim", lambda w: {"in_g_standaard": False},
+                     (401, 200, 200, 403, 200, 403)),
+    "entitlement": ("POST", "/checks/entitlement",
+                    lambda w: {"group": [{"name": "A", "aip": 2.5, "preferred": True,
+                                          "available": True},
+                                         {"name": "B", "aip": 2.0}]},
+                    (401, 200, 200, 403, 200, 403)),
+    "dispensing period": ("POST", "/checks/dispensing-period",
+                          lambda w: {"chronic": True, "months_in_use": 6, "well_adjusted": True},
+                          (401, 200, 200, 403, 200, 403)),
+    "contribution": ("GET", "/checks/personal-contribution?year=2025&insured_from=2025-06-15",
+                     None, (401, 200, 200, 403, 200, 403)),
+    "consent categories": ("GET", "/checks/prior-consent", None, (401, 200, 200, 403, 200, 403)),
+    "prior consent": ("POST", "/checks/prior-consent",
+                      lambda w: {"category": "nieuw_in_bijlage_2", "doctors_note_procedure": True},
+                      (401, 200, 200, 403, 200, 403)),
+    # Consent requests: pharmacy staff their own organisation's, advisors (and admins) every one
+    # and only they take and decide; contract managers none (README "The advisor role").
+    "consent requests": ("GET", "/consent-requests", None, (401, 200, 200, 403, 200, 200)),
+    "submit consent": ("POST", "/consent-requests", lambda w: consent_body(),
+                       (401, 201, 201, 403, 201, 403)),
+    "consent request": ("GET", "/consent-requests/{w.consent.id}", None,
+                        (401, 200, 200, 403, 404, 200)),
+    "prescription": ("GET", "/consent-requests/{w.consent.id}/prescription", None,
+                     (401, 200, 200, 403, 404, 200)),
+    "withdraw consent": ("POST", "/consent-requests/{w.consent.id}/withdrawal",
+                         lambda w: {"reason": "niet meer nodig", "version": w.consent.version},
+                         (401, 200, 200, 403, 404, 403)),
+    "take consent": ("POST", "/consent-requests/{w.consent.id}/handling",
+                     lambda w: {"version": w.consent.version}, (401, 403, 403, 403, 403, 200)),
+    "decide consent": ("POST", "/consent-requests/{w.consent.id}/decision",
+                       lambda w: {"granted": False, "reason": "Alternatief beschikbaar",
+                                  "version": w.consent.version},
+                       (401, 403, 403, 403, 403, 200)),
+    # Shortages: any token reads; contract managers (and admins) register, change and end.
+    "shortages": ("GET", "/shortages", None, (401, 200, 200, 200, 200, 200)),
+    "register shortage": ("POST", "/shortages",
+                          lambda w: {"product_id": w.products["16010001"].id, "state": "tekort",
+                                     "reported_by": "groothandel", "started_on": "2023-04-28"},
+                          (401, 403, 403, 201, 403, 403)),
+    "shortage": ("GET", "/shortages/{w.shortage.id}", None, (401, 200, 200, 200, 200, 200)),
+    "change shortage": ("POST", "/shortages/{w.shortage.id}/versions",
+                        lambda w: {"expected_end": "2023-06-30",
+                                   "version": w.shortage.current_version},
+                        (401, 403, 403, 201, 403, 403)),
+    "end shortage": ("POST", "/shortages/{w.shortage.id}/end",
+                     lambda w: {"reported_by": "leverancier", "version": w.shortage.current_version},
+                     (401, 403, 403, 201, 403, 403)),
+    "definitions": ("GET", "/shortage-definitions", None, (401, 200, 200, 200, 200, 200)),
+    "products": ("GET", "/products?date=2023-05-01", None, (401, 200, 200, 200, 200, 200)),
+    "preference file": ("GET", "/preference-file?week=2023-W18", None,
+                        (401, 200, 200, 200, 200, 200)),
+    "shortage entitlement": ("POST", "/shortages/entitlement",
+                             lambda w: {"group": "H03AA01 50 mcg tablet"},
+                             (401, 200, 200, 200, 200, 200)),
 }
 
 
@@ -290,7 +382,8 @@ def test_access_matrix(client, world, endpoint, actor):
     if body is not None:
         kwargs["json"] = body(world)
     response = client.open(url, method=method, **kwargs)
-    assert response.status_code == status, (endpoint, actor, response.get_data(as_text=True)[:300])
+    assert response.status_code == status, (endpoint, actor, response.status_code,
+                                           response.get_data()[:300])
     if status >= 400:
         assert response.is_json and response.get_json()["code"] == status
 
@@ -306,6 +399,8 @@ def test_every_api_operation_is_in_the_matrix(app):
                    .replace("{w.application.id}", "<int:application_id>")
                    .replace("{w.application.attachments[0].id}", "<int:attachment_id>")
                    .replace("{w.batch.id}", "<int:batch_id>")
+                   .replace("{w.consent.id}", "<int:request_id>")
+                   .replace("{w.shortage.id}", "<int:shortage_id>")
                    .replace("/calendar/2023", "/calendar/<int:year>")) for m, p in covered}
     assert rules - normalised == {("POST", f"{API}/tokens")}  # rate-limited: tested on its own
 
@@ -676,7 +771,15 @@ PATHS = ["/tokens", "/me", "/providers", "/providers/{provider_id}", "/offers", 
          "/applications/preview", "/applications/{application_id}",
          "/applications/{application_id}/assessment",
          "/applications/{application_id}/attachments/{attachment_id}",
-         "/batches", "/batches/plan", "/batches/{batch_id}", "/policy/decide", "/calendar/{year}"]
+         "/batches", "/batches/plan", "/batches/{batch_id}", "/policy/decide", "/calendar/{year}",
+         "/checks/import-claim", "/checks/entitlement", "/checks/dispensing-period",
+         "/checks/personal-contribution", "/checks/prior-consent",
+         "/consent-requests", "/consent-requests/{request_id}",
+         "/consent-requests/{request_id}/prescription", "/consent-requests/{request_id}/handling",
+         "/consent-requests/{request_id}/decision", "/consent-requests/{request_id}/withdrawal",
+         "/shortages", "/shortages/{shortage_id}", "/shortages/{shortage_id}/versions",
+         "/shortages/{shortage_id}/end", "/shortages/entitlement", "/shortage-definitions",
+         "/products", "/preference-file"]
 PUBLIC = {("post", "/tokens"), ("post", "/applications"), ("get", "/applications/preview"),
           ("post", "/policy/decide"), ("get", "/calendar/{year}")}
 

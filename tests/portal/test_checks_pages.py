@@ -131,7 +131,7 @@ def rows(*medicines):
 def test_entitlement_page_applies_the_three_percent_rule(pharmacist, auth):
     page = text_of(post(pharmacist, auth, "/aanspraak", medicine="C",
                         **rows(("A", "10,00"), ("B", "10,30"), ("C", "10,31"))))
-    assert "Uitkomst: Geen voorkeursmiddel: het goedkoopste middel en middelen tot 3 % duurder" in page
+    assert "Uitkomst: Geen voorkeursmiddel: het goedkoopste middel en middelen die hooguit 3 % meer kosten" in page
     assert "Vergoed</dt><dd>A, B</dd>" in page
     assert "wordt niet vergoed" in page
 
