@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String,
+                        Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts import shortages as domain
@@ -68,6 +68,10 @@ class Shortage(db.Model):
     announced when. The columns here repeat the current version, for lists and searches."""
 
     __tablename__ = "shortages"
+    #: One open shortage per product, also when two managers register one at the same moment.
+    __table_args__ = (Index("uq_shortages_open_product", "product_id", unique=True,
+                            sqlite_where=text(f"state != '{domain.RESOLVED}'"),
+                            postgresql_where=text(f"state != '{domain.RESOLVED}'")),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)

@@ -116,8 +116,13 @@ def register_shortage(data: Mapping, actor: Actor) -> Shortage:
     shortage = Shortage(product_id=candidate.product_id, state=candidate.state,
                         current_version=1, started_on=candidate.started_on,
                         expected_end=candidate.expected_end, created_at=clock.now())
-    db.session.add(shortage)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another manager registered one at the same moment
+            db.session.add(shortage)
+            db.session.flush()
+    except IntegrityError:
+        raise domain.ShortageRefused("product_id", "open_shortage", "the product already has an "
+                                     "open shortage, registered just now; change that one") from None
     return _write(shortage, candidate, None, register, actor)
 
 

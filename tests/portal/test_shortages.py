@@ -388,3 +388,26 @@ def test_the_api_registers_a_shortage_and_answers_entitlement(session, client, r
     assert answer.json["import_check"] == "/zorgaanbieder/controles/importgeneesmiddel"
     bad = client.get("/api/v1/preference-file?week=2023-W99", headers=headers)
     assert bad.status_code == 422
+
+
+def test_the_database_keeps_one_open_shortage_per_product_even_in_a_race(session, register):
+    # Two managers registering at the same moment both pass the operation's check; the partial
+    # unique index lets only one open shortage per product in, and a resolved one does not count.
+    from sqlalchemy.exc import IntegrityError
+    product = register["16030001"]
+
+    def row(state):
+        return Shortage(product_id=product.id, state=state, current_version=1,
+                        started_on=date(2023, 10, 2))
+    session.add(row("opgelost"))
+    session.add(row("tekort"))
+    session.flush()
+    with pytest.raises(IntegrityError):
+        with session.begin_nested():
+            session.add(row("niet_leverbaar"))
+            session.flush()
+    assert session.scalar(select(func.count(Shortage.id)).where(
+        Shortage.product_id == product.id, Shortage.state != "opgelost")) == 1
+    with pytest.raises(Exception) as refused:  # the operation says so in its own words
+        ops.register_shortage(levothyroxine(register), MANAGER)
+    assert getattr(refused.value, "field", None) == "product_id"
