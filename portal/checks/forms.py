@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, IntegerField, RadioField,
-                     SelectField, StringField)
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, IntegerField,
+                     RadioField, SelectField, StringField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from contracts.dispensing import consent_categories, contribution_years
@@ -183,6 +183,70 @@ class EntitlementForm(FlaskForm):
                                  "medical_necessity": bool(self.medical_necessity.data),
                                  "logistical_necessity": bool(self.logistical_necessity.data),
                                  "pharmacist_choice": name(self.pharmacist_choice)}}
+
+
+class RegisterEntitlementForm(FlaskForm):
+    """The entitlement check on a group of the product register (seed 004): the group, the
+    prescribed product of that group (or none: prescribed by substance), MN and LN.
+
+    `products`: the register's products as (zindex, name, group, substance), in the order shown.
+    The product select lists the chosen group's products only (without JavaScript the pharmacist
+    picks the group, asks for its products, then picks one); a product of another group that was
+    sent is listed too, so the choice stays visible with its error.
+    """
+
+    modus = HiddenField(default="register")
+    group = SelectField(_l("Groep onderling vervangbare middelen"), validate_choice=False)
+    product = SelectField(_l("Voorgeschreven middel"), validate_choice=False)
+    medical_necessity = BooleanField(_l("Medische noodzaak (MN) op het recept"))
+    logistical_necessity = BooleanField(_l("Logistieke noodzaak (LN) op het recept"))
+
+    def __init__(self, *args, products=(), chosen_group: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.products = {p.zindex: p for p in products}
+        self.groups: dict[str, str] = {}
+        for p in products:
+            self.groups.setdefault(p.group, _l("%(substance)s (groep %(group)s)",
+                                               substance=p.substance, group=p.group))
+        self.group.choices = [choice(code, label) for code, label in self.groups.items()]
+        if not self.is_submitted():  # a first look: the group asked for, or the first one
+            self.group.data = chosen_group if chosen_group in self.groups else \
+                next(iter(self.groups), None)
+        listed = [p for p in products if p.group == self.group.data]
+        sent = self.products.get(self.product.data or "")
+        if sent is not None and sent not in listed:
+            listed.append(sent)
+        self.product.choices = [choice("", _l("Op stofnaam voorgeschreven (geen bepaald middel)")),
+                                *(choice(p.zindex, p.name) for p in listed)]
+
+    def validate_group(self, field):
+        if not field.data:
+            raise ValidationError(_l("Kies een groep."))
+        if field.data not in self.groups:
+            raise ValidationError(_l("Deze groep staat niet in het register; kies een groep uit "
+                                     "de lijst."))
+
+    def validate_product(self, field):
+        if not field.data:
+            if self.medical_necessity.data:
+                raise ValidationError(_l("Kies bij medische noodzaak het voorgeschreven middel: "
+                                         "MN geeft recht op dat middel."))
+            return
+        product = self.products.get(field.data)
+        if product is None:
+            raise ValidationError(_l("Dit middel staat niet in het register; kies een middel uit "
+                                     "de lijst."))
+        if self.group.data in self.groups and product.group != self.group.data:
+            raise ValidationError(_l("Dit middel hoort niet bij de gekozen groep; kies een middel "
+                                     "uit die groep."))
+
+    def case(self) -> dict:
+        """The case as POST /api/v1/shortages/entitlement reads it (the day: the simulated date)."""
+        product = self.products.get(self.product.data or "")
+        return {"group": self.group.data,
+                "prescription": {"medicine": product.name if product else None,
+                                 "medical_necessity": bool(self.medical_necessity.data),
+                                 "logistical_necessity": bool(self.logistical_necessity.data)}}
 
 
 class DispensingForm(FlaskForm):

@@ -1,23 +1,34 @@
 """The checks' pages (/zorgaanbieder/controles): one form each, answered on the same page with the
 reasons, each citing its seed. The answers come from the same functions as the API and the CLI;
 a check changes nothing, so a page only validates, asks and shows.
+
+The entitlement page has two modes: a group of the product register on the simulated date, with
+the registered shortages applied (seed 004; the default), and a group typed by hand (`?modus=vrij`).
 """
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from werkzeug.routing import BuildError
+from wtforms.validators import ValidationError
 
+from contracts import shortages as shortage_rules
 from contracts.dispensing import (consent_categories, dispensing_period, personal_contribution,
                                   prior_consent)
 from contracts.entitlement import check_entitlement
 from contracts.errors import CaseError
 from contracts.importmedicine import check_import
 
+from ..extensions import db
+from ..models import Product
+from ..operations import clock
+from ..operations import shortages as shortage_ops
 from ..provider.routes import unread_messages
 from ..web import PROVIDER_STAFF, roles_required
-from .forms import ConsentForm, ContributionForm, DispensingForm, EntitlementForm, ImportForm
+from .forms import (ConsentForm, ContributionForm, DispensingForm, EntitlementForm, ImportForm,
+                    RegisterEntitlementForm)
 
 bp = Blueprint("checks", __name__, url_prefix="/zorgaanbieder/controles", template_folder="templates")
 bp.context_processor(unread_messages)  # the provider menu of provider/base.html counts them
@@ -36,6 +47,16 @@ RULES = {
     "logistieke_noodzaak": _l("Logistieke noodzaak: het middel dat de apotheker kiest"),
     "niet_vervangbaar": _l("Niet onderling vervangbaar: het middel zelf"),
 }
+#: A product's preference status on the day (contracts.shortages.STATUSES), for the pharmacist.
+PREFERENCE = {
+    "preferent": _l("voorkeursmiddel"),
+    "tijdelijk_preferent": _l("tijdelijk voorkeursmiddel tijdens het tekort"),
+    "uitverkoop": _l("in de uitverkooptermijn: vergoed als voorkeursmiddel"),
+    "vervallen": _l("vervallen uit het voorkeursbeleid wegens het tekort"),
+    "niet_preferent": _l("geen voorkeursmiddel"),
+}
+#: The two modes of the entitlement page: from the product register (default), typed by hand.
+MODES = ("register", "vrij")
 #: Domain field -> form field, per check.
 IMPORT_FIELDS = {"status": "situation", "prevalence_one_in": "prevalence",
                  "rational_pharmacotherapy": "rational", "meets_condition": "meets_condition",
@@ -46,6 +67,7 @@ IMPORT_FIELDS = {"status": "situation", "prevalence_one_in": "prevalence",
                  "claim.comment.cost_incl_transport": "cost_incl_transport"}
 ENTITLEMENT_FIELDS = {"prescription.medicine": "medicine",
                       "prescription.pharmacist_choice": "pharmacist_choice"}
+REGISTER_FIELDS = {"group": "group", "prescription.medicine": "product"}
 
 
 def field_message(field: str) -> str:
@@ -142,14 +164,86 @@ def import_medicine():
                 claim_general=claim_general)
 
 
+def entitlement_mode() -> str:
+    """The mode asked for; without one a GET shows the register, and a POST is the hand-typed
+    check (its form posted no mode before the register came)."""
+    mode = request.values.get("modus")
+    if mode in MODES:
+        return mode
+    return "vrij" if request.method == "POST" else "register"
+
+
 @bp.route("/aanspraak", methods=["GET", "POST"])
 @roles_required(*PROVIDER_STAFF)
 def entitlement():
+    if entitlement_mode() == "register":
+        return register_entitlement()
     form = EntitlementForm()
     if request.method == "GET":
-        return show("entitlement.html", form=form, answer=None, rules=RULES)
+        return show("entitlement.html", form=form, answer=None, rules=RULES, mode="vrij")
     answer, status = run(form, check_entitlement, ENTITLEMENT_FIELDS)
-    return show("entitlement.html", status, form=form, answer=answer, rules=RULES)
+    return show("entitlement.html", status, form=form, answer=answer, rules=RULES, mode="vrij")
+
+
+def register_products() -> list:
+    """The register's products for the form (zindex, name, group, substance), by substance."""
+    return db.session.execute(
+        select(Product.zindex, Product.name, Product.group_code.label("group"), Product.substance)
+        .order_by(Product.substance, Product.group_code, Product.name, Product.id)).all()
+
+
+def register_entitlement():
+    """The check on a group of the register on the simulated date. Without JavaScript in two
+    steps: the button `stap=groep` lists the chosen group's products (nothing is checked yet)."""
+    products = register_products()
+    context = {"mode": "register", "rules": RULES, "today": clock.today(), "found": None}
+    if request.method == "GET":
+        form = RegisterEntitlementForm(products=products, chosen_group=request.args.get("groep"))
+        return show("entitlement.html", form=form, **context)
+    if request.form.get("stap") == "groep":
+        formdata = request.form.copy()
+        formdata.pop("product", None)  # a product of the group chosen before
+        form = RegisterEntitlementForm(formdata=formdata, products=products)
+        try:
+            form.validate_group(form.group)
+        except ValidationError as error:
+            form.group.errors = [str(error)]
+            return show("entitlement.html", 422, form=form, **context)
+        return show("entitlement.html", form=form, **context)
+    form = RegisterEntitlementForm(products=products)
+    found, status = run(form, shortage_ops.check_entitlement, REGISTER_FIELDS)
+    if found is None:
+        return show("entitlement.html", status, form=form, **context)
+    return show("entitlement.html", status, form=form, **{**context, "found": found},
+                **register_answer(found))
+
+
+def register_answer(found: shortage_rules.ShortageEntitlement) -> dict:
+    """Besides the answer: a line per product of the group, the notice of every shortage that
+    applies (in the fixed format the pharmacies were sent) with its public page, and the import
+    check where an import medicine under an exemption is reimbursed."""
+    register = shortage_ops.products()
+    in_force = shortage_rules.versions_by_day(shortage_ops.versions(), found.day)
+    lines = [{"name": s.product.name, "zindex": s.product.zindex, "aip": s.product.aip,
+              "status": PREFERENCE[s.status], "sellout_until": s.sellout_until,
+              "shortage": shortage_rules.term(s.shortage_state) if s.shortage_state else None,
+              "available": not s.unavailable,
+              "reimbursed": s.product.name in found.answer.reimbursed} for s in found.statuses]
+    notices = []
+    for shortage_id in dict.fromkeys(s.shortage_id for s in found.statuses if s.shortage_id):
+        history = in_force.get(shortage_id)
+        if not history:
+            continue
+        version = history[-1]
+        product = register[version.product_id]
+        link = shortage_ops.public_link(product)
+        subject, body = shortage_rules.notice(
+            version, register, previous=history[-2] if len(history) > 1 else None, link=link)
+        notices.append({"subject": subject, "link": link, "product": product.name,
+                        "lines": [line.partition(": ")[::2] for line in body.splitlines()]})
+    return {"lines": lines, "notices": notices,
+            "import_link": url_for("checks.import_medicine")
+            if found.imports_under_exemption else None}
 
 
 @bp.route("/afleverperiode", methods=["GET", "POST"])

@@ -1,8 +1,15 @@
 """The checks' pages for pharmacies: one form each, answered on the same page in Dutch with the
 reasons citing the seed; bad input marked on its field with what was typed kept."""
 import re
+from datetime import date
 
 import pytest
+from sqlalchemy import select
+
+from portal.models import Product
+from portal.operations import clock
+from portal.operations import shortages as ops
+from portal.operations.audit import Actor
 
 BASE = "/zorgaanbieder/controles"
 
@@ -177,3 +184,206 @@ def test_consent_page(pharmacist, auth):
     assert "Uitkomst: toestemming vooraf nodig" in page
     page = text_of(post(pharmacist, auth, "/toestemming-vooraf", category="esketamine_neusspray"))
     assert "Uitkomst: geen toestemming vooraf nodig" in page
+
+
+# -- entitlement from the product register, following the shortages (seed 004) ------------------
+# The demo register's levothyroxine group (portal.operations.shortages.DEMO_PRODUCTS): Teva
+# € 3,15 is the preferred product from 1 January 2023; Thyrax Duotab € 3,40, Euthyrox € 3,55 and
+# an import under exemption € 4,90 are not preferred.
+
+LEVO_GROUP = "H03AA01 50 mcg tablet"
+OMEPRAZOL_GROUP = "A02BC01 20 mg capsule"
+TEVA, THYRAX, EUTHYROX, IMPORT = "16030001", "16030002", "16030003", "16030004"
+TEVA_NAME = "Levothyroxine 50 microgram tablet Teva"
+THYRAX_NAME = "Thyrax Duotab 50 microgram tablet"
+EUTHYROX_NAME = "Euthyrox 50 microgram tablet"
+IMPORT_NAME = "Levothyroxine 50 microgram tablet import (Duitsland)"
+TEVA_PAGE = "/tekorten/levothyroxine-50-microgram-tablet-teva"
+MANAGER = Actor("manager@vgz.example", "contract_manager")
+
+
+@pytest.fixture
+def levo(session):
+    """The demo register on the simulated date Wednesday 4 October 2023; the products by Z-index."""
+    ops.load_demo_products()
+    clock.set_today(date(2023, 10, 4), MANAGER)
+    return {p.zindex: p for p in session.scalars(select(Product))}
+
+
+def from_register(client, auth, **data):
+    return post(client, auth, "/aanspraak", **{"modus": "register", "group": LEVO_GROUP,
+                                                "product": "", **data})
+
+
+def reimbursed(page: str) -> str:
+    return re.search(r"<dt>Vergoed</dt><dd>([^<]*)</dd>", page).group(1)
+
+
+def product_row(page: str, name: str) -> list[str]:
+    """The cells of a product's row in the answer's table."""
+    row = re.search(rf"<tr><td>{re.escape(name)}</td>(.*?)</tr>", page, re.S).group(1)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>",
+                                                                         row, re.S)]
+
+
+def test_the_entitlement_page_opens_on_the_register_with_the_hand_typed_group_second(
+        pharmacist, levo):
+    page = text_of(pharmacist.get(f"{BASE}/aanspraak"))
+    assert page.index("Groep uit het productregister") < page.index("Groep zelf invullen")
+    assert 'aria-current="page">Groep uit het productregister' in page
+    assert "04-10-2023" in page  # the simulated date, as Dutch readers write it
+    # the groups by substance, the first chosen
+    assert ('<option selected value="H03AA01 50 mcg tablet">levothyroxine 50 microgram (groep '
+            'H03AA01 50 mcg tablet)</option><option value="A10BA02 500 mg tablet">metformine '
+            '500 mg') in page
+    free = text_of(pharmacist.get(f"{BASE}/aanspraak?modus=vrij"))
+    assert 'name="rows-0-name"' in free and 'name="group"' not in free
+
+
+def test_before_a_shortage_the_preferred_product_is_reimbursed(pharmacist, auth, levo):
+    response = from_register(pharmacist, auth, product=THYRAX)
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "Uitkomst: Voorkeursbeleid: alleen het voorkeursmiddel" in page
+    assert "<dt>Datum</dt><dd>04-10-2023</dd>" in page
+    assert reimbursed(page) == TEVA_NAME
+    assert "Het voorgeschreven middel</dt><dd>wordt niet vergoed" in page  # Thyrax, without MN
+    assert product_row(page, TEVA_NAME) == [TEVA, "€ 3,15", "voorkeursmiddel", "geen", "ja", "ja"]
+    assert product_row(page, THYRAX_NAME) == [THYRAX, "€ 3,40", "geen voorkeursmiddel", "geen",
+                                              "ja", "nee"]
+    assert product_row(page, IMPORT_NAME)[1] == "€ 4,90"
+    # seed 003, point a, cited as the free-form check cites it
+    assert "you are not entitled to another medicine" in page
+    assert "Tekortbericht" not in page and TEVA_PAGE not in page
+    assert f'<option selected value="{THYRAX}">' in page  # the choice stays
+
+
+def test_medical_necessity_gives_the_prescribed_product(pharmacist, auth, levo):
+    page = text_of(from_register(pharmacist, auth, product=EUTHYROX, medical_necessity="y"))
+    assert "Uitkomst: Medische noodzaak: het voorgeschreven middel" in page
+    assert reimbursed(page) == EUTHYROX_NAME
+
+
+def test_during_a_shortage_of_the_preferred_product_the_pharmacist_chooses(pharmacist, auth,
+                                                                           levo):
+    ops.register_shortage({"product_id": levo[TEVA].id, "state": "niet_leverbaar",
+                           "reported_by": "leverancier", "started_on": date(2023, 10, 2),
+                           "expected_end": date(2023, 12, 31),
+                           "alternative_ids": [levo[EUTHYROX].id]}, MANAGER)
+    response = from_register(pharmacist, auth)  # prescribed by substance, no LN on it
+    page = text_of(response)
+    assert response.status_code == 200
+    # The register makes Teva unavailable with no temporary preferred product: LN (seed 003,
+    # point d), so every available product of the group may be the pharmacist's choice.
+    assert "Uitkomst: Logistieke noodzaak: het middel dat de apotheker kiest" in page
+    assert reimbursed(page) == f"{EUTHYROX_NAME}, {IMPORT_NAME}, {THYRAX_NAME}"
+    assert "volgt uit het tekortenregister" in page
+    assert "you are entitled to the medicine chosen by the chemist" in page
+    assert product_row(page, TEVA_NAME) == [TEVA, "€ 3,15", "voorkeursmiddel", "Niet leverbaar",
+                                            "nee", "nee"]
+    # the notice, in the fixed format the pharmacies were sent
+    assert "<dt>Bericht</dt><dd>Nieuw tekort (versie 1, geldig vanaf 04-10-2023)</dd>" in page
+    assert f"<dt>Product</dt><dd>{TEVA_NAME} (Z-index {TEVA})</dd>" in page
+    assert "<dt>Status</dt><dd>Niet leverbaar</dd>" in page
+    assert "<dt>Begonnen op</dt><dd>02-10-2023</dd>" in page
+    assert "<dt>Verwacht einde</dt><dd>31-12-2023</dd>" in page
+    assert f"<dt>Aangewezen alternatieven</dt><dd>{EUTHYROX_NAME} (Z-index {EUTHYROX})</dd>" in page
+    assert f'href="{TEVA_PAGE}"' in page
+    # the import under exemption is reimbursed: its own check is linked
+    assert (f'<a href="{BASE}/importgeneesmiddel">Controleer afleveren en declareren van het '
+            'importgeneesmiddel</a>') in page
+
+
+def test_a_temporary_preferred_product_is_the_one_reimbursed_until_the_shortage_ends(
+        pharmacist, auth, levo):
+    shortage = ops.register_shortage({"product_id": levo[TEVA].id, "state": "niet_leverbaar",
+                                      "reported_by": "leverancier",
+                                      "started_on": date(2023, 10, 2)}, MANAGER)
+    clock.set_today(date(2023, 10, 11), MANAGER)
+    ops.update_shortage(shortage.id, {"drops_out": True,
+                                      "temporary_preferred_id": levo[THYRAX].id}, MANAGER)
+    page = text_of(from_register(pharmacist, auth, product=TEVA))
+    assert "<dt>Datum</dt><dd>11-10-2023</dd>" in page
+    assert "Uitkomst: Voorkeursbeleid: alleen het voorkeursmiddel" in page
+    assert reimbursed(page) == THYRAX_NAME
+    assert "Het voorgeschreven middel</dt><dd>wordt niet vergoed" in page
+    assert product_row(page, THYRAX_NAME)[2] == "tijdelijk voorkeursmiddel tijdens het tekort"
+    assert product_row(page, TEVA_NAME)[2:4] == [
+        "vervallen uit het voorkeursbeleid wegens het tekort", "Niet leverbaar"]
+    assert "<dt>Bericht</dt><dd>Wijziging tekort (versie 2, geldig vanaf 11-10-2023)</dd>" in page
+    assert (f"<dt>Tijdelijk preferent product</dt><dd>{THYRAX_NAME} (Z-index {THYRAX})</dd>"
+            in page)
+    assert "Controleer afleveren en declareren" not in page  # the import is not reimbursed
+    clock.set_today(date(2023, 10, 18), MANAGER)
+    ops.end_shortage(shortage.id, {}, MANAGER)
+    after = text_of(from_register(pharmacist, auth, product=TEVA))
+    assert "<dt>Datum</dt><dd>18-10-2023</dd>" in after
+    assert reimbursed(after) == TEVA_NAME
+    assert "Het voorgeschreven middel</dt><dd>wordt vergoed" in after
+    assert product_row(after, TEVA_NAME)[2:4] == ["voorkeursmiddel", "geen"]
+    assert "Tekortbericht" not in after and "volgt uit het tekortenregister" not in after
+
+
+def test_choosing_a_group_lists_only_its_products(pharmacist, auth, levo):
+    response = post(pharmacist, auth, "/aanspraak", modus="register", group=OMEPRAZOL_GROUP,
+                    product=TEVA, stap="groep")
+    page = text_of(response)
+    assert response.status_code == 200 and "Uitkomst" not in page
+    assert f'<option selected value="{OMEPRAZOL_GROUP}">' in page
+    product_select = re.search(r'<select id="product".*?</select>', page, re.S).group(0)
+    assert "Omeprazol 20 mg maagsapresistente capsule Teva" in product_select
+    assert "Losec MUPS 20 mg tablet" in product_select
+    assert "Levothyroxine" not in product_select and "Metformine" not in product_select
+    levo_page = text_of(pharmacist.get(f"{BASE}/aanspraak?groep={LEVO_GROUP}"))
+    assert "Omeprazol" not in re.search(r'<select id="product".*?</select>', levo_page,
+                                        re.S).group(0)
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({"group": "B01AA07 1 mg tablet"}, "group", "Deze groep staat niet in het register"),
+    ({"product": "99999999"}, "product", "Dit middel staat niet in het register"),
+    ({"product": "16010001"}, "product", "Dit middel hoort niet bij de gekozen groep"),
+    ({"medical_necessity": "y"}, "product", "Kies bij medische noodzaak het voorgeschreven middel"),
+])
+def test_bad_register_input_is_marked_on_its_field_and_kept(pharmacist, auth, levo, data, field,
+                                                            message):
+    response = from_register(pharmacist, auth, **data)
+    page = text_of(response)
+    assert response.status_code == 422
+    assert message in (field_error(page, field) or "")
+    assert "Uitkomst" not in page
+    if data.get("product") == "16010001":  # a product of another group: both choices kept
+        assert f'<option selected value="{LEVO_GROUP}">' in page
+        assert '<option selected value="16010001">' in page
+
+
+def test_an_unknown_group_is_refused_at_the_first_step_too(pharmacist, auth, levo):
+    response = post(pharmacist, auth, "/aanspraak", modus="register", group="bestaat niet",
+                    stap="groep")
+    assert response.status_code == 422
+    assert "Deze groep staat niet in het register" in field_error(text_of(response), "group")
+
+
+def test_an_empty_register_points_to_the_hand_typed_group(pharmacist):
+    page = text_of(pharmacist.get(f"{BASE}/aanspraak"))
+    assert "Het productregister heeft nog geen middelen." in page
+    assert f'href="{BASE}/aanspraak?modus=vrij"' in page
+
+
+def test_the_register_check_gives_every_pharmacy_the_same_and_others_nothing(
+        client, auth, make_provider, make_user, levo):
+    answers = []
+    for _ in range(2):  # users of two organisations: the register is the same for both
+        auth.login(make_user("provider_user", make_provider()))
+        answers.append(reimbursed(text_of(from_register(client, auth))))
+        auth.logout()
+    assert answers == [TEVA_NAME, TEVA_NAME]
+    assert client.get(f"{BASE}/aanspraak").status_code == 302
+    anonymous = client.post(f"{BASE}/aanspraak", data={"csrf_token": auth.csrf(),
+                                                       "modus": "register", "group": LEVO_GROUP})
+    assert anonymous.status_code == 302 and "/inloggen" in anonymous.headers["Location"]
+    auth.login(make_user("contract_manager"))
+    assert client.get(f"{BASE}/aanspraak").status_code == 403
+    refused = client.post(f"{BASE}/aanspraak", data={"csrf_token": auth.csrf("/"),
+                                                     "modus": "register", "group": LEVO_GROUP})
+    assert refused.status_code == 403
