@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .config import Config, normalise_database_url
 from .database import configure_sqlite
@@ -80,8 +81,18 @@ def init_i18n(app: Flask) -> None:
     register_template_helpers(app)
 
 
+class DatabaseInteger(IntegerConverter):
+    """`<int:...>` in every URL: at most the largest database integer (64 bits), so an id no row
+    can have answers 404 like one that does not exist, instead of overflowing the driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience; the API under /api/v1; the agenda feeds behind their token."""
+    app.url_map.converters["int"] = DatabaseInteger  # before any rule is added
     from .api import init_api
     from .auth.routes import bp as auth
     from .checks.routes import bp as checks

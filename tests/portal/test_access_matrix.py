@@ -120,3 +120,24 @@ def test_every_post_refuses_a_missing_csrf_token(app, client, login_as):
     assert posts
     for path in posts:
         assert client.post(path, data={}).status_code in (400, 429), path
+
+
+#: An id beyond any database integer (PostgreSQL's bigint, SQLite's 64 bits): a record that
+#: cannot exist, so the same answer as for one that does not, never a server error.
+HUGE_ID = 2 ** 70
+
+
+@pytest.mark.parametrize("role", ("provider_signatory", "contract_manager", "adviseur"))
+def test_an_id_beyond_any_database_integer_is_not_found_not_a_server_error(app, client, login_as,
+                                                                            role):
+    login_as(role)
+    checked = 0
+    for rule in routes(app, "GET"):
+        if "<int:" not in rule.rule:
+            continue
+        path = re.sub(r"<int:[^>]+>", str(HUGE_ID), rule.rule)
+        path = re.sub(r"<(?:[^:>]+:)?[^>]+>", "x", path)
+        status = client.get(path).status_code
+        assert status in {302, 403, 404}, (role, path, status)  # no such record, no error
+        checked += 1
+    assert checked >= 10
