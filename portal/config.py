@@ -49,5 +49,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_FROM = os.environ.get("MAIL_FROM", "zorginkoop@vgz.example")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # A mail the server refuses for good (5xx) this many times is given up; a server that is
+    # down never gives a mail up.
+    MAIL_MAX_REFUSALS = int(os.environ.get("MAIL_MAX_REFUSALS", "5"))
     #: Where the e-mails' links lead: the portal's address as its users reach it.
     PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:5000")

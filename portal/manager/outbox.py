@@ -3,14 +3,16 @@ where the mails are read when MAIL_BACKEND is "outbox")."""
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from ..extensions import db
 from ..models import OutgoingMail
+from ..operations.mail import WAITING
 
 PER_PAGE = 50
-#: The status filter: ?status=wachtend or verzonden (anything else: all mail).
-STATUSES = {"wachtend": OutgoingMail.sent_at.is_(None), "verzonden": OutgoingMail.sent_at.is_not(None)}
+#: The status filter: ?status=wachtend, verzonden or geweigerd (anything else: all mail).
+STATUSES = {"wachtend": and_(*WAITING), "verzonden": OutgoingMail.sent_at.is_not(None),
+            "geweigerd": OutgoingMail.refused_at.is_not(None)}
 
 
 def outbox():

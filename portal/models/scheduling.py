@@ -62,6 +62,10 @@ class OutgoingMail(db.Model):
     transport: Mapped[str | None] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: Times the server refused this mail for good (5xx for its recipient or content); after
+    #: MAIL_MAX_REFUSALS it is given up (`refused_at`). A server that is down never counts.
+    refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    refused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApschedulerJob(db.Model):

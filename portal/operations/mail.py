@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
@@ -152,13 +152,16 @@ class ServerUnavailable(Exception):
     """The SMTP server cannot be reached or refuses the session: the round stops."""
 
 
+#: A mail still to send: not sent and not given up.
+WAITING = (OutgoingMail.sent_at.is_(None), OutgoingMail.refused_at.is_(None))
+
+
 def _waiting():
-    return select(OutgoingMail).where(OutgoingMail.sent_at.is_(None)).order_by(OutgoingMail.id)
+    return select(OutgoingMail).where(*WAITING).order_by(OutgoingMail.id)
 
 
 def _count_waiting() -> int:
-    return db.session.scalar(select(func.count()).select_from(OutgoingMail)
-                             .where(OutgoingMail.sent_at.is_(None)))
+    return db.session.scalar(select(func.count()).select_from(OutgoingMail).where(*WAITING))
 
 
 def send_mail(limit: int | None = None) -> SendResult:
@@ -179,7 +182,7 @@ def send_mail(limit: int | None = None) -> SendResult:
 
 
 def _to_outbox(limit: int | None) -> SendResult:
-    ids = select(OutgoingMail.id).where(OutgoingMail.sent_at.is_(None)).order_by(OutgoingMail.id)
+    ids = select(OutgoingMail.id).where(*WAITING).order_by(OutgoingMail.id)
     if limit is not None:
         ids = ids.limit(limit)
     taken = db.session.execute(
@@ -271,6 +274,19 @@ def _failed(mail_ids, error: Exception) -> None:
             .values(attempts=OutgoingMail.attempts + 1, last_error=_describe(error)))
 
 
+def _refused(mail_id: int, error: Exception) -> bool:
+    """Count a refusal of this one mail; the MAIL_MAX_REFUSALS-th gives it up (it is no longer
+    waiting; the outbox shows it as refused). True when given up."""
+    limit = int(current_app.config.get("MAIL_MAX_REFUSALS", 5))
+    gives_up = OutgoingMail.refusals + 1 >= limit
+    _record(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(
+        attempts=OutgoingMail.attempts + 1, refusals=OutgoingMail.refusals + 1,
+        last_error=_describe(error),
+        refused_at=case((gives_up, _utcnow()), else_=None)))
+    return db.session.scalar(select(OutgoingMail.refused_at.is_not(None))
+                             .where(OutgoingMail.id == mail_id))
+
+
 def _by_smtp(limit: int | None) -> SendResult:
     """One connection per round; a commit after every message the server accepted."""
     config = current_app.config
@@ -298,7 +314,9 @@ def _by_smtp(limit: int | None) -> SendResult:
                 if not _permanent(error):
                     raise ServerUnavailable(mail.id, error) from error
                 log.warning("mail %d to %s refused: %s", mail.id, mail.recipient, _describe(error))
-                _failed([mail.id], error)
+                if _refused(mail.id, error):
+                    log.warning("mail %d to %s given up after %s refusals", mail.id,
+                                mail.recipient, current_app.config.get("MAIL_MAX_REFUSALS", 5))
                 result.failed += 1
                 if not _alive(smtp):  # after a refusal some servers hang up: connect again
                     smtp = None

@@ -252,6 +252,30 @@ def test_a_recipient_the_server_refuses_waits_while_the_others_go(session, smtp,
                                                        "jan@apotheek-zoe.example"]
 
 
+def test_a_recipient_refused_for_good_is_given_up_after_the_limit_and_shown_so(
+        session, smtp, pharmacy, app, monkeypatch, client, auth, make_user):
+    monkeypatch.setitem(app.config, "MAIL_MAX_REFUSALS", 3)
+    message(session, pharmacy)
+    queue_mail()
+    smtp.reject.add("jan@apotheek-zoe.example")
+    smtp.stop()  # a server that is down first: that never counts as a refusal
+    for _ in range(4):
+        send_mail()
+    smtp.start()
+    results = [send_mail() for _ in range(4)]
+    assert results == [SendResult(sent=1, failed=1, waiting=1), SendResult(failed=1, waiting=1),
+                       SendResult(failed=1, waiting=0), SendResult()]
+    refused, = [m for m in mails(session) if m.recipient == "jan@apotheek-zoe.example"]
+    assert (refused.refusals, refused.attempts, refused.sent_at) == (3, 7, None)
+    assert refused.refused_at is not None and "550" in refused.last_error
+    smtp.reject.clear()  # given up means given up: nothing is sent any more
+    assert send_mail() == SendResult() and len(smtp.messages) == 1
+    auth.login(make_user("contract_manager", email="beheer@vgz.example"))
+    page = client.get("/beheer/uitgaande-post?status=geweigerd").get_data(as_text=True)
+    assert "jan@apotheek-zoe.example" in page and "geweigerd op" in page
+    assert "Info@Apotheek-Zoe.example" not in page
+
+
 def test_a_server_that_refuses_the_login_keeps_the_mails_waiting(session, smtp, pharmacy,
                                                                  monkeypatch, app):
     message(session, pharmacy)
