@@ -49,6 +49,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_FROM = os.environ.get("MAIL_FROM", "zorginkoop@vgz.example")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # A batch `bezig` whose worker gave no sign of life for this long (it commits every 200
+    # offers) was abandoned by a worker that died: the next worker takes it up again.
+    BATCH_STALE_SECONDS = float(os.environ.get("BATCH_STALE_SECONDS", "300"))
     # A mail the server refuses for good (5xx) this many times is given up; a server that is
     # down never gives a mail up.
     MAIL_MAX_REFUSALS = int(os.environ.get("MAIL_MAX_REFUSALS", "5"))

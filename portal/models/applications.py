@@ -84,3 +84,6 @@ class IssueBatch(db.Model):
     requested_by: Mapped[str] = mapped_column(String(200))
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The running worker's last sign of life (its claim, then every chunk it commits): a batch
+    #: `bezig` without one for BATCH_STALE_SECONDS lost its worker and is taken up again.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

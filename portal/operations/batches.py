@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from contracts.engine import Decision, decide
@@ -98,11 +99,24 @@ def request_batch(milestone_id: str, actor: Actor, policy_year: int = 2024) -> I
     return batch
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _runnable():
+    """A batch a worker may take: waiting, or `bezig` without a sign of life from its worker for
+    BATCH_STALE_SECONDS (the worker was killed; running it again issues what is missing only)."""
+    stale = _now() - timedelta(seconds=float(current_app.config.get("BATCH_STALE_SECONDS", 300)))
+    return or_(IssueBatch.status == "wachtend",
+               and_(IssueBatch.status == "bezig",
+                    or_(IssueBatch.heartbeat_at.is_(None), IssueBatch.heartbeat_at < stale)))
+
+
 def claim(batch_id: int) -> bool:
-    """Take a waiting batch for this worker: one atomic update, so two workers never both run it."""
-    claimed = db.session.execute(update(IssueBatch).where(IssueBatch.id == batch_id,
-                                                          IssueBatch.status == "wachtend")
-                                 .values(status="bezig"))
+    """Take a runnable batch for this worker: one atomic update, so two workers never both run it."""
+    claimed = db.session.execute(update(IssueBatch).where(IssueBatch.id == batch_id, _runnable())
+                                 .values(status="bezig", heartbeat_at=_now())
+                                 .execution_options(synchronize_session=False))
     db.session.commit()
     return claimed.rowcount == 1
 
@@ -131,6 +145,7 @@ def run_batch(batch_id: int, *, commit_every: int = 200) -> IssueBatch:
             issue_offers([(provider, contract) for provider, contract, _decision in chunk],
                          policy_year, SYSTEM, batch=key, history=todo.history)
             batch.done = todo.existing + start + len(chunk)
+            batch.heartbeat_at = _now()
             db.session.commit()
         batch.done = batch.total
         batch.status, batch.finished_at = "klaar", datetime.now(timezone.utc)
@@ -155,5 +170,5 @@ def _reload(provider_ids: list[int]) -> None:
 
 
 def next_waiting() -> IssueBatch | None:
-    return db.session.scalar(select(IssueBatch).where(IssueBatch.status == "wachtend")
-                             .order_by(IssueBatch.id).limit(1))
+    """The oldest batch a worker may take (waiting, or abandoned by a worker that died)."""
+    return db.session.scalar(select(IssueBatch).where(_runnable()).order_by(IssueBatch.id).limit(1))

@@ -54,3 +54,21 @@ def test_a_batch_runs_once_and_again_issues_nothing_twice(session, make_provider
     assert session.scalar(select(func.count()).select_from(Offer)) == 3
     assert session.scalar(select(func.count()).select_from(IssueBatch)) == 1
     assert {o.provider_id for o in session.scalars(select(Offer))} == {p.id for p in providers}
+
+
+def test_a_running_batch_is_left_alone_and_one_whose_worker_died_is_taken_up(session, app,
+                                                                             monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from portal.operations.batches import claim, next_waiting
+    monkeypatch.setitem(app.config, "BATCH_STALE_SECONDS", 300)
+    batch = request_batch("fz_aflopend_aanbod", Actor("manager@vgz.example", "contract_manager"))
+    session.commit()
+    assert claim(batch.id) is True  # this worker runs it and beats
+    session.refresh(batch)
+    assert batch.status == "bezig" and batch.heartbeat_at is not None
+    assert next_waiting() is None and claim(batch.id) is False  # a second worker keeps off
+    batch.heartbeat_at = datetime.now(timezone.utc) - timedelta(seconds=301)  # no sign of life
+    session.commit()
+    assert next_waiting().id == batch.id
+    assert claim(batch.id) is True and claim(batch.id) is False  # taken up again, by one
