@@ -15,7 +15,7 @@ from contracts.offers import TRANSITIONS, OfferStatus, TransitionRefused, action
 from contracts.vocabulary import Contract
 
 from ..extensions import db
-from ..models import Offer, Provider
+from ..models import DocumentVersion, Offer, Provider
 from ..operations.offers import NotFound, get_offer, issue_offer, transition
 from ..web import MANAGERS
 from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, Blueprint, Id, UTCDateTime, not_found,
@@ -157,7 +157,9 @@ class Offers(MethodView):
 
         Provider staff see their own organisation's offers, managers all. Filters: status,
         contract, policy_year (and provider_id). Page metadata is in the X-Pagination header."""
-        statement = select(Offer).options(joinedload(Offer.provider), joinedload(Offer.document))
+        # The list shows a reference to the document, not the facts it was rendered from.
+        statement = select(Offer).options(joinedload(Offer.provider),
+                                          joinedload(Offer.document).defer(DocumentVersion.context))
         if not is_manager():
             statement = statement.where(Offer.provider_id == api_user().provider_id)
         for name in ("status", "contract", "policy_year", "provider_id"):

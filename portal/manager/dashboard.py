@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from contracts.policy import load_policy
 from contracts.vocabulary import Contract, ProviderType, Route
@@ -103,28 +103,35 @@ def upcoming_milestones(today, limit: int = MILESTONES_SHOWN):
             if m.date is not None and m.date >= today][:limit]
 
 
+# The dashboard's statements, built once (building one costs about as much CPU as running it).
+STATUS_COUNTS = (
+    select(Offer.contract, Provider.provider_type, Offer.status, func.count(Offer.id))
+    .join(Provider, Provider.id == Offer.provider_id)
+    .where(Offer.policy_year == POLICY_YEAR)
+    .group_by(Offer.contract, Provider.provider_type, Offer.status))
+OVERDUE_OFFERS = (
+    select(Offer, Provider, func.count().over())
+    .join(Provider, Provider.id == Offer.provider_id)
+    .where(Offer.policy_year == POLICY_YEAR, Offer.status.in_(OPEN_STATUSES),
+           Offer.deadline < bindparam("today"))
+    .order_by(Offer.deadline, Offer.id).limit(OVERDUE_SHOWN))
+OVERDUE_APPLICATIONS = (
+    select(Application, func.count().over())
+    .where(Application.status.in_(OPEN_APPLICATIONS), Application.answer_due < bindparam("today"))
+    .order_by(Application.answer_due, Application.id).limit(OVERDUE_SHOWN))
+ESCALATIONS = (
+    select(Notification)
+    .where(Notification.provider_id.is_(None), Notification.kind == "escalatie")
+    .order_by(Notification.id.desc()).limit(ESCALATIONS_SHOWN))
+
+
 def dashboard():
     today = simulation_today()
-    counts = db.session.execute(
-        select(Offer.contract, Provider.provider_type, Offer.status, func.count(Offer.id))
-        .join(Provider, Provider.id == Offer.provider_id)
-        .where(Offer.policy_year == POLICY_YEAR)
-        .group_by(Offer.contract, Provider.provider_type, Offer.status)).all()
-    rows, per_contract = status_table(counts)
-    overdue_offers = db.session.execute(
-        select(Offer, Provider, func.count().over())
-        .join(Provider, Provider.id == Offer.provider_id)
-        .where(Offer.policy_year == POLICY_YEAR, Offer.status.in_(OPEN_STATUSES),
-               Offer.deadline < today)
-        .order_by(Offer.deadline, Offer.id).limit(OVERDUE_SHOWN)).all()
-    overdue_applications = db.session.execute(
-        select(Application, func.count().over())
-        .where(Application.status.in_(OPEN_APPLICATIONS), Application.answer_due < today)
-        .order_by(Application.answer_due, Application.id).limit(OVERDUE_SHOWN)).all()
+    rows, per_contract = status_table(db.session.execute(STATUS_COUNTS).all())
+    overdue_offers = db.session.execute(OVERDUE_OFFERS, {"today": today}).all()
+    overdue_applications = db.session.execute(OVERDUE_APPLICATIONS, {"today": today}).all()
     totals = {status: sum(c.get(status, 0) for c in per_contract.values()) for status in STATUSES}
-    escalations = db.session.scalars(
-        select(Notification).where(Notification.provider_id.is_(None), Notification.kind == "escalatie")
-        .order_by(Notification.id.desc()).limit(ESCALATIONS_SHOWN)).all()
+    escalations = db.session.scalars(ESCALATIONS).all()
     return render_template(
         "manager/dashboard.html", rows=rows, statuses=STATUSES, totals=totals,
         scheduler=scheduler_status(db.session.get(SchedulerState, 1), today),

@@ -14,10 +14,15 @@ from .audit import Actor
 START = date(2023, 5, 1)
 
 
+def today_column():
+    """The simulated date as a scalar subquery (NULL until someone sets it), so a query that
+    reads something else can read the date in the same round trip."""
+    return select(SimulationClock.today).where(SimulationClock.id == 1).scalar_subquery()
+
+
 def today() -> date:
     """The simulated date (START until someone sets it)."""
-    clock = db.session.scalar(select(SimulationClock).where(SimulationClock.id == 1))
-    return clock.today if clock else START
+    return db.session.scalar(select(SimulationClock.today).where(SimulationClock.id == 1)) or START
 
 
 def now() -> datetime:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePath
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -285,5 +285,7 @@ def mark_read(message_id: int):
 def unread_messages():
     """The number of unread messages, for the provider menu."""
     def unread() -> int:
+        if "unread_messages" in g:  # read with the user (portal.web.load_user)
+            return g.unread_messages
         return actions.unread_count(current_user.provider_id) if current_user.provider_id else 0
     return {"unread_messages": unread}
