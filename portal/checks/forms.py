@@ -107,6 +107,20 @@ class ImportForm(FlaskForm):
                     valid = False
         return valid
 
+    #: The G-Standaard status of this form -> the request form's (consent.forms.RequestForm).
+    REQUEST_STATUS = {"F_voorwaarde": "f_met_voorwaarde", "N": "n"}
+
+    def request_prefill(self) -> dict:
+        """What the request form can take over from this check, as its query parameters
+        (portal.consent.routes.PREFILL): the prevalence, the G-Standaard status and, where the
+        comment record was begun, the medicine."""
+        prevalence = re.sub(r"\D", "", self.prevalence.data or "")
+        values = {"prevalence_one_in": prevalence,
+                  "gstandaard_status": self.REQUEST_STATUS.get(self.situation.data, ""),
+                  "substance": self.substance.data, "brand": self.brand.data,
+                  "importer": self.importer.data}
+        return {name: value.strip() for name, value in values.items() if (value or "").strip()}
+
     def case(self) -> dict:
         """The case as `portal check import-claim` reads it."""
         in_g = self.situation.data != "niet"

@@ -109,12 +109,18 @@ def split_reason(reason: str) -> tuple[str, str]:
     return text, quote.removesuffix("”)")
 
 
-def request_link(kind: str | None) -> str | None:
-    """The consent/authorisation request form of the portal, where it exists."""
+def sentence(message: str) -> str:
+    """A domain message ("field: message" in the API, lower case) as a sentence on the page."""
+    return message[:1].upper() + message[1:]
+
+
+def request_link(kind: str | None, prefill: dict | None = None) -> str | None:
+    """The consent/authorisation request form of the portal, where it exists, prefilled with
+    what the check already knows."""
     if kind is None:
         return None
     try:
-        return url_for("consent.new_request", soort=kind)
+        return url_for("consent.new_request", soort=kind, **(prefill or {}))
     except BuildError:
         return None
 
@@ -151,17 +157,18 @@ def import_medicine():
     if advice is not None:
         for error in advice.claim_errors:
             name = IMPORT_FIELDS.get(error.field)
+            message = sentence(error.message)
             if name is None:
-                claim_general.append(error.message)
+                claim_general.append(message)
             else:
                 field = getattr(form, name)
-                field.errors = [*field.errors, error.message]
+                field.errors = [*field.errors, message]
     link = None
     if advice is not None and advice.route in ("toestemming_aanvragen", "machtiging_aanvragen") \
             and not advice.awaiting_decision:
-        link = request_link(advice.consent_kind)
+        link = request_link(advice.consent_kind, form.request_prefill())
     return show("import.html", status, form=form, advice=advice, routes=ROUTES, link=link,
-                claim_general=claim_general)
+                claim_general=claim_general, sentence=sentence)
 
 
 def entitlement_mode() -> str:

@@ -44,7 +44,8 @@ PREFILL = {"substance": ("substance", "stof"), "brand": ("brand", "merk"),
            "zindex_number": ("zindex_number", "zindex", "zi"),
            "gstandaard_status": ("gstandaard_status", "gstandaard"),
            "importer": ("importer", "importeur"), "indication": ("indication", "indicatie"),
-           "prescriber": ("prescriber", "voorschrijver")}
+           "prescriber": ("prescriber", "voorschrijver"),
+           "prevalence_one_in": ("prevalence_one_in", "prevalentie")}
 
 
 @bp.context_processor
@@ -116,6 +117,9 @@ def _prefilled(kind: str) -> RequestForm:
     form = RequestForm(formdata=None, kind=kind)
     for name, keys in PREFILL.items():
         value = next((request.args[k] for k in keys if request.args.get(k)), None)
+        if value is not None and name == "prevalence_one_in":  # a whole number, or nothing
+            digits = value.strip().replace(".", "").replace(" ", "")
+            value = digits if digits.isdigit() and len(digits) <= 10 else None
         if value is not None:
             getattr(form, name).data = value.strip()[:300]
     return form

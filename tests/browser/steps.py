@@ -106,6 +106,20 @@ def current_date(app) -> date:
         return today()
 
 
+WIDTHS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+
+
+def fitting(audit):
+    """The audit, and then: the page fits the window's width, nothing makes the whole page scroll
+    sideways (WCAG 1.4.10; a wide table scrolls in a region of its own)."""
+    def check(page):
+        violations = audit(page)
+        wide, window = page.evaluate(WIDTHS)
+        assert wide <= window, f"{page.url} scrolls sideways: {wide} px in a {window} px window"
+        return violations
+    return check
+
+
 # -- the keyboard ------------------------------------------------------------------------------
 
 FOCUS = """() => {

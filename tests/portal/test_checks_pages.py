@@ -124,7 +124,24 @@ def test_the_request_link_appears_only_where_the_consent_pages_exist(app, pharma
     assert ("soort=toestemming" in page) is exists
 
 
-# -- entitlement, period, contribution, consent ------------------------------------------------
+def test_the_request_link_takes_over_what_the_check_was_told(pharmacist, auth):
+    page = text_of(post(pharmacist, auth, "/importgeneesmiddel", situation="N", rational="y",
+                        prevalence="300.000", authorisation="geen"))
+    assert ('href="/zorgaanbieder/toestemmingen/nieuw?soort=toestemming&amp;'
+            'prevalence_one_in=300000&amp;gstandaard_status=n"') in page
+    form = text_of(pharmacist.get("/zorgaanbieder/toestemmingen/nieuw?soort=toestemming&"
+                                  "prevalence_one_in=300000&gstandaard_status=n"))
+    assert re.search(r'<input[^>]*id="prevalence_one_in"[^>]*value="300000"', form)
+
+
+def test_a_claim_error_reads_as_a_sentence(pharmacist, auth):
+    page = text_of(post(pharmacist, auth, "/importgeneesmiddel", situation="niet", rational="y",
+                        authorisation="verleend", code="97095601", purchase_price="812,40",
+                        material_cost="812,40", substance="tiopronine", brand="Thiola",
+                        importer="Pharma Import B.V.", cost_incl_transport="850,00"))
+    assert field_error(page, "code") == ("Gebruik de lokale code 97095005 of een code van "
+                                         "97095551 tot en met 97095600")
+    assert '<li class="error">Gebruik de lokale code' in page
 
 def rows(*medicines):
     data = {}
