@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -9,3 +9,13 @@ class LoginForm(FlaskForm):
                                                       Email(_l("Dit is geen geldig e-mailadres.")),
                                                       Length(max=200)])
     password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(_l("Vul uw wachtwoord in."))])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(_l("Nieuw wachtwoord"), validators=[
+        DataRequired(_l("Kies een wachtwoord.")),
+        Length(min=12, max=200, message=_l("Kies een wachtwoord van ten minste 12 tekens."))],
+        description=_l("Ten minste 12 tekens; een zin van een paar woorden werkt goed."))
+    repeat = PasswordField(_l("Herhaal het wachtwoord"), validators=[
+        DataRequired(_l("Herhaal het wachtwoord.")),
+        EqualTo("password", message=_l("De twee wachtwoorden zijn niet gelijk."))])

@@ -2,6 +2,8 @@
 where the mails are read when MAIL_BACKEND is "outbox")."""
 from __future__ import annotations
 
+import re
+
 from flask import current_app, redirect, render_template, request, url_for
 from sqlalchemy import and_, func, select
 
@@ -10,6 +12,14 @@ from ..models import OutgoingMail
 from ..operations.mail import WAITING
 
 PER_PAGE = 50
+#: The secret of an invitation's link is for its addressee only: the outbox shows it cut off.
+SECRET_LINK = re.compile(r"(/wachtwoord-instellen/)[A-Za-z0-9_.\-]+")
+
+
+def redact(body: str) -> str:
+    return SECRET_LINK.sub(r"\1…", body)
+
+
 #: The status filter: ?status=wachtend, verzonden or geweigerd (anything else: all mail).
 STATUSES = {"wachtend": and_(*WAITING), "verzonden": OutgoingMail.sent_at.is_not(None),
             "geweigerd": OutgoingMail.refused_at.is_not(None)}
@@ -32,7 +42,9 @@ def outbox():
     total = rows[0][1] if rows else 0
     waiting = db.session.scalar(select(func.count()).select_from(OutgoingMail)
                                 .where(STATUSES["wachtend"]))
-    return render_template("manager/outbox.html", mails=[r[0] for r in rows], total=total,
+    mails = [r[0] for r in rows]
+    return render_template("manager/outbox.html", mails=mails, total=total,
+                           bodies={mail.id: redact(mail.body) for mail in mails},
                            waiting=waiting, status=status, args=args, page=page,
                            pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
                            backend=current_app.config.get("MAIL_BACKEND", "outbox"))

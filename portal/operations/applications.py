@@ -142,6 +142,8 @@ def assess_application(application_id: int, actor: Actor, *, granted: bool, moti
         db.session.add(provider)
         db.session.flush()
         application.provider_id = provider.id
+        from .accounts import invite_signatory  # the new provider's first account, by mail
+        invite_signatory(provider, application.contact_email, actor)
     audit.record(actor, "application", application.id, "answer", before, application.status,
                  outcome.motivation)
     if application.provider_id is not None:  # a registered provider reads the answer in its inbox

@@ -72,21 +72,22 @@ def open_offer(app, agb: str, contract: str) -> int:
         return offer.id
 
 
-def provider_account(app, agb: str, email: str) -> None:
-    """A signatory's account for a provider registered by a granted application. The portal
-    has no way yet to invite one (see the report); the journey makes it here."""
+def invitation_link(app, email: str) -> str:
+    """The link of the invitation mail a granted applicant's contact address received (as the
+    mail shows it: PORTAL_URL and the path), read from the outgoing mail."""
     from sqlalchemy import select
 
     from portal.extensions import db
-    from portal.models import Provider, User
+    from portal.models import OutgoingMail
+    from portal.operations.mail import queue_mail
 
     with app.app_context():
-        provider = db.session.scalar(select(Provider).where(Provider.agb == agb))
-        user = User(email=email, name="Mw. A. Nieuw", role="provider_signatory",
-                    provider_id=provider.id, active=True)
-        user.set_password(DEMO_PASSWORD)
-        db.session.add(user)
-        db.session.commit()
+        queue_mail()
+        body = db.session.scalar(select(OutgoingMail.body).where(
+            OutgoingMail.recipient == email, OutgoingMail.subject.contains("Uw account")))
+        db.session.remove()
+    assert body is not None, f"no invitation mail to {email}"
+    return re.search(r"(/wachtwoord-instellen/\S+)", body).group(1)
 
 
 def restore_date(app, day: date) -> None:

@@ -3,11 +3,12 @@ makes the offer, and the pharmacy's signatory downloads the agreement and accept
 on the application and assessment forms shows its message and keeps what was typed."""
 from playwright.sync_api import expect
 
-from .steps import MANAGER, login, logout, open_offer, provider_account
+from .steps import MANAGER, invitation_link, login, logout, open_offer
 
 AGB, KVK, CITY = "06177001", "61770010", "Zevenhuizen"
 NAME = "Apotheek Het Nieuwe Begin"
-SIGNATORY = "signatory@apotheek-het-nieuwe-begin.example"
+CONTACT = "info@nieuwe-begin.example"  # the application's contact address: invited as signatory
+PASSWORD = "een nieuw begin in zevenhuizen"
 
 
 def fill_application(page, *, agb, postcode, email):
@@ -48,7 +49,7 @@ def test_a_new_provider_applies_is_granted_offered_and_accepts(live_portal, page
 
     page.fill("#agb", AGB)
     page.fill("#postcode", "2761 ab")
-    page.fill("#contact_email", "info@nieuwe-begin.example")
+    page.fill("#contact_email", CONTACT)
     page.get_by_label("Overeenkomst Farmaceutische zorg", exact=True).check()
     page.click("main button[value=controleren]")
     expect(page.locator("#preview-title")).to_be_visible()
@@ -106,8 +107,20 @@ def test_a_new_provider_applies_is_granted_offered_and_accepts(live_portal, page
     logout(page)
 
     # -- the pharmacy's signatory downloads the agreement and accepts ---------------------------
-    provider_account(app, AGB, SIGNATORY)
-    login(page, base, SIGNATORY)
+    # the grant invited the application's contact address: the mail's link sets the password
+    page.goto(base + invitation_link(app, CONTACT))
+    expect(page.locator("h1")).to_have_text("Wachtwoord instellen")
+    audit(page)
+    page.fill("#password", "kort")
+    page.fill("#repeat", "kort")
+    page.get_by_role("button", name="Wachtwoord instellen en inloggen").click()
+    expect(page.locator("#password-error")).to_contain_text("ten minste 12 tekens")
+    page.fill("#password", PASSWORD)
+    page.fill("#repeat", PASSWORD)
+    page.get_by_role("button", name="Wachtwoord instellen en inloggen").click()
+    page.wait_for_url(f"{base}/zorgaanbieder/aanbiedingen")
+    logout(page)
+    login(page, base, CONTACT, PASSWORD)  # and from now on with the password chosen
     page.wait_for_url(f"{base}/zorgaanbieder/aanbiedingen")
     audit(page)
     page.locator("main a[href*='/zorgaanbieder/aanbiedingen/']").first.click()

@@ -16,10 +16,22 @@ def feed_tokens(provider):
     return {"token": feed_token(provider.id)}, {"token": feed_token(None)}
 
 
-#: Routes opened by a secret token in the URL instead of a login (calendar apps cannot log in):
+def password_tokens(provider):
+    """An invited signatory's link (the account has no usable password yet)."""
+    from portal.extensions import db
+    from portal.operations.accounts import invite_signatory, password_token
+    from portal.operations.audit import Actor
+    user = invite_signatory(provider, f"uitgenodigd-{provider.id}@apotheek.example",
+                            Actor("manager@vgz.example", "contract_manager"))
+    db.session.commit()
+    return ({"token": password_token(user)},)
+
+
+#: Routes opened by a secret token in the URL instead of a login (calendar apps cannot log in;
+#: an invited user has no password yet):
 #: endpoint -> the valid URL arguments, given a provider. Every role gets the same answer: 200
 #: with a valid token, 404 with a forged one (SAMPLE_ID), never the login page.
-TOKEN_ROUTES = {"feeds.agenda": feed_tokens}
+TOKEN_ROUTES = {"feeds.agenda": feed_tokens, "auth.set_password_page": password_tokens}
 #: Pages that must be in the URL map, with what each role gets (the sweep alone would not notice
 #: a rule that went missing).
 REQUIRED = {

@@ -70,7 +70,8 @@ def test_a_grant_registers_the_provider_and_is_audited(session):
     assert session.scalar(select(AuditEntry.to_state).where(AuditEntry.entity == "application",
                                                             AuditEntry.action == "answer")) == "toegekend"
     from portal.models import Notification
-    answer = session.scalar(select(Notification).where(Notification.provider_id == provider.id))
+    answer = session.scalar(select(Notification).where(Notification.provider_id == provider.id,
+                                                       Notification.key.endswith(":answer")))
     assert answer.subject == "Uw aanvraag is toegekend" and "bereikbaarheidsprobleem" in answer.body
 
 
