@@ -7,7 +7,7 @@ deadlines' own texts are: a calendar app sends no language the portal could foll
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 from flask import Blueprint, abort, current_app, make_response, request, url_for
@@ -20,7 +20,7 @@ from contracts.policy import load_policy
 from .extensions import db
 from .manager.common import POLICY_YEAR
 from .models import Provider
-from .operations.deadlines import INSURER, Deadline, open_deadlines
+from .operations.deadlines import INSURER, Deadline, open_deadline_counts, open_deadlines
 
 bp = Blueprint("feeds", __name__)
 
@@ -131,12 +131,7 @@ def campaign_calendar(stamp: datetime) -> Calendar:
         calendar.add("x-wr-caldesc", planning["x-wr-caldesc"])
     for milestone in planning.walk("VEVENT"):
         calendar.add_component(milestone)
-    due: dict[date, Counter] = defaultdict(Counter)
-    for deadline in open_deadlines():
-        if deadline.entity == "consent_request":  # the advisors' work, not the campaign's
-            continue
-        if deadline.policy_year in (None, policy.year):  # applications carry no contract year
-            due[deadline.due][(deadline.entity, deadline.action, deadline.party)] += 1
+    due = open_deadline_counts(policy.year)
     for day in sorted(due):
         calendar.add_component(_day_event(day, due[day], stamp))
     return calendar

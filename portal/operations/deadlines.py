@@ -12,11 +12,12 @@ from a reminder's or escalation's notification key, so the inbox and the mail ca
 """
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from contracts.consent import reference
 from contracts.offers import OfferStatus
@@ -150,3 +151,23 @@ def open_deadlines(*, due_from: date | None = None, due_to: date | None = None,
         deadline_kind, action = CONSENT_MOVES.get(kind, ("toestemmingsaanvraag", "Aanvraag beoordelen"))
         yield Deadline(deadline_kind, "consent_request", id_, provider, INSURER, due, action,
                        f"{reference(kind, id_)} {substance} van {pharmacy}")
+
+
+def open_deadline_counts(policy_year: int) -> dict[date, Counter]:
+    """Per day, the open deadlines of the procurement campaign counted by (entity, action,
+    party): the offers of `policy_year` and the applications (which carry no contract year),
+    as `open_deadlines` lists them, but counted by the database (a campaign has up to 100,000
+    open offers; the campaign feed needs only the numbers)."""
+    counts: dict[date, Counter] = defaultdict(Counter)
+    for due, status, n in db.session.execute(
+            select(Offer.deadline, Offer.status, func.count())
+            .where(Offer.status.in_(tuple(OFFER_MOVES)), Offer.deadline.is_not(None),
+                   Offer.policy_year == policy_year)
+            .group_by(Offer.deadline, Offer.status)):
+        _kind, party, action = OFFER_MOVES[status]
+        counts[due][("offer", action, party)] += n
+    for due, n in db.session.execute(
+            select(Application.answer_due, func.count())
+            .where(Application.status.in_(APPLICATION_OPEN)).group_by(Application.answer_due)):
+        counts[due][("application", "Aanvraag beantwoorden", INSURER)] += n
+    return counts
