@@ -15,8 +15,6 @@ from typing import Mapping
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 from contracts.consent import Kind, answer_due, check_prescription, validate_request
 from contracts.errors import CaseError
@@ -25,6 +23,7 @@ from ..extensions import db
 from ..models import ConsentRequest, Notification
 from . import audit, clock
 from .audit import Actor
+from .concurrency import second_writer_refused
 from .deadlines import ADVISORS, AUDIENCE_ROLES
 from .offers import NotFound
 
@@ -103,13 +102,9 @@ def _locked(request_id: int, actor: Actor, expected_version: int | None) -> Cons
 def _flush() -> None:
     """Write the change; a concurrent writer that came first (the version column, or SQLite's
     write lock of a reader that is no longer current) refuses this one."""
-    try:
+    with second_writer_refused(CaseError(
+            "version", "the request was changed at the same moment; reload it")):
         db.session.flush()
-    except (StaleDataError, OperationalError) as error:
-        if isinstance(error, OperationalError) and "locked" not in str(error.orig):
-            raise
-        db.session.rollback()
-        raise CaseError("version", "the request was changed at the same moment; reload it") from None
 
 
 def take_request(request_id: int, actor: Actor, *, expected_version: int | None = None

@@ -8,8 +8,6 @@ from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 from contracts.documents.context import build_context
 from contracts.engine import decide
@@ -22,6 +20,7 @@ from ..extensions import db
 from ..models import Application, AuditEntry, NegotiationRound, Notification, Offer, Provider
 from . import audit, clock
 from .audit import Actor
+from .concurrency import second_writer_refused
 from .documents import issue_document, issue_documents
 from .providers import case_for, facts_for_document, profile_facts, profile_history
 
@@ -293,13 +292,8 @@ def transition_many(moves: Sequence[tuple[int, str, Actor, str]]
             notices.append(_notice(offer, action, reason, now=now))
             entries.append(_entry(actor, offer.id, action, before, offer.status, reason))
             outcomes.append(offer)
-    try:
+    with second_writer_refused(TransitionRefused("version", "an offer was changed at the same moment")):
         db.session.flush()
-    except (StaleDataError, OperationalError) as error:
-        if isinstance(error, OperationalError) and "locked" not in str(error.orig):
-            raise
-        db.session.rollback()
-        raise TransitionRefused("version", "an offer was changed at the same moment") from None
     if entries:
         db.session.execute(insert(AuditEntry).execution_options(render_nulls=True), entries)
         db.session.execute(insert(Notification).execution_options(render_nulls=True), notices)
@@ -312,16 +306,10 @@ def _step(offer: Offer, action: str, actor: Actor, *, reason: str = "",
     step = check(action, offer.status, actor.role, offer.negotiable, reason)
     if changes:
         _check_changes(offer, changes)
-    try:
+    with second_writer_refused(TransitionRefused(
+            "version", "the offer was changed at the same moment; reload it")):
         _apply(offer, step, action, actor, reason, changes)
         db.session.flush()
-    except (StaleDataError, OperationalError) as error:
-        # Another transaction changed the row first: the version check (or, on SQLite, the
-        # write lock of a reader that is no longer current) refuses this one.
-        if isinstance(error, OperationalError) and "locked" not in str(error.orig):
-            raise
-        db.session.rollback()
-        raise TransitionRefused("version", "the offer was changed at the same moment; reload it") from None
     return offer
 
 
