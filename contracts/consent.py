@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from importlib import resources
 from typing import Mapping
 
-import yaml
 
 from .errors import CaseError
+from .seedrules import load_rules
 
 
 class Kind(StrEnum):
@@ -58,10 +57,12 @@ class ConsentPolicy:
 
 @functools.cache
 def load_consent_policy() -> ConsentPolicy:
-    data = yaml.safe_load(resources.files("contracts.policies").joinpath("consent.yaml")
-                          .read_text(encoding="utf-8"))
+    """The numbers of `policies/consent.yaml`; the prevalence threshold is the import check's
+    `rare_indication` rule (importgeneesmiddel.yaml), so both hold a case to one number."""
+    data = load_rules("consent")
     return ConsentPolicy(
-        prevalence_one_in=int(data["prevalence"]["one_in"]),
+        prevalence_one_in=int(load_rules("importgeneesmiddel")["rare_indication"]
+                              ["prevalence_one_in_at_least"]),
         answer_working_days=int(data["answer_term"]["working_days"]),
         gstandaard_statuses=tuple(data["kinds"]["toestemming"]["gstandaard_statuses"]))
 

@@ -35,17 +35,6 @@ def quotes_in(data: Any, where: str = "") -> Iterator[tuple[str, Any]]:
                 yield from quotes_in(value, here)
 
 
-def readings_in(data: Any, where: str = "") -> Iterator[tuple[str, str]]:
-    """Every `reading` in a rule file, with where it stands (for the README)."""
-    if isinstance(data, Mapping):
-        for key, value in data.items():
-            here = f"{where}.{key}" if where else str(key)
-            if key == "reading":
-                yield where or "(top)", value
-            else:
-                yield from readings_in(value, here)
-
-
 def cite(rule_id: str, summary: str, quotes) -> str:
     """One reason: the rule, what it says, and the seed sentence it comes from."""
     return f"{rule_id}: {summary} (“{quotes[0]}”)"

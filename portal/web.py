@@ -126,21 +126,19 @@ LABELS = {
 }
 
 
-def label(value) -> str:
-    """The word for a slug in the user's language; an unknown slug with its underscores as spaces."""
+def label(value, translate=None) -> str:
+    """The word for a slug in the user's language; an unknown slug with its underscores as spaces.
+    `translate`: the render's gettext (templates), else Flask-Babel's."""
     if value is None:
         return ""
     text = str(value)
-    return gettext(LABELS[text]) if text in LABELS else text.replace("_", " ")
+    return (translate or gettext)(LABELS[text]) if text in LABELS else text.replace("_", " ")
 
 
 @pass_context
 def label_filter(context, value) -> str:
     """`label` for templates, with the render's translations."""
-    if value is None:
-        return ""
-    text = str(value)
-    return _translations(context).ugettext(LABELS[text]) if text in LABELS else text.replace("_", " ")
+    return label(value, _translations(context).ugettext)
 
 
 def _translations(context):

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..operations.accounts import MIN_PASSWORD
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in.")),
@@ -14,7 +16,8 @@ class LoginForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[
         DataRequired(_l("Kies een wachtwoord.")),
-        Length(min=12, max=200, message=_l("Kies een wachtwoord van ten minste 12 tekens."))],
+        Length(min=MIN_PASSWORD, max=200,
+               message=_l("Kies een wachtwoord van ten minste 12 tekens."))],
         description=_l("Ten minste 12 tekens; een zin van een paar woorden werkt goed."))
     repeat = PasswordField(_l("Herhaal het wachtwoord"), validators=[
         DataRequired(_l("Herhaal het wachtwoord.")),

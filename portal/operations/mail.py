@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
@@ -274,17 +274,15 @@ def _failed(mail_ids, error: Exception) -> None:
             .values(attempts=OutgoingMail.attempts + 1, last_error=_describe(error)))
 
 
-def _refused(mail_id: int, error: Exception) -> bool:
-    """Count a refusal of this one mail; the MAIL_MAX_REFUSALS-th gives it up (it is no longer
-    waiting; the outbox shows it as refused). True when given up."""
-    limit = int(current_app.config.get("MAIL_MAX_REFUSALS", 5))
-    gives_up = OutgoingMail.refusals + 1 >= limit
-    _record(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(
+def _refused(mail: OutgoingMail, error: Exception) -> bool:
+    """Count a refusal of this one mail (its row is locked by the round); the
+    MAIL_MAX_REFUSALS-th gives it up: it no longer waits, and the outbox shows it as refused.
+    True when given up."""
+    gives_up = mail.refusals + 1 >= int(current_app.config.get("MAIL_MAX_REFUSALS", 5))
+    _record(update(OutgoingMail).where(OutgoingMail.id == mail.id).values(
         attempts=OutgoingMail.attempts + 1, refusals=OutgoingMail.refusals + 1,
-        last_error=_describe(error),
-        refused_at=case((gives_up, _utcnow()), else_=None)))
-    return db.session.scalar(select(OutgoingMail.refused_at.is_not(None))
-                             .where(OutgoingMail.id == mail_id))
+        last_error=_describe(error), refused_at=_utcnow() if gives_up else None))
+    return gives_up
 
 
 def _by_smtp(limit: int | None) -> SendResult:
@@ -314,7 +312,7 @@ def _by_smtp(limit: int | None) -> SendResult:
                 if not _permanent(error):
                     raise ServerUnavailable(mail.id, error) from error
                 log.warning("mail %d to %s refused: %s", mail.id, mail.recipient, _describe(error))
-                if _refused(mail.id, error):
+                if _refused(mail, error):
                     log.warning("mail %d to %s given up after %s refusals", mail.id,
                                 mail.recipient, current_app.config.get("MAIL_MAX_REFUSALS", 5))
                 result.failed += 1

@@ -144,6 +144,20 @@ def manager_detail(shortage_id: int):
                            declarers=domain.declarers(), words=domain.CHANGE_WORDS, kinds=domain.KIND_OF_NOTICE)
 
 
+def _new_version(operation, shortage_id: int, form) -> bool:
+    """Write a new version (update or end) from a valid form, against the version the manager
+    saw; True when stored, else the refusal is marked on the form and nothing is kept."""
+    expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+    try:
+        operation(shortage_id, form.data_for_domain(), current_actor(), expected_version=expected)
+    except CaseError as error:
+        db.session.rollback()
+        mark(form, error)
+        return False
+    db.session.commit()
+    return True
+
+
 @bp.route("/beheer/tekorten/<int:shortage_id>/wijzigen", methods=["GET", "POST"])
 @managers
 def manager_update(shortage_id: int):
@@ -159,15 +173,7 @@ def manager_update(shortage_id: int):
     form.set_products(all_products(), group=shortage.product.group_code,
                       exclude=shortage.product_id)
     if form.validate_on_submit():
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
-        try:
-            ops.update_shortage(shortage.id, form.data_for_domain(), current_actor(),
-                                expected_version=expected)
-        except CaseError as error:
-            db.session.rollback()
-            mark(form, error)
-        else:
-            db.session.commit()
+        if _new_version(ops.update_shortage, shortage.id, form):
             flash(_("De wijziging is vastgelegd en aan de apotheken gemeld."), "success")
             return redirect(url_for(".manager_detail", shortage_id=shortage.id))
     elif not form.is_submitted():
@@ -190,15 +196,7 @@ def manager_end(shortage_id: int):
     form = EndForm()
     form.reported_by.choices = declarer_choices()
     if form.validate_on_submit():
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
-        try:
-            ops.end_shortage(shortage.id, form.data_for_domain(), current_actor(),
-                             expected_version=expected)
-        except CaseError as error:
-            db.session.rollback()
-            mark(form, error)
-        else:
-            db.session.commit()
+        if _new_version(ops.end_shortage, shortage.id, form):
             flash(_("Het tekort is beëindigd en aan de apotheken gemeld."), "success")
             return redirect(url_for(".manager_detail", shortage_id=shortage.id))
     shortage = own_shortage(shortage_id)

@@ -17,12 +17,19 @@ def normalised(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def test_every_quote_stands_in_seed_000():
+@pytest.mark.parametrize("rules, at_least", [("importgeneesmiddel", 15), ("consent", 7)])
+def test_every_quote_stands_in_seed_000(rules, at_least):
     seed = normalised(SEED_000.read_text(encoding="utf-8"))
-    quotes = list(quotes_in(load_rules("importgeneesmiddel")))
-    assert len(quotes) >= 15
+    quotes = list(quotes_in(load_rules(rules)))
+    assert len(quotes) >= at_least
     missing = [(where, q) for where, qs in quotes for q in qs if normalised(q) not in seed]
     assert missing == []
+
+
+def test_a_request_is_held_to_the_import_checks_prevalence_threshold():
+    # one rule, one place: "niet vaker voorkomt dan 1:150.000 inwoners"
+    from contracts.consent import load_consent_policy
+    assert load_consent_policy().prevalence_one_in == 150_000
 
 
 RARE = {"rational_pharmacotherapy": True, "prevalence_one_in": 200_000}
