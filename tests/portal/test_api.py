@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal.api import tokens
 from portal.api.tokens import issue_token
@@ -22,6 +22,7 @@ from portal.operations.audit import Actor
 from portal.operations.batches import request_batch
 from portal.operations.consent import submit_request
 from portal.operations.offers import issue_offer
+from tests.support.statements import statements
 
 API = "/api/v1"
 MANAGER = Actor("manager@vgz.nl", "contract_manager")
@@ -457,23 +458,14 @@ def test_managers_search_filter_and_page_the_register(client, world, make_provid
 
 
 def test_the_offer_list_filters_and_its_query_count_does_not_grow(client, app, world, make_provider):
-    from portal.extensions import db
-
     manager = world.headers("contract_manager")
-    statements = []
-
-    def counter(*_args):
-        statements.append(1)
 
     def queries() -> int:
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", counter)
-        try:
+        with statements() as seen:
             assert client.get(f"{API}/offers?page_size=100", headers=manager).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", counter)
-        return len(statements)
+        return len(seen)
 
+    queries()  # both counted requests follow one (tests.support.statements)
     few = queries()
     for _ in range(4):
         issue_offer(make_provider(), "farmaceutische_zorg", 2024, MANAGER)

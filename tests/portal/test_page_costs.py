@@ -4,37 +4,23 @@ counts its total in the statement that reads the page."""
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
 import pytest
 from flask import g
-from sqlalchemy import event
 
 from portal.api.tokens import issue_token
-from portal.extensions import db
 from portal.models import Notification
 from portal.operations.audit import Actor
 from portal.operations.clock import set_today
 from portal.operations.offers import issue_offer
 from portal.provider.actions import unread_count
+from tests.support.statements import statements
 
 MANAGER = Actor("m", "contract_manager")
 API = "/api/v1"
 
 
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def fresh_request_state() -> None:

@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from flask import g
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from portal.extensions import db
 from portal.models import AuditEntry, NegotiationRound, Notification, Offer, ProfileScore
 from portal.operations.audit import Actor
 from portal.operations.clock import set_today
 from portal.operations.offers import issue_offer, transition
+from tests.support.statements import statements
 
 MANAGER = Actor("m", "contract_manager")
 
@@ -103,16 +103,8 @@ def test_the_offers_page_runs_the_same_queries_for_2_or_10_offers(client, auth, 
                         for i in range(count))
         session.flush()
         auth.login(make_user("provider_user", provider))
-        seen = []
-
-        def count_statement(conn, cursor, statement, *args):
-            seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count_statement)
-        try:
+        with statements() as seen:
             html = page(client, "/zorgaanbieder/aanbiedingen")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count_statement)
         assert html.count("status-aangeboden") == count
         auth.logout()
         return len(seen)

@@ -7,12 +7,12 @@ from io import BytesIO
 
 import pytest
 from flask import g
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from portal.extensions import db
 from portal.models import Application, Attachment, Offer
 from portal.operations.audit import Actor
 from portal.operations.clock import set_today
+from tests.support.statements import statements
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -251,20 +251,12 @@ def test_the_zorgzoeker_searches_by_city_type_and_contract(client, session, make
 def test_the_zorgzoeker_pages_by_50_with_one_query_per_page(client, session, make_provider):
     contracted(session, make_provider, 53)
     set_date(date(2023, 12, 1))
-    seen = []
-
-    def count_statement(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count_statement)
-    try:
+    with statements() as seen:
         first = client.get("/zorgzoeker").get_data(as_text=True)
-        on_first = [s for s in seen if "FROM offers" in s]
-        seen.clear()
+    on_first = [s for s in seen if "FROM offers" in s]
+    with statements() as seen:
         second = client.get("/zorgzoeker?pagina=2").get_data(as_text=True)
-        on_second = [s for s in seen if "FROM offers" in s]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count_statement)
+    on_second = [s for s in seen if "FROM offers" in s]
     assert first.count("<tr><td>") == 50 and second.count("<tr><td>") == 3
     assert "53 resultaten" in first and "pagina 1 van 2" in first and "pagina=2" in first
     assert len(on_first) == 1 and len(on_second) == 1
