@@ -27,9 +27,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_security(app)
     init_i18n(app)
     register_blueprints(app)
-    from .web import register_error_pages, writes_take_the_lock_first
+    from .web import reads_end_in_commit, register_error_pages, writes_take_the_lock_first
     register_error_pages(app)
     writes_take_the_lock_first(app)
+    reads_end_in_commit(app)
     return app
 
 

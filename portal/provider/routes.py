@@ -6,6 +6,7 @@ message answers 404, as one that does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 from pathlib import PurePath
 
@@ -20,10 +21,11 @@ from contracts.profile import load_profile_model
 
 from ..extensions import db
 from ..feeds import feed_url
+from ..models import Provider
 from ..operations import notifications
 from ..operations.offers import NotFound, get_offer, transition
 from ..operations.providers import profile_history
-from ..web import PROVIDER_STAFF, current_actor, roles_required
+from ..web import PROVIDER_STAFF, current_actor, render_memoised, roles_required
 from . import actions
 from .forms import AcceptForm, CounterForm, DeclineForm, MarkReadForm
 
@@ -87,9 +89,10 @@ def mark_bad_line(form, detail: str) -> None:
 @roles_required(*PROVIDER_STAFF)
 def offers():
     provider_id = organisation_id()
-    return render_template("provider/offers.html", offers=actions.offers_of(provider_id),
-                           contracts=actions.contracts_of(provider_id),
-                           feed_url=feed_url(provider_id))
+    offers, contracts = actions.offers_of(provider_id), actions.contracts_of(provider_id)
+    # the feed's address only when the page is rendered (it follows from the organisation)
+    return render_memoised("provider/offers.html", (offers, contracts), offers=offers,
+                           contracts=contracts, feed_url=partial(feed_url, provider_id))
 
 
 @bp.route("/aanbiedingen/<int:offer_id>")
@@ -233,7 +236,7 @@ def band_chart(counts: list[int], own_band: int, *, width: int = 360, height: in
 @bp.route("/profiel")
 @roles_required(*PROVIDER_STAFF)
 def profile():
-    provider = current_user.provider
+    provider = db.session.get(Provider, current_user.provider_id) if current_user.provider_id else None
     if provider is None:
         abort(403)
     model = load_profile_model(PROFILE_POLICY_YEAR)
