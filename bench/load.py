@@ -10,6 +10,9 @@ with gunicorn (gthread workers) together with a bare Flask app that returns "ok"
 headless, N users without think time, every user logged in once at its start:
 
   bare       GET /_bare/                    (the baseline; measured first and again last)
+  floor      GET /_floor                    as the provider: the portal's request handling and
+                                            login with a constant page (bench/load_wsgi.py), the
+                                            most any logged-in page can serve here
   offers     GET /zorgaanbieder/aanbiedingen as a demo provider's signatory
   dashboard  GET /beheer/                   as manager@vgz.example
   api        GET /api/v1/offers             with a bearer token (POST /api/v1/tokens)
@@ -29,7 +32,7 @@ about time. The load generator runs on the same machine and takes CPU from the s
 
     python bench/load.py [--users 32] [--duration 20] [--workers 2*cores] [--threads 4]
                          [--database-url postgresql://postgres@127.0.0.1:5432/loadbench]
-                         [--targets bare,offers,dashboard,api] [--json] [--keep-database]
+                         [--targets bare,floor,offers,dashboard,api] [--json] [--keep-database]
 """
 from __future__ import annotations
 
@@ -54,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/loadbench"
 #: Databases this bench never creates or drops.
 PROTECTED = {"test", "test_scheduler", "postgres", "template0", "template1"}
-TARGETS = ("bare", "offers", "dashboard", "api")
+TARGETS = ("bare", "floor", "offers", "dashboard", "api")
 PASSWORD = "demo-wachtwoord"
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]*)"')
 
@@ -332,6 +335,10 @@ def report(results: list[dict], statements: dict[str, dict], args, setup: dict[s
         print(f"  target (DESIGN): offers >= 40 % of bare, p99 < 150 ms, no errors -> "
               f"{share:.1%} of bare, p99 {fmt(offers['p99_ms'], '.1f')} ms, "
               f"{offers['errors'] + len(offers['login_failures'])} errors")
+    floor = next((r for r in results if r["target"] == "floor"), None)
+    if floor and bare_rps:
+        print(f"  floor: a logged-in page that reads and renders nothing serves "
+              f"{floor['rps'] / bare_rps:.1%} of bare here")
     print("  (bare is the mean of its runs; srv CPU = gunicorn workers' CPU time in the window per "
           "request; locust CPU = the load generator's CPU time / the window (1 core = 100 %); SQL/req and 1-req ms measured in-process afterwards, warm, "
           "one request at a time; the load generator shares the machine)")
@@ -365,7 +372,7 @@ def main() -> None:
         parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
     url = args.database_url
     split_database(url)  # refuses the protected names before anything is touched
-    accounts = {"bare": "", "offers": args.provider, "dashboard": args.manager,
+    accounts = {"bare": "", "floor": args.provider, "offers": args.provider, "dashboard": args.manager,
                 "api": args.api_user}
 
     def interrupted(signum, _frame):
@@ -399,7 +406,8 @@ def main() -> None:
             results[-1]["label"] = label
         stop(server)
         server = None
-        statements = statements_per_page(url, {t: accounts[t] for t in targets if t != "bare"})
+        statements = statements_per_page(url, {t: accounts[t] for t in targets
+                                               if t not in ("bare", "floor")})
         report(results, statements, args, setup)
         log = (workdir / "gunicorn.log").read_text().strip()
         if log:

@@ -1,6 +1,6 @@
 """Locust users for `bench/load.py`: one target per run, chosen by the environment.
 
-LOAD_TARGET   bare | offers | dashboard | api
+LOAD_TARGET   bare | offers | dashboard | api | floor
 LOAD_USERS    how many users to wait for before measuring (the -u of the run)
 LOAD_DURATION seconds measured once every user has logged in
 LOAD_EMAIL / LOAD_PASSWORD  the account (not for `bare`)
@@ -30,7 +30,8 @@ EMAIL = os.environ.get("LOAD_EMAIL", "")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-wachtwoord")
 OUT = os.environ.get("LOAD_OUT", "load-result.json")
 
-PATHS = {"bare": "/_bare/", "offers": "/zorgaanbieder/aanbiedingen", "dashboard": "/beheer/",
+PATHS = {"bare": "/_bare/", "floor": "/_floor", "offers": "/zorgaanbieder/aanbiedingen",
+         "dashboard": "/beheer/",
          "api": "/api/v1/offers"}
 PATH = PATHS[TARGET]
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
@@ -103,7 +104,7 @@ class Target(FastHttpUser):
 
     def on_start(self):
         try:
-            if TARGET in ("offers", "dashboard"):
+            if TARGET in ("offers", "dashboard", "floor"):
                 self._log_in_form()
             elif TARGET == "api":
                 self._log_in_api()
