@@ -354,8 +354,9 @@ def reads_end_in_commit(app) -> None:
     anew (the offers page's three statements cost PostgreSQL 1.5 ms of CPU that way, 0.6 ms
     prepared). Only a safe method that answered below 400 and flushed nothing commits; anything
     else is rolled back as before, so nothing is half-saved."""
-    event.listen(OrmSession, "after_flush", _mark_written)
-    event.listen(OrmSession, "do_orm_execute", _mark_orm_write)
+    for name, listener in (("after_flush", _mark_written), ("do_orm_execute", _mark_orm_write)):
+        if not event.contains(OrmSession, name, listener):  # once, however many apps are made
+            event.listen(OrmSession, name, listener)
 
     @app.before_request
     def _nothing_written_yet():  # a session that outlives a request (tests) starts it clean
