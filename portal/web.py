@@ -300,7 +300,7 @@ def register_error_pages(app) -> None:
     """A database that is busy (SQLite's writer lock while the scheduler writes) or unreachable
     gives a clean 503 that asks to try again, never a traceback; nothing was half-saved, since the
     request's transaction is rolled back."""
-    from flask import jsonify, render_template
+    from flask import jsonify
     from flask_babel import gettext
     from sqlalchemy.exc import DBAPIError, OperationalError
 

@@ -118,3 +118,14 @@ def audit(axe_source):
             f"  {v['impact']} {v['id']} ({v['help']}): {v['nodes']}" for v in failing)
         return violations
     return check
+
+
+@pytest.fixture
+def simulated_date(live_portal):
+    """Whatever a test does with the simulated date, the next one starts from where it was."""
+    from .steps import current_date, restore_date
+
+    app, _base = live_portal
+    before = current_date(app)
+    yield
+    restore_date(app, before)

@@ -3,19 +3,9 @@ the language switches between Dutch and English and back; the zorgzoeker, search
 12 November 2023, lists the contracted providers."""
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from .steps import MANAGER, accepted_offer, current_date, login, restore_date, set_date
-
-
-@pytest.fixture
-def simulated_date(live_portal):
-    """Whatever a test does with the simulated date, the next one starts from where it was."""
-    app, _base = live_portal
-    before = current_date(app)
-    yield
-    restore_date(app, before)
+from .steps import MANAGER, accepted_offer, login, set_date
 
 
 def test_a_wrong_password_or_email_is_told_and_the_email_kept(live_portal, page, audit):

@@ -10,10 +10,9 @@ import csv
 import io
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from .steps import MANAGER, current_date, fitting, login, logout, restore_date, set_date
+from .steps import MANAGER, fitting, login, logout, set_date
 
 PHARMACIST = "medewerker@service-apotheek-kerkstraat.example"  # contracted until 31-12-2024
 MONDAY, WEEK = "02-10-2023", "2023-W40"
@@ -23,15 +22,6 @@ TEVA_NAME = "Levothyroxine 50 microgram tablet Teva"
 EUTHYROX_NAME = "Euthyrox 50 microgram tablet"
 PUBLIC_PAGE = "/tekorten/levothyroxine-50-microgram-tablet-teva"
 PATIENT_NOTE = "Vraag uw apotheek welk middel u nu krijgt."
-
-
-@pytest.fixture
-def date_put_back(live_portal):
-    """The simulated date is put back to where it was, whatever the journey did with it."""
-    app, _base = live_portal
-    before = current_date(app)
-    yield
-    restore_date(app, before)
 
 
 def column(page, heading: str) -> int:
@@ -63,7 +53,7 @@ def check_entitlement(page, base, audit):
 
 
 def test_a_shortage_is_told_to_every_pharmacy_and_followed_until_it_ends(
-        live_portal, page, audit, date_put_back):
+        live_portal, page, audit, simulated_date):
     _app, base = live_portal
     audit = fitting(audit)
 
