@@ -11,11 +11,19 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+# The portal's secret key: random, made once, kept in instance/ (never committed), readable by
+# its owner only. The portal refuses to start without one.
+KEY := instance/secret_key
+$(KEY):
+	@mkdir -p instance
+	@umask 077; $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	@echo "made a random secret key in $@"
+
 ## demo: the main job: migrate, load the demo register once, replay the 2023 campaign up to
 ## 20 September 2023 (the 15 September offers out, answers coming in), and serve the portal with
 ## its scheduler at http://127.0.0.1:5000 (accounts in the README). Ctrl-C stops both.
 DEMO_DATE ?= 2023-09-20
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed $(KEY)
 	$(VENV)/bin/portal db upgrade
 	$(VENV)/bin/portal demo load --if-empty
 	$(VENV)/bin/portal simulate --to $(DEMO_DATE)
@@ -25,7 +33,7 @@ demo: $(VENV)/.installed
 		$(VENV)/bin/portal run --host 127.0.0.1 --port 5000
 
 ## policy: the 2024 decision table, the 2023 calendar and one sample document of each kind.
-policy: $(VENV)/.installed
+policy: $(VENV)/.installed $(KEY)
 	$(VENV)/bin/portal policy table --year 2024
 	$(VENV)/bin/portal calendar --year 2023
 	$(VENV)/bin/portal db upgrade

@@ -6,6 +6,7 @@ makes no network call.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -17,6 +18,13 @@ from .database import configure_sqlite
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+#: Where `make demo` keeps the random key it made once (instance/, never committed).
+SECRET_KEY_FILE = "secret_key"
+
+
+class MissingSecretKey(SystemExit):
+    """The portal does not start without a secret key of its own: a key written in the code
+    would let anyone sign a session cookie or a feed link."""
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -26,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_database(app)
     init_security(app)
     init_i18n(app)
+    init_inputs(app)
     register_blueprints(app)
     from .web import reads_end_in_commit, register_error_pages, writes_take_the_lock_first
     register_error_pages(app)
@@ -39,11 +48,32 @@ def init_config(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     if config:
         app.config.update(config)
+    init_secret_key(app)
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
     if not url:
         os.makedirs(app.instance_path, exist_ok=True)
         url = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+
+def init_secret_key(app: Flask) -> None:
+    """SECRET_KEY from the environment or instance/config.py, else from instance/secret_key
+    (`make demo` writes it); tests without one get a random key of their own. Anything else
+    stops here with one line."""
+    if not app.config.get("SECRET_KEY") and os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # set after the config was read
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path) / SECRET_KEY_FILE
+    if path.is_file() and path.read_text(encoding="utf-8").strip():
+        app.config["SECRET_KEY"] = path.read_text(encoding="utf-8").strip()
+    elif app.testing:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    else:
+        raise MissingSecretKey(
+            f"portal: no secret key: set SECRET_KEY (at least 32 random characters) or write one "
+            f"to {path} (make demo does), e.g. python -c 'import secrets; "
+            f"print(secrets.token_hex(32))' > {path}")
 
 
 def init_database(app: Flask) -> None:
@@ -67,6 +97,16 @@ def init_security(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(security_headers)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:  # the client's address, scheme and host as the trusted proxies pass them on
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def init_inputs(app: Flask) -> None:
+    """Input that never crashes: one check for every form, query and JSON body (portal.inputs)."""
+    from .inputs import init_app
+    init_app(app)
 
 
 def init_i18n(app: Flask) -> None:

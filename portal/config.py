@@ -19,7 +19,12 @@ def _flag(name: str, default: bool) -> bool:
 class Config:
     """Defaults, overridden by the environment: SQLite in the instance folder unless DATABASE_URL."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    #: No default: `create_app` refuses to start without one (outside tests), and `make demo`
+    #: writes a random one to instance/secret_key once. Older keys, comma-separated, still open
+    #: the sessions, links and feeds they signed (rotation without logging everyone out).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
+                            if key.strip()]
     DATABASE_URL = os.environ.get("DATABASE_URL")
     # Cookies: not readable by scripts, not sent cross-site, only over HTTPS (browsers treat
     # http://127.0.0.1 and localhost as secure, so the local demo works too).
@@ -30,10 +35,36 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    # Login attempts per client address; storage shared by all workers where Redis is given.
+    # Sessions end after this long without a request (idle) and this long after the login
+    # (absolute), shorter for the insurer's staff, who can issue and change contracts.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+    STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "10"))
+    #: Roles that must log in with a second factor (TOTP); signatories are offered it.
+    TWO_FACTOR_REQUIRED_ROLES = tuple(
+        role.strip() for role in os.environ.get(
+            "TWO_FACTOR_REQUIRED_ROLES", "contract_manager,admin,adviseur").split(",")
+        if role.strip())
+    #: Failed logins per account before each next attempt waits (doubling, at most the maximum).
+    LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", "5"))
+    LOGIN_MAX_WAIT_SECONDS = int(os.environ.get("LOGIN_MAX_WAIT_SECONDS", "900"))
+    #: How long a password reset link works (it works once).
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    # Login attempts per client address; storage shared by all workers where Redis is given
+    # (RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: Anonymous endpoints (application form and API, token requests, public searches): per
+    #: client address, and for all anonymous clients together.
+    ANONYMOUS_RATE_LIMIT = os.environ.get("ANONYMOUS_RATE_LIMIT", "30 per hour")
+    ANONYMOUS_GLOBAL_RATE_LIMIT = os.environ.get("ANONYMOUS_GLOBAL_RATE_LIMIT", "600 per hour")
+    #: All attachments of one application together.
+    APPLICATION_MAX_BYTES = int(os.environ.get("APPLICATION_MAX_BYTES", str(10 * 1024 * 1024)))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: How many proxies in front of the portal set X-Forwarded-For/-Proto/-Host (0: none, the
+    #: client address is the connection's). Werkzeug's ProxyFix trusts exactly this many.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")

@@ -10,6 +10,10 @@ from hypothesis import HealthCheck, settings
 
 from portal.database import make_engine
 
+# The portal refuses to start without a secret key; the processes the tests start (CLI, worker,
+# scheduler, the browser journeys' server) inherit this random one. Never a fixed value.
+os.environ.setdefault("SECRET_KEY", __import__("secrets").token_hex(32))
+
 # Shared machines are noisy: no per-example deadline; CI runs more examples, derandomised.
 settings.register_profile("default", deadline=None)
 settings.register_profile("ci", deadline=None, max_examples=300, derandomize=True,

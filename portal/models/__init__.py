@@ -1,5 +1,5 @@
 """The portal's models, one module per area."""
-from .accounts import User
+from .accounts import ApiToken, LoginThrottle, RecoveryCode, User, UserSession
 from .applications import Application, Attachment, IssueBatch
 from .consent import ConsentRequest
 from .documents import DocumentVersion
@@ -8,6 +8,6 @@ from .providers import ContractHeld, ProfileScore, Provider
 from .scheduling import ApschedulerJob, OutgoingMail, SchedulerLease, SchedulerState
 from .shortages import Product, ProductPreference, Shortage, ShortageAlternative, ShortageVersion
 
-__all__ = ["Application", "Attachment", "AuditEntry", "IssueBatch", "ConsentRequest", "ContractHeld", "DocumentVersion", "NegotiationRound", "Notification",
+__all__ = ["ApiToken", "LoginThrottle", "RecoveryCode", "UserSession", "Application", "Attachment", "AuditEntry", "IssueBatch", "ConsentRequest", "ContractHeld", "DocumentVersion", "NegotiationRound", "Notification",
            "Offer", "OutgoingMail", "SchedulerLease", "SchedulerState", "ApschedulerJob", "ProfileScore", "Provider", "SimulationClock", "User",
            "Product", "ProductPreference", "Shortage", "ShortageAlternative", "ShortageVersion"]

@@ -97,6 +97,9 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The provider it is for; None: for the contract managers.
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    #: A personal message (a password reset link): e-mailed to this user alone and shown in no
+    #: inbox. None for the messages of an organisation's or the insurer's inbox.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     #: Unique per message, so a reminder goes out once across restarts and schedulers.
     key: Mapped[str] = mapped_column(String(200), unique=True)
     #: bericht (a step of an offer or application), herinnering, escalatie, publicatie.

@@ -37,6 +37,9 @@ class Provider(db.Model):
     riz_contra_indication: Mapped[bool] = mapped_column(Boolean, default=False)
     #: State of the improvement agreements of Bijlage 2 (contracts.vocabulary.ImprovementAgreements).
     improvement_agreements: Mapped[str] = mapped_column(String(20), default="geen")
+    #: Part of the agenda feed's signed token: renewing the feed link raises it, and every older
+    #: link stops working.
+    feed_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     scores: Mapped[list["ProfileScore"]] = relationship(back_populates="provider",
                                                         order_by="ProfileScore.year")

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from contracts.errors import CaseError
 
 from ..extensions import db
+from ..signing import timed_serializer
 from ..models import Notification, Provider, User
 from . import audit, clock
 from .audit import Actor
@@ -29,7 +30,7 @@ SIGNATORY = "provider_signatory"
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return timed_serializer(SALT)
 
 
 def _fingerprint(user: User) -> str:
