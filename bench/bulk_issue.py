@@ -8,6 +8,7 @@ rendered, stored and hashed document. Prints figures; asserts nothing about time
 """
 from __future__ import annotations
 
+import keys  # noqa: F401  (a random SECRET_KEY for this run)
 import argparse
 import os
 import tempfile

@@ -19,6 +19,7 @@ Prints figures; asserts nothing about time. A PostgreSQL database given is empti
 """
 from __future__ import annotations
 
+import keys  # noqa: F401  (a random SECRET_KEY for this run)
 import argparse
 import cProfile
 import io

@@ -94,6 +94,9 @@ def init_security(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
+    # Flask-Login keeps the user on `g`, Flask-WTF the CSRF token, and an app context (tests)
+    # can outlive a request: each request reads them anew from its own cookie.
+    app.before_request(_forget_request_globals)
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(security_headers)
@@ -101,6 +104,12 @@ def init_security(app: Flask) -> None:
     if proxies:  # the client's address, scheme and host as the trusted proxies pass them on
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def _forget_request_globals() -> None:
+    from flask import g
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
 
 
 def init_inputs(app: Flask) -> None:
@@ -134,6 +143,7 @@ class DatabaseInteger(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience; the API under /api/v1; the agenda feeds behind their token."""
     app.url_map.converters["int"] = DatabaseInteger  # before any rule is added
+    from .account.routes import bp as account
     from .api import init_api
     from .auth.routes import bp as auth
     from .checks.routes import bp as checks
@@ -144,6 +154,6 @@ def register_blueprints(app: Flask) -> None:
     from .public.routes import bp as public
     from .shortages.routes import bp as shortages
 
-    for blueprint in (auth, public, provider, manager, feeds, checks, consent, shortages):
+    for blueprint in (auth, account, public, provider, manager, feeds, checks, consent, shortages):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -1,28 +1,31 @@
 """What every page shares: who is logged in, access rules, language, formats, headers."""
 from __future__ import annotations
 
+import base64
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import wraps
 from zoneinfo import ZoneInfo
 
-from flask import abort, g, render_template, request, session
+from flask import abort, current_app, g, render_template, request, session
 from flask_babel import get_translations, gettext
 from flask_login import UserMixin, current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import and_, bindparam, event, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from contracts.documents.context import euro
 from contracts.vocabulary import dutch
 
 from .extensions import db
-from .models import Notification, Provider, User
+from .models import Notification, Provider, User, UserSession
 from .operations.audit import Actor
+from .operations.sessions import token_hash
 from .operations.clock import START, today, today_column
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -33,17 +36,21 @@ PROVIDER_STAFF = ("provider_user", "provider_signatory")
 
 
 #: The session's user with what every page of theirs shows: the organisation's name and AGB code,
-#: the simulated date and the organisation's unread messages (0 for the insurer's staff), as plain
-#: columns in one round trip. Built once: building a statement costs about as much CPU as running
+#: the simulated date and the organisation's unread messages (0 for the insurer's staff), and the
+#: session record the cookie names (None if it names none of this user's), as plain columns in
+#: one round trip. Built once: building a statement costs about as much CPU as running
 #: it, and a row costs a fraction of an ORM entity (the account pages that change a user load the
 #: `User` itself).
 SESSION_USER = (
     select(User.id, User.email, User.name, User.role, User.provider_id, User.active,
-           Provider.name, Provider.agb, today_column(),
+           Provider.name, Provider.agb, Provider.feed_generation, today_column(),
            select(func.count(Notification.id))
            .where(Notification.provider_id == User.provider_id, Notification.read_at.is_(None))
-           .correlate(User).scalar_subquery())
+           .correlate(User).scalar_subquery(),
+           UserSession.created_at, UserSession.ended_at)
     .outerjoin(Provider, Provider.id == User.provider_id)
+    .outerjoin(UserSession, and_(UserSession.user_id == User.id,
+                                 UserSession.token_hash == bindparam("session_hash")))
     .where(User.id == bindparam("user_id")))
 
 
@@ -54,6 +61,8 @@ class Organisation:
     id: int
     name: str
     agb: str
+    #: Renewing the agenda feed raises it: a page that shows the feed's address is keyed on it.
+    feed_generation: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,21 +83,52 @@ class SessionUser(UserMixin):
         return self.active
 
 
+#: The session cookie's record of the time of its last request; renewed at most this often (in
+#: seconds), so most requests send no new cookie.
+SEEN_GRANULARITY = 60
+
+
+def session_limits(role: str) -> tuple[int, int]:
+    """Idle and absolute lifetime of a session of `role`, in seconds (shorter for the insurer's
+    staff)."""
+    config = current_app.config
+    if role in MANAGERS or role in ADVISORS:
+        return config["STAFF_SESSION_IDLE_MINUTES"] * 60, config["STAFF_SESSION_MAX_HOURS"] * 3600
+    return config["SESSION_IDLE_MINUTES"] * 60, config["SESSION_MAX_HOURS"] * 3600
+
+
 def load_user(user_id: str) -> SessionUser | None:
-    """The session's user if active, with what every page of theirs shows, in one round trip
-    (the date and the unread messages are kept on `g` for this request, as `simulation_today`
-    keeps the date)."""
-    if not user_id.isdigit():
+    """The session's user if active and the session the cookie names still open, with what
+    every page of theirs shows, in one round trip (the date and the unread messages are kept on
+    `g` for this request, as `simulation_today` keeps the date).
+
+    A session ends on the server (logout, password change, deactivation, "log out everywhere":
+    every copy of the cookie is refused), after SESSION_MAX_HOURS from its login, and after
+    SESSION_IDLE_MINUTES without a request (the time of the last one is in the signed cookie)."""
+    sid = session.get("sid")
+    if not user_id.isdigit() or not isinstance(sid, str):
         return None
-    row = db.session.connection().execute(SESSION_USER, {"user_id": int(user_id)}).first()
+    row = db.session.connection().execute(
+        SESSION_USER, {"user_id": int(user_id), "session_hash": token_hash(sid)}).first()
     if row is None:
         return None
-    (id_, email, name, role, provider_id, active, organisation, agb, day, unread) = row
+    (id_, email, name, role, provider_id, active, organisation, agb, feed_generation, day, unread,
+     started, ended) = row
     g.simulation_today = day or START
     g.unread_messages = unread
-    if not active:
+    if not active or started is None or ended is not None:
         return None
-    provider = Organisation(provider_id, organisation, agb) if provider_id is not None else None
+    idle, lifetime = session_limits(role)
+    now = time.time()
+    seen = session.get("seen")
+    if started.tzinfo is None:  # SQLite hands back naive date-times, stored as UTC
+        started = started.replace(tzinfo=timezone.utc)
+    if not isinstance(seen, int) or now - seen > idle or now - started.timestamp() > lifetime:
+        return None
+    if now - seen > SEEN_GRANULARITY:
+        session["seen"] = int(now)
+    provider = (Organisation(provider_id, organisation, agb, feed_generation or 0)
+                if provider_id is not None else None)
     return SessionUser(id_, email, name, role, provider_id, active, provider)
 
 
@@ -135,6 +175,11 @@ def nl_date(value) -> str:
     if isinstance(value, datetime):
         return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
     return value.strftime("%d-%m-%Y")
+
+
+def b64encode(text: str) -> str:
+    """For a data: URL of an inline image (the enrolment's QR code)."""
+    return base64.b64encode(text.encode()).decode()
 
 
 def days_left(deadline: date | None) -> int | None:
@@ -217,7 +262,7 @@ def register_template_helpers(app) -> None:
     # (an app context, and so `g`, can outlive a request).
     app.before_request(forget_simulation_today)
     app.jinja_env.filters.update(nl_date=nl_date, euro=euro, dutch=dutch, days_left=days_left,
-                                label=label_filter)
+                                label=label_filter, b64encode=b64encode)
 
     @app.context_processor
     def shared():
@@ -288,11 +333,29 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+#: No page uses a camera, microphone, location, payment or the like.
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                      "interest-cohort=()")
+#: Two years, as the HSTS preload list asks; sent only over HTTPS (RFC 6797 7.2).
+HSTS = "max-age=63072000; includeSubDomains"
+
+
 def security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    """Headers of every answer: what the browser may load and share, HTTPS from now on, no
+    caching of anything a logged-in user or an API token saw, and no server version."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.path.startswith("/api/") or (current_user and current_user.is_authenticated):
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
+    headers["Server"] = "zorginkoop-portal"  # Werkzeug and gunicorn add their version otherwise
     return response
 
 

@@ -241,7 +241,7 @@ def queue():
 def _advisor_messages(limit: int = 20):
     """The scheduler's reminders and escalations about requests (their keys name the request)."""
     return db.session.scalars(
-        select(Notification).where(Notification.provider_id.is_(None), or_(
+        select(Notification).where(Notification.provider_id.is_(None), Notification.user_id.is_(None), or_(
             Notification.key.like("herinnering:consent_request:%"),
             Notification.key.like("escalatie:consent_request:%"),
             Notification.key.like("consent_request:%")))

@@ -19,14 +19,14 @@ def messages():
     kind = request.args.get("soort", "")
     kind = kind if kind in KINDS else ""
     page = max(request.args.get("pagina", 1, type=int) or 1, 1)
-    query = select(Notification, func.count().over()).where(Notification.provider_id.is_(None))
+    query = select(Notification, func.count().over()).where(Notification.provider_id.is_(None), Notification.user_id.is_(None))
     if kind:
         query = query.where(Notification.kind == kind)
     rows = db.session.execute(query.order_by(Notification.id.desc())
                               .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     total = rows[0][1] if rows else 0
     per_kind = dict(db.session.execute(
-        select(Notification.kind, func.count()).where(Notification.provider_id.is_(None))
+        select(Notification.kind, func.count()).where(Notification.provider_id.is_(None), Notification.user_id.is_(None))
         .group_by(Notification.kind)).all())
     return render_template("manager/messages.html", rows=rows, total=total, page=page,
                            pages=max(-(-total // PER_PAGE), 1), kind=kind, kinds=KINDS,

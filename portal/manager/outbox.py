@@ -12,8 +12,9 @@ from ..models import OutgoingMail
 from ..operations.mail import WAITING
 
 PER_PAGE = 50
-#: The secret of an invitation's link is for its addressee only: the outbox shows it cut off.
-SECRET_LINK = re.compile(r"(/wachtwoord-instellen/)[A-Za-z0-9_.\-]+")
+#: The secret of an invitation's or a reset's link is for its addressee only: the outbox shows it
+#: cut off.
+SECRET_LINK = re.compile(r"(/wachtwoord-(?:instellen|herstellen)/)[A-Za-z0-9_.\-]+")
 
 
 def redact(body: str) -> str:

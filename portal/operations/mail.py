@@ -85,6 +85,14 @@ def _provider_addresses(provider_ids: set[int]) -> dict[int, list[str]]:
     return {pid: _unique(emails) for pid, emails in found.items()}
 
 
+def _user_addresses(user_ids: set[int]) -> dict[int, list[str]]:
+    """The address of each user a personal message is for (a password reset: that user alone)."""
+    if not user_ids:
+        return {}
+    return {user_id: [email] for user_id, email in db.session.execute(
+        select(User.id, User.email).where(User.id.in_(user_ids), User.active.is_(True)))}
+
+
 def queue_mail(limit: int | None = None) -> int:
     """Queue an e-mail per recipient of every message not yet queued, oldest first (at most
     `limit` messages); returns the number of mails queued.
@@ -106,14 +114,17 @@ def queue_mail(limit: int | None = None) -> int:
             update(Notification).where(Notification.id.in_(oldest.scalar_subquery()))
             .values(emailed_at=now)
             .returning(Notification.id, Notification.provider_id, Notification.key,
-                       Notification.subject, Notification.body, Notification.link)
+                       Notification.subject, Notification.body, Notification.link,
+                       Notification.user_id)
             .execution_options(synchronize_session=False)).all(), key=lambda m: m.id)
         if not messages:
             db.session.commit()
             break
         addresses = _provider_addresses({m.provider_id for m in messages
                                          if m.provider_id is not None})
-        for audience in {audience_of_key(m.key) for m in messages if m.provider_id is None}:
+        personal = _user_addresses({m.user_id for m in messages if m.user_id is not None})
+        for audience in {audience_of_key(m.key) for m in messages
+                         if m.provider_id is None and m.user_id is None}:
             if audience not in staff:  # contract managers, or the advisors for their requests
                 staff[audience] = _staff_addresses(AUDIENCE_ROLES[audience])
         # A mail already there (queued before emailed_at was reset by hand) is not made again.
@@ -124,7 +135,8 @@ def queue_mail(limit: int | None = None) -> int:
                  "subject": m.subject, "body": mail_body(m, portal_url), "created_at": now,
                  "attempts": 0}
                 for m in messages
-                for recipient in (addresses[m.provider_id] if m.provider_id is not None
+                for recipient in (personal.get(m.user_id, []) if m.user_id is not None
+                                  else addresses[m.provider_id] if m.provider_id is not None
                                   else staff[audience_of_key(m.key)])
                 if (m.id, recipient.lower()) not in existing]
         if rows:  # one executemany (a NULL provider_id must not split the rows into groups)

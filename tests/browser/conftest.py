@@ -43,8 +43,10 @@ def live_portal(tmp_path_factory):
 
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}"
     # The journeys log in more often than a person would: the login limit is for people.
+    # Two-factor is offered, not required, here: the journey of tests/browser/test_two_factor.py
+    # sets it up as a signatory would.
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False,
-                      "LOGIN_RATE_LIMIT": "1000 per minute"})
+                      "LOGIN_RATE_LIMIT": "1000 per minute", "TWO_FACTOR_REQUIRED_ROLES": ()})
     with app.app_context():
         upgrade()
         load_demo(providers=150)

@@ -22,7 +22,7 @@ def login(page, base, email, password=DEMO_PASSWORD):
 
 
 def logout(page):
-    page.locator("form[action$='uitloggen'] button").click()
+    page.locator("header form[action$='uitloggen'] button").click()
     expect(page.locator("h1")).to_have_text(re.compile("Inloggen|Log in"))
 
 

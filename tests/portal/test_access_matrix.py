@@ -27,11 +27,25 @@ def password_tokens(provider):
     return ({"token": password_token(user)},)
 
 
+def reset_tokens(provider):
+    """A password reset link of a provider's user."""
+    from portal.extensions import db
+    from portal.models import User
+    from portal.operations.accounts import RESET_SALT, password_token
+    user = User(email=f"vergeten-{provider.id}@apotheek.example", name="Vergeten", role="provider_user",
+                provider_id=provider.id)
+    user.set_password("een-oud-wachtwoord-van-lang")
+    db.session.add(user)
+    db.session.commit()
+    return ({"token": password_token(user, RESET_SALT)},)
+
+
 #: Routes opened by a secret token in the URL instead of a login (calendar apps cannot log in;
-#: an invited user has no password yet):
+#: an invited user has no password yet; a user who forgot it has none to use):
 #: endpoint -> the valid URL arguments, given a provider. Every role gets the same answer: 200
 #: with a valid token, 404 with a forged one (SAMPLE_ID), never the login page.
-TOKEN_ROUTES = {"feeds.agenda": feed_tokens, "auth.set_password_page": password_tokens}
+TOKEN_ROUTES = {"feeds.agenda": feed_tokens, "auth.set_password_page": password_tokens,
+                "auth.reset_password": reset_tokens}
 #: Pages that must be in the URL map, with what each role gets (the sweep alone would not notice
 #: a rule that went missing).
 REQUIRED = {
@@ -74,6 +88,14 @@ def expected(path, role, endpoint=None):
         side = ("provider_user", "provider_signatory")
     elif path == "/inloggen":
         return {200} if role == "anonymous" else {302}  # a logged-in user goes to their home
+    elif path == "/inloggen/code":
+        return {302}  # only between the password and the second factor of a login
+    elif path == "/inloggen/tweestapsverificatie":
+        return {302} if role == "anonymous" else {200}  # set up during a login, or when logged in
+    elif path.startswith("/account/beheer"):
+        side = ("admin",)  # every account and the sign-in events: admins only
+    elif path.startswith("/account"):
+        return {302} if role == "anonymous" else {200, 404}  # one's own account, any role
     else:
         return {200, 404}  # public
     if role == "anonymous":

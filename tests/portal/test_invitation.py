@@ -63,7 +63,7 @@ def test_the_link_sets_the_password_logs_in_and_works_once(session, client, auth
     auth.logout()
     assert auth.login(user, PASSWORD).status_code == 302
     assert session.scalar(select(AuditEntry.action).where(
-        AuditEntry.entity == "user", AuditEntry.action == "password")) == "password"
+        AuditEntry.entity == "user", AuditEntry.action == "password_set")) == "password_set"
 
 
 @pytest.mark.parametrize("password, repeat, message", [
