@@ -1,18 +1,23 @@
 """Agenda feeds: a provider's own deadlines, and the campaign's, as iCalendar behind a secret URL.
 
 Calendar apps (Outlook, Google Agenda) cannot log in, so the URL itself is the key: a token
-signed with SECRET_KEY that names the feed. Whoever holds the URL sees that feed and nothing
-else; a forged token answers 404, as a feed that does not exist. The feeds are in Dutch, as the
-deadlines' own texts are: a calendar app sends no language the portal could follow.
+signed with the portal's key (portal.signing) that names the feed. Whoever holds the URL sees that
+feed and nothing else; a forged token answers 404, as a feed that does not exist. A provider's
+token also names its feed generation: renewing the link raises it, and every earlier link answers
+404 from then on. The feeds are in Dutch, as the deadlines' own texts are: a calendar app sends no
+language the portal could follow.
 """
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
-from flask import Blueprint, abort, current_app, make_response, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from icalendar import Alarm, Calendar, Event
-from itsdangerous import BadData, BadPayload, URLSafeSerializer
+from itsdangerous import BadData, BadPayload
 
 from contracts.ics import calendar_ics
 from contracts.policy import load_policy
@@ -21,6 +26,9 @@ from .extensions import db
 from .manager.common import POLICY_YEAR
 from .models import Provider
 from .operations.deadlines import INSURER, Deadline, open_deadline_counts, open_deadlines
+from .operations.feeds import renew_feed
+from .signing import serializer
+from .web import PROVIDER_STAFF, current_actor, roles_required
 
 bp = Blueprint("feeds", __name__)
 
@@ -34,57 +42,77 @@ REMINDER = timedelta(days=3)
 CACHE_CONTROL = "private, max-age=300"
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def feed_token(provider_id: int | None, generation: int = 0) -> str:
+    """The secret token of a provider's feed in `generation`, or of the campaign feed (None).
 
-
-def feed_token(provider_id: int | None) -> str:
-    """The secret token of a provider's feed, or of the campaign feed (None).
-
-    The same feed always gets the same token, so a subscription stays valid; it lapses only when
-    SECRET_KEY changes.
+    The same feed always gets the same token, so a subscription stays valid; it lapses when the
+    provider renews its link (a new generation) or when every key that could check it is gone.
     """
-    return _serializer().dumps({"m": CAMPAIGN} if provider_id is None else {"p": provider_id})
+    return serializer(SALT).dumps({"m": CAMPAIGN} if provider_id is None
+                                  else {"p": provider_id, "g": generation})
 
 
-def read_feed_token(token: str) -> int | None:
-    """The provider id a token names, or None for the campaign feed.
+def read_feed_token(token: str) -> tuple[int, int] | None:
+    """The provider id and feed generation a token names, or None for the campaign feed.
 
-    Raises itsdangerous.BadData when the token is forged, signed with another key or salt, or
-    signs anything but a feed.
+    A token of before generations ({"p": id}) names generation 0, the one every provider starts
+    with, so the links pasted before keep working until the provider renews. Raises
+    itsdangerous.BadData when the token is forged, signed with another key or salt, or signs
+    anything but a feed.
     """
-    payload = _serializer().loads(token)
+    payload = serializer(SALT).loads(token)
     if payload == {"m": CAMPAIGN}:
         return None
-    if isinstance(payload, dict) and set(payload) == {"p"} and type(payload["p"]) is int:
-        return payload["p"]
+    if (isinstance(payload, dict) and set(payload) in ({"p"}, {"p", "g"})
+            and type(payload["p"]) is int and type(payload.get("g", 0)) is int):
+        return payload["p"], payload.get("g", 0)
     raise BadPayload("not an agenda feed")
 
 
-def feed_url(provider_id: int | None) -> str:
+def feed_url(provider_id: int | None, generation: int = 0) -> str:
     """The feed's full address, to paste into a calendar app (https where the portal runs on it)."""
-    return url_for("feeds.agenda", token=feed_token(provider_id), _external=True)
+    return url_for("feeds.agenda", token=feed_token(provider_id, generation), _external=True)
 
 
 @bp.route("/agenda/<token>.ics")
 def agenda(token: str):
-    """The feed a token names: no login, the token is the secret; anything else is 404."""
+    """The feed a token names: no login, the token is the secret; anything else is 404, as is a
+    provider's link of an earlier generation."""
     try:
-        provider_id = read_feed_token(token)
+        named = read_feed_token(token)
     except BadData:
         abort(404)
     stamp = datetime.now(timezone.utc)
-    if provider_id is None:
+    if named is None:
         calendar = campaign_calendar(stamp)
     else:
+        provider_id, generation = named
         provider = db.session.get(Provider, provider_id)
-        if provider is None:
+        if provider is None or (provider.feed_generation or 0) != generation:
             abort(404)
         calendar = provider_calendar(provider, stamp)
     response = make_response(calendar.to_ical())
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
+
+
+class RenewFeedForm(FlaskForm):
+    """Renewing the feed link: nothing to fill in but the CSRF token."""
+
+
+@bp.route("/zorgaanbieder/agenda/vernieuwen", methods=["POST"])
+@roles_required(*PROVIDER_STAFF)
+def renew():
+    """A new feed link for the user's organisation; the old one answers 404 from now on."""
+    if current_user.provider_id is None:
+        abort(403)
+    if RenewFeedForm().validate_on_submit():
+        renew_feed(current_user.provider_id, current_actor())
+        db.session.commit()
+        flash(_("De agendalink is vernieuwd. De oude link werkt niet meer: plak de nieuwe link "
+                "hieronder in uw agenda-app."), "success")
+    return redirect(url_for("provider.offers", _anchor="agenda"))
 
 
 # -- the calendars -------------------------------------------------------------------------------

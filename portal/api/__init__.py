@@ -45,7 +45,7 @@ def init_api(app: Flask) -> None:
     from . import (applications, batches, checks, consent, offers, policy, providers, shortages,
                    tokens)
     api.spec.components.security_scheme(tokens.BEARER, {
-        "type": "http", "scheme": "bearer", "bearerFormat": "itsdangerous",
+        "type": "http", "scheme": "bearer", "bearerFormat": "opaque",
         "description": "A token from POST /api/v1/tokens or `portal api token --email ...`, "
                        "sent as `Authorization: Bearer <token>`."})
     for module in (policy, tokens, providers, offers, applications, batches, checks, consent,

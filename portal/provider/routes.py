@@ -90,9 +90,12 @@ def mark_bad_line(form, detail: str) -> None:
 def offers():
     provider_id = organisation_id()
     offers, contracts = actions.offers_of(provider_id), actions.contracts_of(provider_id)
-    # the feed's address only when the page is rendered (it follows from the organisation)
+    # the feed's address only when the page is rendered (it follows from the organisation and
+    # its feed generation, which the session user carries: a renewed link is another page)
+    generation = current_user.provider.feed_generation
     return render_memoised("provider/offers.html", (offers, contracts), offers=offers,
-                           contracts=contracts, feed_url=partial(feed_url, provider_id))
+                           contracts=contracts,
+                           feed_url=partial(feed_url, provider_id, generation))
 
 
 @bp.route("/aanbiedingen/<int:offer_id>")

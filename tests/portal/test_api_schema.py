@@ -24,16 +24,17 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                response_schema_conformance, status_code_conformance)
 from sqlalchemy import func, select
 
-from portal.api.tokens import issue_token
 from portal.extensions import limiter
 from portal.operations import clock, shortages
-from portal.models import (Application, Attachment, AuditEntry, ConsentRequest, IssueBatch,
-                           NegotiationRound, Offer, Product, Provider, User)
+from portal.models import (ApiToken, Application, Attachment, AuditEntry, ConsentRequest,
+                           IssueBatch, NegotiationRound, Offer, Product, Provider, User)
 from portal.operations.applications import submit_application
 from portal.operations.audit import Actor
 from portal.operations.batches import request_batch
 from portal.operations.consent import submit_request
 from portal.operations.offers import issue_offer
+from portal.operations.tokens import issue_token
+from tests.support.tokens import bearer
 
 from .test_api import (FINDINGS, PDF, application_body, b64,
                        quick_password_hashes)  # noqa: F401 (autouse fixture)
@@ -46,10 +47,11 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 #: and without the example database, so every run (and CI) sends the same requests.
 EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 15}
 #: Path parameters naming a record of an organisation (or the insurer's own, for managers only).
-RECORDS = ("provider_id", "offer_id", "application_id", "attachment_id", "batch_id", "request_id")
+RECORDS = ("provider_id", "offer_id", "application_id", "attachment_id", "batch_id", "request_id",
+           "token_id")
 #: What a refused request must leave as it was.
 COUNTED = (Provider, User, Offer, NegotiationRound, Application, Attachment, IssueBatch, AuditEntry,
-           ConsentRequest)
+           ConsentRequest, ApiToken)
 
 
 def example_settings(mode: GenerationMode) -> settings:
@@ -83,11 +85,17 @@ def fuzz_world(session, make_provider, make_user) -> dict:
     shortage = shortages.register_shortage({"product_id": product.id, "state": "tekort",
                                             "reported_by": "leverancier",
                                             "started_on": date(2023, 10, 2)}, MANAGER)
+    # A token of another organisation's user (no role fuzzed may revoke it) and a spare one of
+    # the signatory's (not the one the requests are made with: revoking that would end the run).
+    their_token, _secret = issue_token(make_user("provider_user", theirs), "hunne")
+    spare_token, _secret = issue_token(users["provider_signatory"], "reserve")
     session.commit()
     records = {"provider_id": theirs.id, "offer_id": their_offer.id, "application_id": application.id,
                "attachment_id": application.attachments[0].id, "batch_id": batch.id, "year": 2023,
-               "request_id": their_request.id, "shortage_id": shortage.id}
-    return {"users": users, "records": records, "my_offer": my_offer, "fresh": fresh}
+               "request_id": their_request.id, "shortage_id": shortage.id,
+               "token_id": their_token.id}
+    return {"users": users, "records": records, "my_offer": my_offer, "fresh": fresh,
+            "spare_token": spare_token}
 
 
 def consent_body(**changes) -> dict:
@@ -142,7 +150,7 @@ def fuzz(app, session, headers: dict, records: dict, *, theirs: bool) -> list[st
 @pytest.mark.parametrize("role", ["contract_manager", "provider_signatory", "adviseur"])
 def test_every_operation_answers_as_the_openapi_document_says(app, session, fuzz_world, role):
     limiter.reset()  # POST /tokens is fuzzed too: its 429 is documented, but other tests log in
-    headers = {"Authorization": f"Bearer {issue_token(fuzz_world['users'][role])}"}
+    headers = bearer(fuzz_world["users"][role])
     try:
         failures = fuzz(app, session, headers, fuzz_world["records"],
                         theirs=role == "provider_signatory")
@@ -160,6 +168,9 @@ def successes(world: dict) -> list[tuple[str, str, str, dict, int]]:
     return [
         ("contract_manager", "POST", "/tokens", {"body": {"email": manager.email, "password": password}}, 201),
         ("provider_signatory", "GET", "/me", {}, 200),
+        ("provider_signatory", "GET", "/tokens", {}, 200),
+        ("provider_signatory", "DELETE", "/tokens/{token_id}",
+         {"path_parameters": {"token_id": world["spare_token"].id}}, 204),
         ("contract_manager", "POST", "/policy/decide", {"body": {
             "policy_year": 2024, "provider_type": "openbare_apotheek",
             "contract": "farmaceutische_zorg", "relation": "aflopend"}}, 200),
@@ -214,7 +225,7 @@ def test_what_succeeds_answers_as_the_openapi_document_says(app, session, fuzz_w
     schema = schemathesis.openapi.from_wsgi(OPENAPI, app)
     limiter.reset()
     for role, method, path, request, expected in successes(fuzz_world):
-        headers = {"Authorization": f"Bearer {issue_token(fuzz_world['users'][role])}"}
+        headers = bearer(fuzz_world["users"][role])
         case = schema[f"/api/v1{path}"][method].Case(headers=headers, **request)
         response = case.call()
         assert response.status_code == expected, (method, path, response.text[:300])

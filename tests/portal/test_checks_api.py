@@ -2,14 +2,14 @@
 field-level 422s for bad input."""
 import pytest
 
-from portal.api.tokens import issue_token
+from tests.support.tokens import bearer
 
 API = "/api/v1/checks"
 
 
 @pytest.fixture
 def headers(make_provider, make_user):
-    return {"Authorization": f"Bearer {issue_token(make_user('provider_signatory', make_provider()))}"}
+    return bearer(make_user("provider_signatory", make_provider()))
 
 
 def test_import_claim(client, headers):
@@ -92,6 +92,6 @@ def test_personal_contribution_outside_the_year_is_422_in_the_query(client, head
 
 def test_without_a_token_401_and_managers_403(client, make_user):
     assert client.post(f"{API}/import-claim", json={"in_g_standaard": True}).status_code == 401
-    manager = {"Authorization": f"Bearer {issue_token(make_user('contract_manager'))}"}
+    manager = bearer(make_user("contract_manager"))
     assert client.post(f"{API}/import-claim", json={"in_g_standaard": True},
                        headers=manager).status_code == 403

@@ -34,13 +34,18 @@ def staff(provider, role="provider_signatory"):
 
 
 def apply(provider, received_on=date(2023, 6, 1)):
-    """An application of a registered provider, answered by VGZ a month after receipt."""
-    return submit_application(
-        {"organisation": provider.name, "agb": provider.agb, "kvk": provider.kvk,
+    """An application linked to a registered provider, answered by VGZ a month after receipt.
+
+    The form refuses a registered provider's AGB code now; linked by hand, as the form linked
+    one before."""
+    application = submit_application(
+        {"organisation": provider.name, "agb": "8" + provider.agb[1:], "kvk": provider.kvk,
          "provider_type": provider.provider_type, "city": provider.city,
          "contact_email": "info@apotheek.example", "contracts": ["farmaceutische_zorg"],
          "motivations": {"bereikbaarheid": "Geen apotheek binnen 10 km"}},
         [("vergunning.pdf", PDF)], received_on=received_on)
+    application.provider_id = provider.id
+    return application
 
 
 def feed(client, token):
@@ -75,14 +80,18 @@ def two_providers(session, make_provider):
 
 # -- the token ------------------------------------------------------------------------------------
 
-def test_a_token_names_its_feed_and_stays_the_same(session):
-    assert read_feed_token(feed_token(12)) == 12
+def test_a_token_names_its_feed_and_generation_and_stays_the_same(session):
+    assert read_feed_token(feed_token(12)) == (12, 0)
+    assert read_feed_token(feed_token(12, 3)) == (12, 3)
     assert read_feed_token(feed_token(None)) is None
     assert feed_token(12) == feed_token(12) != feed_token(13)
+    assert feed_token(12, 1) != feed_token(12)
 
 
 @pytest.mark.parametrize("payload", [{"p": "12"}, {"p": True}, {"p": 12, "m": "campagne"},
-                                     {"m": "iets"}, [12], 12])
+                                     {"m": "iets"}, [12], 12, {"p": 12, "g": "1"},
+                                     {"p": 12, "g": True}, {"p": 12, "g": None},
+                                     {"p": 12, "g": 0, "x": 1}, {"g": 0}])
 def test_a_signed_token_that_names_no_feed_is_refused(app, session, payload):
     token = URLSafeSerializer(app.config["SECRET_KEY"], salt="agenda-feed").dumps(payload)
     with pytest.raises(BadData):
@@ -96,6 +105,7 @@ def forged_tokens(app, provider_id):
         flipped,                                                                   # bad signature
         URLSafeSerializer(app.config["SECRET_KEY"], salt="other").dumps({"p": provider_id}),
         URLSafeSerializer("another-key", salt="agenda-feed").dumps({"p": provider_id}),
+        URLSafeSerializer("another-key", salt="agenda-feed").dumps({"p": provider_id, "g": 0}),
         URLSafeSerializer(app.config["SECRET_KEY"], salt="agenda-feed").dumps({"p": str(provider_id)}),
         "niets", str(provider_id),
     ]

@@ -9,13 +9,13 @@ from datetime import date, datetime, timezone
 import pytest
 from flask import g
 
-from portal.api.tokens import issue_token
 from portal.models import Notification
 from portal.operations.audit import Actor
 from portal.operations.clock import set_today
 from portal.operations.offers import issue_offer
 from portal.provider.actions import unread_count
 from tests.support.statements import statements
+from tests.support.tokens import bearer
 
 MANAGER = Actor("m", "contract_manager")
 API = "/api/v1"
@@ -98,7 +98,7 @@ def test_the_api_list_counts_its_total_with_the_page(client, session, make_provi
         issue_offer(make_provider(), "farmaceutische_zorg", 2024, MANAGER)
     manager = make_user("contract_manager")
     session.commit()
-    headers = {"Authorization": f"Bearer {issue_token(manager)}"}
+    headers = bearer(manager)
 
     def listing(query: str):
         with statements() as seen:

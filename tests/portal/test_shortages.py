@@ -373,9 +373,9 @@ def test_entitlement_before_during_and_after_a_shortage(session, register):
 
 def test_the_api_registers_a_shortage_and_answers_entitlement(session, client, register,
                                                               make_user, pharmacies):
-    from portal.api.tokens import issue_token
+    from tests.support.tokens import bearer
     manager = make_user("contract_manager")
-    headers = {"Authorization": f"Bearer {issue_token(manager)}"}
+    headers = bearer(manager)
     body = {**levothyroxine(register), "started_on": "2023-10-02", "expected_end": "2023-12-31"}
     created = client.post("/api/v1/shortages", json=body, headers=headers)
     assert created.status_code == 201, created.json
