@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import signal
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import click
 from flask import current_app
@@ -58,10 +59,22 @@ def scheduler_group():
     """The scheduler that enforces the procurement calendar (one process; others stand by)."""
 
 
+def _seconds(ctx, param, value: float) -> float:
+    """FloatRange lets NaN through (it compares false with either end), and a timedelta of it
+    fails deep inside the scheduler."""
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
+#: Seconds between scans or tries: at least a tenth of a second, at most a day.
+SECONDS = click.FloatRange(min=0.1, max=86400)
+
+
 @scheduler_group.command("run")
-@click.option("--interval", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+@click.option("--interval", type=SECONDS, default=30.0, show_default=True, callback=_seconds,
               help="Seconds between scans of what is due.")
-@click.option("--standby-poll", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+@click.option("--standby-poll", type=SECONDS, default=5.0, show_default=True, callback=_seconds,
               help="Seconds between tries to take over while another scheduler leads.")
 @click.option("--simulate-answers/--no-simulate-answers", default=False, show_default=True,
               help="Let providers without a portal account answer their offers (the demo).")
@@ -156,6 +169,10 @@ def writer_engine() -> None:
 
 
 STEP = re.compile(r"^(\d+)([dw])$")
+#: The days a simulation may run through: a campaign of this century. Deadlines and reminders
+#: are reckoned days and months on from them, which near the ends of the calendar (years 1 and
+#: 9999) would leave the dates Python can hold.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def _step(value: str) -> int:
@@ -165,10 +182,20 @@ def _step(value: str) -> int:
     return int(match.group(1)) * (7 if match.group(2) == "w" else 1)
 
 
+def _day(ctx, param, value: datetime | None) -> date | None:
+    """--from and --to as dates, between FIRST_DAY and LAST_DAY."""
+    if value is None:
+        return None
+    if not FIRST_DAY <= value.date() <= LAST_DAY:
+        raise click.BadParameter(f"{value.date()} is not between {FIRST_DAY} and {LAST_DAY}")
+    return value.date()
+
+
 @click.command("simulate")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, callback=_day,
               help="First day (default: the simulated date now).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, callback=_day,
+              help="Last day.")
 @click.option("--step", default="1d", show_default=True, help="Move the clock by this much (1d, 1w).")
 @click.option("--answers/--no-answers", default=True, show_default=True,
               help="Let providers without a portal account answer their offers.")
@@ -181,7 +208,6 @@ def simulate(start, end, step, answers, as_json, **answer_options_):
     Running the same period again does nothing new: every step is done once.
     """
     days = _step(step)
-    end = end.date()
     if start is None:
         start = clock.today()
         if start > end:
@@ -189,8 +215,6 @@ def simulate(start, end, step, answers, as_json, **answer_options_):
                        err=True)
             click.echo(json.dumps(Summary().as_json()) if as_json else "")
             return
-    else:
-        start = start.date()
     if start > end:
         raise click.UsageError(f"--from {start} is after --to {end}")
     model = _model(**answer_options_) if answers else None

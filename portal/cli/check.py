@@ -7,7 +7,6 @@ nothing on stdout. The pages and the API call the same functions.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from contracts.dispensing import (consent_categories, dispensing_period, persona
 from contracts.entitlement import check_entitlement
 from contracts.errors import CaseError
 from contracts.importmedicine import check_import
+from portal.inputs import read_stdin
 
 
 def dump(data) -> None:
@@ -26,10 +26,7 @@ def dump(data) -> None:
 
 def read_case() -> object:
     """The JSON case on stdin; numbers with a fraction read exactly (as Decimal)."""
-    try:
-        return json.loads(sys.stdin.read(), parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise CaseError("case", f"malformed JSON: {error}") from None
+    return read_stdin(field="case", parse_float=Decimal)
 
 
 def show(answer: dict, keys: tuple[str, ...]) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from flask.cli import with_appcontext
 from contracts.documents.context import build_context
 from contracts.documents.library import TemplateLibrary
 from contracts.errors import CaseError
+from portal.inputs import loads
 
 
 @click.group()
@@ -19,13 +19,12 @@ def documents():
     """Contract documents from the Word templates in templates/."""
 
 
-def _facts(path: str) -> dict:
+def _facts(path: str) -> object:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise CaseError("--context", f"no such file: {path}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CaseError("--context", f"malformed JSON in {path}: {error}") from None
+    return loads(data, field="--context")
 
 
 @documents.command()
@@ -45,13 +44,14 @@ def render(contract: str, context_file: str, out: str, pdf: bool, store: bool):
         from portal.extensions import db
         from portal.operations.documents import issue_document
         row = issue_document(contract, facts, author=getpass.getuser())
-        db.session.commit()
         content, label = row.content, f"version {row.version}, sha256 {row.sha256}"
+        Path(out).write_bytes(content)  # before the commit: a file not written stores nothing
+        db.session.commit()
     else:
         context = build_context(contract, facts)
         _sha, prepared = TemplateLibrary().get(contract)
         content, label = prepared.render(context), "not stored"
-    Path(out).write_bytes(content)
+        Path(out).write_bytes(content)
     click.echo(f"{out}: {len(content)} bytes, {label}")
     if pdf:
         from contracts.pdf import PdfError, convert_to_pdf, pdf_available
@@ -170,10 +170,10 @@ def samples(out: str, pdf: bool):
             "city": "Arnhem", "address": "Stationsplein 1", "postcode": "6811 KG",
             "provider_type": provider_type, "signatory": "mw. drs. A. de Vries"}}
         rows.append(issue_document(contract, facts, author=getpass.getuser()))
-    db.session.commit()
     for row in rows:
         (folder / row.filename).write_bytes(row.content)
         click.echo(f"{folder / row.filename}: version {row.version}, sha256 {row.sha256[:16]}…")
+    db.session.commit()  # after the files: a folder that cannot be written stores nothing
     available, reason = pdf_available()
     if pdf and not available:
         click.echo(reason, err=True)

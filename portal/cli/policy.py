@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
 from contracts.cases import parse_case
 from contracts.diff import diff
 from contracts.engine import decide
-from contracts.errors import CaseError
 from contracts.policy import load_policy
 from contracts.report import decision_table, diff_text
+from portal.inputs import read_stdin
 
 
 def dump(data) -> None:
@@ -27,12 +26,7 @@ def policy():
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 def decide_command(as_json: bool):
     """Read one case as JSON on stdin and print the policy's decision for it."""
-    text = sys.stdin.read()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CaseError("case", f"malformed JSON: {error}") from None
-    decision = decide(parse_case(data))
+    decision = decide(parse_case(read_stdin(field="case")))
     if as_json:
         dump(decision.as_json())
         return
@@ -46,7 +40,6 @@ def decide_command(as_json: bool):
     click.echo("reasons:")
     for reason in decision.reasons:
         click.echo(f"  - {reason}")
-
 
 
 @policy.command()

@@ -1,7 +1,8 @@
 """`portal shortages ...`: the weekly preference file and the register of shortages (seed 004).
 
-Bad input (a week that is not an ISO week) gets one line on stderr, exit status 2 and nothing on
-stdout; the portal group maps the domain's CaseError to that.
+Bad input (a week that is not an ISO week, an --out that cannot be written) gets one line on
+stderr, exit status 2 and nothing on stdout; the portal group maps the domain's CaseError and
+the OSError of a path to that.
 """
 from __future__ import annotations
 
@@ -39,11 +40,8 @@ def preference_file(week: str, out: str):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    try:
-        with open(out, "wb") as handle:
-            handle.write(data)
-    except OSError as error:
-        raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
+    with open(out, "wb") as handle:  # a missing or read-only folder: the group's one line
+        handle.write(data)
     click.echo(f"{out}: week {week}, {len(lines)} products, {changed} changed since the week before")
 
 
