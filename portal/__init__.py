@@ -36,8 +36,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_i18n(app)
     init_inputs(app)
     register_blueprints(app)
+    from . import errors
     from .web import reads_end_in_commit, register_error_pages, writes_take_the_lock_first
     register_error_pages(app)
+    errors.init_app(app)
     writes_take_the_lock_first(app)
     reads_end_in_commit(app)
     return app

@@ -18,13 +18,14 @@ from contracts.newproviders import checklist
 from contracts.policy import load_policy
 from contracts.vocabulary import Contract, ProviderType
 
-from ..extensions import db
+from ..extensions import anonymous_limits, db
 from ..models import Application, Attachment
-from ..operations.applications import assess_application, preview, submit_application
+from ..operations.applications import (MAX_ATTACHMENTS, assess_application, attachment_name,
+                                       preview, submit_application)
 from ..operations.clock import today
 from ..web import MANAGERS
-from .common import (CONFLICT, NOT_FOUND, TOO_LARGE, UNPROCESSABLE, Blueprint, Id, UTCDateTime,
-                     not_found, paginate, refuse, unit_of_work)
+from .common import (CONFLICT, NOT_FOUND, TOO_LARGE, TOO_MANY_REQUESTS, UNPROCESSABLE, Blueprint,
+                     Id, UTCDateTime, not_found, paginate, refuse, unit_of_work)
 from .policy import DecisionSchema
 from .tokens import api_actor, requires
 
@@ -35,6 +36,8 @@ POLICY_YEAR = 2024
 CONTRACTS = [c.value for c in Contract]
 PROVIDER_TYPES = [t.value for t in ProviderType]
 STATUSES = ["ontvangen", "in_beoordeling", "toegekend", "afgewezen"]
+#: A refused submission's status by its reason (any other: 422).
+REFUSED = {"application_open": 409, "attachments_too_large": 413}
 
 
 # Schemas ---------------------------------------------------------------------------------------
@@ -53,7 +56,9 @@ class Base64Bytes(fields.String):
 
 
 class AttachmentUploadSchema(Schema):
-    filename = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    filename = fields.String(required=True, validate=validate.Length(max=1000), metadata={
+        "description": "Kept without directories or control characters, at most 200 characters, "
+                       "ending in .pdf (bijlage.pdf if nothing is left)."})
     content_base64 = Base64Bytes(required=True, metadata={
         "format": "byte", "description": "The PDF file, base64-encoded (at most 5 MB decoded)."})
 
@@ -78,8 +83,10 @@ class ApplicationSubmitSchema(Schema):
     motivations = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(max=10000)),
                               load_default=dict,
                               metadata={"description": "Motivation per criterion id."})
-    attachments = fields.List(fields.Nested(AttachmentUploadSchema), load_default=list,
-                              validate=validate.Length(max=10))
+    attachments = fields.List(
+        fields.Nested(AttachmentUploadSchema), load_default=list,
+        validate=validate.Length(max=MAX_ATTACHMENTS),
+        metadata={"description": "Together at most APPLICATION_MAX_BYTES (10 MB by default)."})
 
 
 class ReceiptSchema(Schema):
@@ -203,21 +210,31 @@ class Preview(MethodView):
 
 @blp.route("/applications")
 class Applications(MethodView):
+    # Anyone may submit: limited per client address and for all clients together, counted with
+    # the website form's submissions.
+    decorators = anonymous_limits("applications", methods=["POST"])
+
     @blp.arguments(ApplicationSubmitSchema)
     @blp.response(201, ReceiptSchema)
+    @blp.alt_response(409, response=CONFLICT)
     @blp.alt_response(413, response=TOO_LARGE)
     @blp.alt_response(422, response=UNPROCESSABLE)
+    @blp.alt_response(429, response=TOO_MANY_REQUESTS)
     def post(self, data):
         """Submit an application (public).
 
         A new provider applies for one or more contracts, like the website form. Attachments
-        are PDF files, base64-encoded. Bad input: 422 naming the field, and nothing is stored."""
+        are PDF files, base64-encoded, together at most APPLICATION_MAX_BYTES (10 MB by
+        default), else 413. Bad input: 422 naming the field, and nothing is stored; so is an AGB
+        code of a registered provider, whose signatory logs in instead. 409: an application for
+        this AGB code and one of these contracts is still open. 429: too many submissions from
+        this address or from everyone together (Retry-After says when to try again)."""
         attachments = [(a["filename"], a["content_base64"]) for a in data.pop("attachments")]
         try:
             with unit_of_work():
                 application = submit_application(data, attachments, received_on=today())
         except CaseError as error:
-            refuse(422, error)
+            refuse(REFUSED.get(getattr(error, "reason", None), 422), error)
         return application
 
     @requires(blp, *MANAGERS)
@@ -291,7 +308,7 @@ class ApplicationAttachment(MethodView):
         if attachment is None:
             not_found(f"attachment {attachment_id} of application {application_id}")
         response = send_file(BytesIO(attachment.content), mimetype="application/pdf",
-                             as_attachment=True, download_name=attachment.filename,
-                             etag=attachment.sha256, max_age=0)
+                             as_attachment=True, etag=attachment.sha256, max_age=0,
+                             download_name=attachment_name(attachment.filename))
         response.headers["Cache-Control"] = "private, no-cache"
         return response

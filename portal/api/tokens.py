@@ -15,7 +15,7 @@ from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy.exc import OperationalError
 
-from ..extensions import db, limiter
+from ..extensions import anonymous_limits, db, limiter
 from ..models import User
 from ..operations import tokens as ops
 from ..operations import twofactor
@@ -165,7 +165,9 @@ def _login_limit() -> str:
 @blp.route("/tokens")
 class Tokens(MethodView):
     # The same limit per client address as the login form: passwords are not to be guessed here.
-    decorators = [limiter.limit(_login_limit, methods=["POST"])]
+    # (and the limits of every anonymous endpoint, per address and for all clients together)
+    decorators = [limiter.limit(_login_limit, methods=["POST"]),
+                  *anonymous_limits("tokens", methods=["POST"])]
 
     @blp.arguments(CredentialsSchema)
     @blp.response(201, TokenSchema)

@@ -15,7 +15,7 @@ from contracts.policy import load_policy
 
 from ..extensions import db
 from ..models import Application, Attachment
-from ..operations.applications import assess_application, preview
+from ..operations.applications import assess_application, attachment_name, preview
 from ..web import current_actor, simulation_today
 from .common import OPEN_APPLICATIONS, POLICY_YEAR, get_or_404
 from .forms import assessment_form
@@ -118,9 +118,11 @@ def application(application_id: int):
 
 
 def attachment(application_id: int, attachment_id: int):
-    """An attachment, downloaded (never shown inline: it came from outside)."""
+    """An attachment, downloaded (never shown inline: it came from outside), under its name
+    made safe again: a name stored before names were normalised may hold CR, LF or `../`."""
     row = get_or_404(Attachment, attachment_id)
     if row.application_id != application_id:
         abort(404)
     return send_file(BytesIO(row.content), mimetype="application/pdf", as_attachment=True,
-                     download_name=row.filename or f"bijlage-{row.id}.pdf", max_age=0)
+                     download_name=attachment_name(row.filename or f"bijlage-{row.id}.pdf"),
+                     max_age=0)

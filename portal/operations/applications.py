@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from contracts.calendar import add_months
 from contracts.cases import Case
@@ -22,8 +24,24 @@ from ..extensions import db
 from ..models import Application, Attachment, Notification, Provider
 from . import audit, clock
 from .audit import Actor
+from .deadlines import APPLICATION_OPEN
 
 PUBLIC = Actor("website", "provider_user")
+#: Attachments one application may bring (the API's schema says the same).
+MAX_ATTACHMENTS = 10
+#: The longest attachment name kept (the column's width), extension included.
+NAME_LENGTH = 200
+#: The key space of the transaction locks that put one AGB code's applications in a row.
+AGB_LOCKS = 0x6167  # "ag"
+
+
+class Refusal(CaseError):
+    """An application refused for a reason the applicant can act on; `reason` names it, so
+    that the form can say it in Dutch (the domain's messages are English, for the API)."""
+
+    def __init__(self, field: str, reason: str, message: str):
+        super().__init__(field, message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,23 @@ def preview(provider_type: str, contracts: Sequence[str], agb_start: date | None
     return lines
 
 
+def attachment_name(name: str) -> str:
+    """The name an attachment is kept and downloaded under, whatever was sent: no directories,
+    no control or format characters (CR, LF, NUL, bidi overrides, lone surrogates), no leading
+    or trailing dots or spaces, Unicode NFC, at most NAME_LENGTH characters, ending in .pdf
+    (the content was checked to be a PDF: a name ending in .html must not open as a page).
+    The same name again gives itself."""
+    kept = "".join(" " if c.isspace() else c for c in str(name)
+                   if c.isspace() or not unicodedata.category(c).startswith("C"))
+    base = re.split(r"[/\\]", unicodedata.normalize("NFC", kept))[-1]
+    base = " ".join(base.split()).strip(". ")
+    stem, extension = os.path.splitext(base)
+    if extension.lower() != ".pdf":
+        stem, extension = base, ".pdf"
+    stem = stem[:NAME_LENGTH - len(extension)].rstrip(". ")
+    return f"{stem or 'bijlage'}{extension}"
+
+
 def _pdf(filename: str, content: bytes, limit: int) -> None:
     if len(content) > limit:
         raise CaseError("attachments", f"{filename}: larger than {limit // (1024 * 1024)} MB")
@@ -57,9 +92,59 @@ def _pdf(filename: str, content: bytes, limit: int) -> None:
         raise CaseError("attachments", f"{filename}: not a PDF file (checked by content)")
 
 
+def _checked_attachments(attachments: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The attachments under their kept names: each a PDF of at most ATTACHMENT_MAX_BYTES, at
+    most MAX_ATTACHMENTS, together at most APPLICATION_MAX_BYTES."""
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise Refusal("attachments", "attachments_too_many",
+                      f"at most {MAX_ATTACHMENTS} attachments")
+    named = [(attachment_name(filename), content) for filename, content in attachments]
+    for filename, content in named:
+        _pdf(filename, content, current_app.config["ATTACHMENT_MAX_BYTES"])
+    total = current_app.config["APPLICATION_MAX_BYTES"]
+    if sum(len(content) for _name, content in named) > total:
+        raise Refusal("attachments", "attachments_too_large",
+                      f"all attachments together: larger than {total / (1024 * 1024):g} MB")
+    return named
+
+
+def _one_at_a_time(agb: str) -> None:
+    """Submissions for one AGB code wait for each other until the first commits, so that two at
+    once cannot both find no open application (PostgreSQL: a transaction's advisory lock;
+    SQLite lets one writer at a time anyway)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :agb)"),
+                           {"space": AGB_LOCKS, "agb": int(agb)})
+
+
+def _not_known_yet(agb: str, contracts: Sequence[str]) -> None:
+    """Refuse an AGB code of a registered provider, and a second application for a contract
+    while one for that AGB code is open.
+
+    The form is for providers the insurer does not know: a registered pharmacy's signatory
+    logs in (and anyone could type another pharmacy's AGB code here, which was linked to that
+    pharmacy's record until now). A takeover of a registered pharmacy goes through the insurer
+    too."""
+    if db.session.scalar(select(Provider.id).where(Provider.agb == agb)) is not None:
+        raise Refusal("agb", "agb_registered",
+                      "this AGB code is already known to VGZ: the pharmacy's signatory logs in to "
+                      "the portal; without an account (or taking the pharmacy over), contact VGZ")
+    _one_at_a_time(agb)
+    open_for = {c for (applied,) in db.session.execute(
+        select(Application.contracts).where(Application.agb == agb,
+                                            Application.status.in_(APPLICATION_OPEN)))
+        for c in applied}
+    again = [c for c in contracts if c in open_for]
+    if again:
+        raise Refusal("contracts", "application_open",
+                      f"an application for this AGB code and {', '.join(again)} is still open: "
+                      f"its answer comes first")
+
+
 def submit_application(data: Mapping, attachments: Sequence[tuple[str, bytes]], *,
                        received_on: date, policy_year: int = 2024) -> Application:
-    """Record an application; CaseError names the first bad field, and nothing is stored then."""
+    """Record an application of a provider the insurer does not know yet; CaseError names the
+    first bad field (a `Refusal` also its reason), and nothing is stored then."""
     agb, kvk = str(data.get("agb", "")).strip(), str(data.get("kvk", "")).strip()
     if not re.fullmatch(r"\d{8}", agb):
         raise CaseError("agb", "an AGB code has 8 digits")
@@ -80,9 +165,8 @@ def submit_application(data: Mapping, attachments: Sequence[tuple[str, bytes]], 
     for field in ("organisation", "city", "contact_email"):
         if not str(data.get(field, "")).strip():
             raise CaseError(field, "is required")
-    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
-    for filename, content in attachments:
-        _pdf(filename, content, limit)
+    attachments = _checked_attachments(attachments)
+    _not_known_yet(agb, contracts)
     application = Application(
         organisation=data["organisation"].strip(), agb=agb, kvk=kvk,
         provider_type=data["provider_type"], address=data.get("address", ""),
@@ -91,12 +175,11 @@ def submit_application(data: Mapping, attachments: Sequence[tuple[str, bytes]], 
         start_date=data.get("start_date") or date(policy_year, 1, 1),
         motivations=dict(data.get("motivations") or {}), received_on=received_on,
         answer_due=add_months(received_on, load_policy(policy_year).milestones[
-            "aanvraag_reactie"].months_after_application),
-        provider_id=db.session.scalar(select(Provider.id).where(Provider.agb == agb)))
+            "aanvraag_reactie"].months_after_application))
     db.session.add(application)
     db.session.flush()
     for filename, content in attachments:
-        db.session.add(Attachment(application_id=application.id, filename=filename[:200],
+        db.session.add(Attachment(application_id=application.id, filename=filename,
                                   sha256=hashlib.sha256(content).hexdigest(), size=len(content),
                                   content=content))
     audit.record(PUBLIC, "application", application.id, "submit", None, "ontvangen")
@@ -126,6 +209,10 @@ def assess_application(application_id: int, actor: Actor, *, granted: bool, moti
                                                          application.agb_start, policy_year)
                                    for c in line.decision.criteria))
     outcome = record_assessment(policy, criteria, granted, motivation, findings)
+    registered = db.session.scalar(select(Provider.id).where(Provider.agb == application.agb))
+    if granted and application.provider_id is None and registered is not None:
+        raise CaseError("agb", f"AGB code {application.agb} was registered after the application "
+                               f"came in: grant it by an offer to that provider instead")
     before = application.status
     application.status = "toegekend" if granted else "afgewezen"
     application.assessment = {"granted": granted, "motivation": outcome.motivation,

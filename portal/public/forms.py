@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 from datetime import datetime
 
@@ -18,6 +17,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from contracts.policy import load_policy
 from contracts.vocabulary import Contract, ProviderType, Route, dutch
+
+from ..operations.applications import attachment_name
 
 POLICY_YEAR = 2024
 
@@ -58,7 +59,8 @@ def size_text(size: int) -> str:
 class PdfOnly:
     """Every uploaded file is a PDF (by its content, not its name) of at most the configured size.
 
-    The checked files are left on the field as `pdfs`: [(filename, bytes)].
+    The checked files are left on the field as `pdfs`: [(filename as sent, bytes)];
+    `submit_application` makes the names safe, as it does for the API's.
     """
 
     def __call__(self, form, field):
@@ -67,7 +69,7 @@ class PdfOnly:
         for storage in field.data or []:
             if storage is None or not getattr(storage, "filename", ""):
                 continue  # an empty file input
-            name = os.path.basename(storage.filename.replace("\\", "/"))[:200] or "bijlage.pdf"
+            name = attachment_name(storage.filename)  # as the message shows it
             content = storage.read(limit + 1)
             if len(content) > limit:
                 raise ValidationError(_l("%(name)s is groter dan %(size)s.", name=name,
@@ -75,7 +77,7 @@ class PdfOnly:
             if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
                 raise ValidationError(_l("%(name)s is geen PDF-bestand. Stuur alleen PDF-bestanden mee.",
                                          name=name))
-            field.pdfs.append((name, content))
+            field.pdfs.append((storage.filename, content))
 
 
 def stripped(value):

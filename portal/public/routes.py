@@ -15,9 +15,10 @@ from contracts.errors import CaseError
 from contracts.policy import load_policy
 from contracts.vocabulary import Contract
 
-from ..extensions import db
+from ..extensions import anonymous_limited, db
 from ..models import Offer, Provider
-from ..operations.applications import preview, submit_application
+from ..operations.applications import (MAX_ATTACHMENTS, attachment_name, preview,
+                                       submit_application)
 from ..web import simulation_today
 from .forms import POLICY_YEAR, ZorgzoekerSearch, application_form, size_text
 
@@ -46,7 +47,13 @@ def language():
 
 # -- the zorgzoeker ----------------------------------------------------------------------------
 
+def _not_a_search() -> bool:
+    """The zorgzoeker's own page, without filters or page number: not limited like a search."""
+    return not request.args
+
+
 @bp.route("/zorgzoeker")
+@anonymous_limited("searches", exempt_when=_not_a_search)
 def zorgzoeker():
     opens = load_policy(POLICY_YEAR).milestones["publicatie_zorgzoeker"].date
     if simulation_today() < opens:
@@ -87,6 +94,7 @@ def contracted(filters: dict, page: int) -> list:
 # -- the application form ----------------------------------------------------------------------
 
 @bp.route("/aanvragen", methods=["GET", "POST"])
+@anonymous_limited("applications", methods=["POST"])  # counted with the API's submissions
 def apply():
     form = application_form(POLICY_YEAR)()
     lines = None
@@ -104,9 +112,11 @@ def apply():
                     return sent
     status = 422 if form.errors else 200
     policy = load_policy(POLICY_YEAR)
+    files = [attachment_name(name) for name, _content in getattr(form.attachments, "pdfs", [])]
     return render_template("public/apply.html", form=form, lines=lines, policy=policy,
-                           files=getattr(form.attachments, "pdfs", []), plain=plain_reason,
-                           limit=size_text(current_app.config["ATTACHMENT_MAX_BYTES"])), status
+                           files=files, plain=plain_reason,
+                           limit=size_text(current_app.config["ATTACHMENT_MAX_BYTES"]),
+                           total=size_text(current_app.config["APPLICATION_MAX_BYTES"])), status
 
 
 def plain_reason(reason: str) -> str:
@@ -122,7 +132,7 @@ def send(form):
                                           received_on=simulation_today(), policy_year=POLICY_YEAR)
     except CaseError as error:  # refused before anything was stored
         field = form._fields.get(error.field)
-        message = _("Dit kunnen wij niet verwerken; controleer uw invoer.")
+        message = refusal(error)
         if field is not None:
             field.errors.append(message)
         else:
@@ -134,6 +144,25 @@ def send(form):
                      "answer_due": application.answer_due.isoformat(),
                      "contact_email": application.contact_email}
     return redirect(url_for(".applied"))
+
+
+def refusal(error: CaseError) -> str:
+    """A refused application, said in Dutch (the operation's messages are English)."""
+    messages = {
+        "agb_registered": _(
+            "Deze AGB-code is al bekend bij VGZ; met dit formulier kunt u er geen aanvraag voor "
+            "doen. De tekenbevoegde van de apotheek logt in op het portaal. Heeft de apotheek nog "
+            "geen account, of neemt u deze apotheek over? Neem dan contact op met VGZ."),
+        "application_open": _(
+            "Voor deze AGB-code is al een aanvraag voor deze overeenkomst in behandeling. Wacht "
+            "eerst ons antwoord daarop af: u hoort uiterlijk een maand na ontvangst van ons."),
+        "attachments_too_large": _(
+            "De bijlagen zijn samen groter dan %(size)s. Stuur minder of kleinere bestanden mee.",
+            size=size_text(current_app.config["APPLICATION_MAX_BYTES"])),
+        "attachments_too_many": _("Stuur hoogstens %(count)s bijlagen mee.", count=MAX_ATTACHMENTS),
+    }
+    return messages.get(getattr(error, "reason", None),
+                        _("Dit kunnen wij niet verwerken; controleer uw invoer."))
 
 
 @bp.route("/aanvragen/ontvangen")

@@ -1,12 +1,14 @@
 """Applications: the policy's word beforehand, a receipt with its answer date, an assessment that
 is complete before it counts, and a grant that registers the provider."""
+import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from contracts.errors import CaseError
-from portal.models import Application, AuditEntry, Provider
+from portal.extensions import db
+from portal.models import Application, AuditEntry, Notification, Provider
 from portal.operations.applications import assess_application, preview, submit_application
 from portal.operations.audit import Actor
 
@@ -53,6 +55,95 @@ def test_attachments_are_checked_by_content_and_size(session, name, content):
         submit_application(DATA, [(name, content)], received_on=date(2023, 6, 1))
     assert error.value.field == "attachments"
     assert session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def test_the_attachments_together_are_at_most_application_max_bytes(session, app):
+    # Three of 4 MB: each under the 5 MB of one attachment, together over the 10 MB of one application.
+    part = PDF[:-6] + b"0" * (4 * 1024 * 1024) + b"%%EOF\n"
+    with pytest.raises(CaseError) as error:
+        submit_application(DATA, [(f"deel{n}.pdf", part) for n in range(3)], received_on=date(2023, 6, 1))
+    assert (error.value.field, error.value.reason) == ("attachments", "attachments_too_large")
+    assert app.config["APPLICATION_MAX_BYTES"] == 10 * 1024 * 1024
+    assert session.scalar(select(func.count()).select_from(Application)) == 0
+    assert len(submit_application(DATA, [(f"deel{n}.pdf", part) for n in range(2)],
+                                  received_on=date(2023, 6, 1)).attachments) == 2
+
+
+def test_an_application_brings_at_most_ten_attachments(session):
+    with pytest.raises(CaseError) as error:
+        submit_application(DATA, [("plan.pdf", PDF)] * 11, received_on=date(2023, 6, 1))
+    assert (error.value.field, error.value.reason) == ("attachments", "attachments_too_many")
+
+
+def test_an_agb_code_of_a_registered_provider_is_refused_not_linked(session, make_provider):
+    provider = make_provider()
+    with pytest.raises(CaseError) as error:
+        submit_application({**DATA, "agb": provider.agb}, [], received_on=date(2023, 6, 1))
+    assert (error.value.field, error.value.reason) == ("agb", "agb_registered")
+    assert "signatory logs in" in error.value.message and "contact VGZ" in error.value.message
+    assert session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def test_one_open_application_per_agb_code_and_contract(session):
+    first = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    with pytest.raises(CaseError) as error:
+        submit_application({**DATA, "contracts": ["dieetpreparaten", "farmaceutische_zorg"]}, [],
+                           received_on=date(2023, 6, 2))
+    assert (error.value.field, error.value.reason) == ("contracts", "application_open")
+    assert "farmaceutische_zorg" in error.value.message
+    other = submit_application({**DATA, "contracts": ["dieetpreparaten"]}, [], received_on=date(2023, 6, 2))
+    assess_application(first.id, MANAGER, granted=False, motivation="Geen criterium voldaan",
+                       findings=findings(), answered_on=date(2023, 6, 20))
+    again = submit_application(DATA, [], received_on=date(2023, 6, 21))  # the first was answered
+    assert first.id < other.id < again.id
+
+
+def test_two_submissions_at_once_make_one_application(app):
+    """Finding no open application and adding one are one step per AGB code: of two
+    submissions at the same moment, one is stored and the other refused."""
+    start, outcomes = threading.Barrier(2), []
+
+    def send():
+        with app.app_context():
+            start.wait()
+            if db.engine.dialect.name == "sqlite":  # as every POST begins (portal.web)
+                db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            try:
+                submit_application({**DATA, "agb": "06999999"}, [], received_on=date(2023, 6, 1))
+                db.session.commit()
+                outcomes.append("stored")
+            except CaseError as error:
+                db.session.rollback()
+                outcomes.append(error.reason)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(outcomes) == ["application_open", "stored"]
+    finally:
+        with app.app_context():
+            ids = db.session.scalars(select(Application.id).where(Application.agb == "06999999")).all()
+            db.session.execute(delete(AuditEntry).where(AuditEntry.entity == "application",
+                                                        AuditEntry.entity_id.in_(ids)))
+            db.session.execute(delete(Notification).where(Notification.key.in_(
+                [f"application:{i}:received" for i in ids])))
+            db.session.execute(delete(Application).where(Application.id.in_(ids)))
+            db.session.commit()
+
+
+def test_a_grant_for_an_agb_code_registered_meanwhile_is_refused(session, make_provider):
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    make_provider(agb=DATA["agb"])  # e.g. by the register's import
+    with pytest.raises(CaseError) as error:
+        assess_application(application.id, MANAGER, granted=True, motivation="Bereikbaarheid",
+                           findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 20))
+    assert error.value.field == "agb" and application.status == "ontvangen"
+    assert application.provider_id is None
 
 
 def findings(met_criterion=None):

@@ -350,9 +350,10 @@ def test_the_worker_command_runs_waiting_batches_once(app, session, make_provide
 # -- applications --------------------------------------------------------------------------------
 
 def test_the_queue_is_ordered_by_answer_date_with_the_overdue_marked(client, manager, session):
-    for name, received in (("Apotheek Later", date(2023, 6, 10)), ("Apotheek Vroeg", date(2023, 5, 1)),
-                           ("Apotheek Midden", date(2023, 5, 20))):
-        submit_application({**APPLICATION, "organisation": name}, [], received_on=received)
+    for agb, name, received in (("06123451", "Apotheek Later", date(2023, 6, 10)),
+                                ("06123452", "Apotheek Vroeg", date(2023, 5, 1)),
+                                ("06123453", "Apotheek Midden", date(2023, 5, 20))):
+        submit_application({**APPLICATION, "organisation": name, "agb": agb}, [], received_on=received)
     set_date(date(2023, 6, 15))
     html = client.get("/beheer/aanvragen").get_data(as_text=True)
     positions = [html.index(name) for name in ("Apotheek Vroeg", "Apotheek Midden", "Apotheek Later")]
