@@ -352,7 +352,8 @@ def security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.path.startswith("/api/") or (current_user and current_user.is_authenticated):
+    user = g.get("_login_user")  # as the request loaded it (a static file loads nobody)
+    if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
     headers["Server"] = "zorginkoop-portal"  # Werkzeug and gunicorn add their version otherwise
