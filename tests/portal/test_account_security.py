@@ -554,3 +554,31 @@ def test_a_throttled_token_request_says_when_to_try_again(app, client, make_user
                                                    "password": "fout"}).status_code == 401
     answer = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
     assert answer.status_code == 429 and int(answer.headers["Retry-After"]) > 0
+
+
+# Behind a proxy ----------------------------------------------------------------------------------
+
+def test_trusted_proxies_give_the_clients_address_to_the_limits_and_the_audit(app, session,
+                                                                              make_user):
+    """With TRUSTED_PROXIES=1 the address the proxy passes on is the client's: the failure is
+    audited with it, and the login limit counts per real client, not per proxy. (A second app;
+    the `session` fixture binds its database session to the test's connection too.)"""
+    from portal import create_app
+    from portal.extensions import limiter
+    behind = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                         "SECRET_KEY": app.config["SECRET_KEY"], "TRUSTED_PROXIES": 1,
+                         "LOGIN_RATE_LIMIT": "2 per minute", "WTF_CSRF_ENABLED": False})
+    user = make_user("provider_user", None)
+    limiter.reset()
+    client = behind.test_client()
+
+    def attempt(address):
+        return client.post("/inloggen", headers={"X-Forwarded-For": address}, data={
+            "email": user.email, "password": "fout"}).status_code
+
+    # two clients behind one proxy: each has a limit of its own
+    statuses = [attempt("203.0.113.7") for _ in range(3)] + [attempt("198.51.100.9")]
+    assert statuses == [200, 200, 429, 200]
+    reasons = session.scalars(select(AuditEntry.reason).where(
+        AuditEntry.entity_id == user.id, AuditEntry.action == "login_failed")).all()
+    assert any("203.0.113.7" in reason for reason in reasons)
