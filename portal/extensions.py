@@ -60,6 +60,13 @@ def anonymous_limits(scope: str, **options) -> list:
                                  deduct_when=_served, **options)]
 
 
+def not_an_anonymous_search() -> bool:
+    """A public list's own page (no filters, no page number), or a logged-in user's search: not
+    limited like an anonymous search (the insurer's staff search the zorgzoeker all day)."""
+    from flask_login import current_user
+    return not request.args or current_user.is_authenticated
+
+
 def anonymous_limited(scope: str, **options):
     """`anonymous_limits` as one decorator of a view function."""
     def decorate(view):

@@ -44,10 +44,10 @@ def authenticate() -> User:
         abort(401, message="authentication required: Authorization: Bearer <token>",
               headers={"WWW-Authenticate": 'Bearer realm="api"'})
     try:
-        user = ops.user_for_token(secret.strip())
+        user, noted = ops.user_for_token(secret.strip())
     except ops.TokenRefused as error:
         _unauthorized(str(error))
-    if db.session.dirty:
+    if noted:
         _keep_noted_use()
     if user.role in PROVIDER_STAFF and user.provider_id is None:
         abort(403, message="this account is not linked to an organisation")

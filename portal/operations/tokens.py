@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -101,27 +101,35 @@ def issue_token(user: User, name: str, days: int = DEFAULT_DAYS, *,
     return token, secret
 
 
-def user_for_token(secret: str) -> User:
-    """The active user a bearer token stands for; TokenRefused saying why not.
+#: The facts of a token and its user, in one round trip. Built once: building a statement costs
+#: about as much CPU as running it, and a few columns cost a fraction of an ORM entity.
+TOKEN_USER = (select(ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
+                     User)
+              .join(User, User.id == ApiToken.user_id)
+              .where(ApiToken.token_hash == bindparam("token_hash")))
 
-    One statement reads the token with its user. Its last use is noted (not flushed: the caller
-    commits it) only when the one on record is USE_NOTED_EVERY old."""
-    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
-                              .where(ApiToken.token_hash == secret_hash(secret)))
-    if token is None:
+
+def user_for_token(secret: str) -> tuple[User, bool]:
+    """The active user a bearer token stands for, and whether its last use was noted now (the
+    caller commits it: only when the one on record is USE_NOTED_EVERY old); TokenRefused saying
+    why not."""
+    row = db.session.execute(TOKEN_USER, {"token_hash": secret_hash(secret)}).first()
+    if row is None:
         raise TokenRefused("invalid token")
+    token_id, expires, revoked, last, user = row
     moment = now()
-    status = status_of(token, moment)
-    if status == REVOKED:
+    if revoked is not None:
         raise TokenRefused("token revoked")
-    if status == EXPIRED:
+    if aware(expires) <= moment:
         raise TokenRefused("token expired")
-    if not token.user.active:
+    if not user.active:
         raise TokenRefused("account inactive")
-    last = aware(token.last_used_at)
+    last = aware(last)
     if last is None or moment - last >= USE_NOTED_EVERY:
-        token.last_used_at = moment
-    return token.user
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id)
+                           .values(last_used_at=moment))
+        return user, True
+    return user, False
 
 
 def revoke_token(token: ApiToken, actor: Actor) -> bool:

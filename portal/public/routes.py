@@ -15,7 +15,7 @@ from contracts.errors import CaseError
 from contracts.policy import load_policy
 from contracts.vocabulary import Contract
 
-from ..extensions import anonymous_limited, db
+from ..extensions import anonymous_limited, db, not_an_anonymous_search
 from ..models import Offer, Provider
 from ..operations.applications import (MAX_ATTACHMENTS, attachment_name, preview,
                                        submit_application)
@@ -47,13 +47,8 @@ def language():
 
 # -- the zorgzoeker ----------------------------------------------------------------------------
 
-def _not_a_search() -> bool:
-    """The zorgzoeker's own page, without filters or page number: not limited like a search."""
-    return not request.args
-
-
 @bp.route("/zorgzoeker")
-@anonymous_limited("searches", exempt_when=_not_a_search)
+@anonymous_limited("searches", exempt_when=not_an_anonymous_search)
 def zorgzoeker():
     opens = load_policy(POLICY_YEAR).milestones["publicatie_zorgzoeker"].date
     if simulation_today() < opens:

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from contracts import shortages as domain
 from contracts.errors import CaseError
 
-from ..extensions import db
+from ..extensions import anonymous_limited, db, not_an_anonymous_search
 from ..models import Product, Shortage
 from ..operations import shortages as ops
 from ..operations.offers import NotFound
@@ -231,6 +231,7 @@ def preference_file():
 # -- the public information point (agreements 1 and 5f) -----------------------------------------
 
 @bp.route("/tekorten")
+@anonymous_limited("searches", exempt_when=not_an_anonymous_search)
 def public_list():
     form = SearchForm(formdata=request.args)
     form.validate()

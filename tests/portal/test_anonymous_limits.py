@@ -149,6 +149,16 @@ def test_zorgzoeker_searches_are_limited_but_its_page_is_not(browser):
     searches = [client.get(f"/zorgzoeker?plaats=Zwolle&pagina={n}").status_code for n in range(1, 5)]
     assert searches == [200, 200, 200, 429]
     assert [client.get("/aanvragen").status_code for _ in range(6)] == [200] * 6
+    shortages = [client.get(f"/tekorten?q=middel{n}").status_code for n in range(2)]
+    assert shortages == [429, 429]  # the same count of searches
+
+
+def test_a_logged_in_users_searches_are_not_anonymous(browser, make_user):
+    from tests.conftest import Auth
+    client = browser()
+    Auth(client).login(make_user("contract_manager"))
+    searches = [client.get(f"/zorgzoeker?plaats=Zwolle&pagina={n}").status_code for n in range(1, 6)]
+    assert searches == [200] * 5
 
 
 def test_the_openapi_document_names_the_refusals_of_a_submission(browser):
