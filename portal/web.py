@@ -341,8 +341,9 @@ HSTS = "max-age=63072000; includeSubDomains"
 
 
 def security_headers(response):
-    """Headers of every answer: what the browser may load and share, HTTPS from now on, no
-    caching of anything a logged-in user or an API token saw, and no server version."""
+    """Headers of every answer: what the browser may load and share, HTTPS from now on, and no
+    caching of anything a logged-in user or an API token saw. (The Server header is the WSGI
+    server's: see portal.cli for the development server's.)"""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -356,7 +357,6 @@ def security_headers(response):
     if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
-    headers["Server"] = "zorginkoop-portal"  # Werkzeug and gunicorn add their version otherwise
     return response
 
 

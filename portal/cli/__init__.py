@@ -11,6 +11,7 @@ import sys
 
 import click
 from flask.cli import FlaskGroup
+from werkzeug.serving import WSGIRequestHandler
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from contracts.documents.validate import TemplateRefused
@@ -26,6 +27,12 @@ from .policy import policy
 from .shortages import shortages
 from .users import users
 from .worker import worker
+
+
+# `portal run` (make demo) serves with Werkzeug's development server, which names its own and
+# Python's version in every answer's Server header; it names the portal instead. (gunicorn names
+# no version.)
+WSGIRequestHandler.version_string = lambda self: "zorginkoop-portal"
 
 
 def _create_app():
