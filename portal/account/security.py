@@ -2,6 +2,8 @@
 every account (deactivate, log out everywhere, reset two-factor) and of the sign-in events."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -15,7 +17,7 @@ from ..extensions import db
 from ..models import AuditEntry, User, UserSession
 from ..operations import sessions, twofactor
 from ..operations.accounts import change_password, deactivate, reactivate
-from ..web import current_actor, roles_required
+from ..web import current_actor, roles_required, session_limits
 from ..auth.forms import ChangePasswordForm
 from .routes import bp
 
@@ -58,8 +60,10 @@ def _me() -> User:
 @login_required
 def overview():
     user = _me()
+    _idle, lifetime = session_limits(user.role)
+    started_after = sessions.utcnow() - timedelta(seconds=lifetime)
     return render_template("account/overview.html", user=user,
-                           sessions=sessions.open_sessions(user.id),
+                           sessions=sessions.open_sessions(user.id, started_after=started_after),
                            this_session=sessions.token_hash(session.get("sid", "")),
                            required=twofactor.required_for(user),
                            codes_left=twofactor.remaining_recovery_codes(user) if user.two_factor else 0,

@@ -70,8 +70,12 @@ def log_out_everywhere(user: User, actor: Actor, *, keep: str | None = None) -> 
     return ended
 
 
-def open_sessions(user_id: int) -> list[UserSession]:
-    return list(db.session.scalars(
-        db.select(UserSession).where(UserSession.user_id == user_id,
-                                     UserSession.ended_at.is_(None))
-        .order_by(UserSession.created_at.desc())))
+def open_sessions(user_id: int, *, started_after: datetime | None = None) -> list[UserSession]:
+    """The user's sessions not ended, newest first; with `started_after`, only those still
+    within their absolute lifetime (an idle one ends unseen: its time is in its cookie)."""
+    statement = (db.select(UserSession)
+                 .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+                 .order_by(UserSession.created_at.desc()))
+    if started_after is not None:
+        statement = statement.where(UserSession.created_at > started_after)
+    return list(db.session.scalars(statement))

@@ -181,6 +181,9 @@ def test_an_active_session_still_ends_at_its_absolute_lifetime(app, client, auth
             assert client.get("/beheer/").status_code == 200
     with time_machine.travel(start + timedelta(hours=hours, minutes=1), tick=False):
         assert client.get("/beheer/").status_code == 302
+        auth.login(manager)
+        page = client.get("/account/").get_data(as_text=True)
+    assert page.count('<td class="when">') == 1  # the old session is not listed as open
 
 
 def test_log_out_everywhere_ends_the_other_sessions_and_keeps_this_one(app, client, auth,
