@@ -262,31 +262,6 @@ def profile():
         next_group=history.next_group(provider.agb, latest))
 
 
-# -- messages ----------------------------------------------------------------------------------
-
-@bp.route("/berichten")
-@roles_required(*PROVIDER_STAFF)
-def messages():
-    return render_template("provider/messages.html",
-                           messages=actions.notifications_of(organisation_id()))
-
-
-@bp.route("/berichten/<int:message_id>/gelezen", methods=["POST"])
-@roles_required(*PROVIDER_STAFF)
-def mark_read(message_id: int):
-    organisation_id()
-    form = MarkReadForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        notifications.mark_read(message_id, current_actor())
-    except NotFound:
-        abort(404)
-    db.session.commit()
-    flash(_("Het bericht is als gelezen gemarkeerd."), "success")
-    return redirect(url_for(".messages"))
-
-
 @bp.context_processor
 def unread_messages():
     """The number of unread messages, for the provider menu."""
@@ -295,3 +270,6 @@ def unread_messages():
             return g.unread_messages
         return actions.unread_count(current_user.provider_id) if current_user.provider_id else 0
     return {"unread_messages": unread}
+
+
+from . import inbox  # noqa: E402,F401  (the inbox's routes join this blueprint)
