@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, S
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
-from .documents import utcnow
+from .documents import simulated_now
 from .providers import Provider
 
 
@@ -43,7 +43,7 @@ class Application(db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_on: Mapped[date | None] = mapped_column(Date)
     answered_by: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
 
     provider: Mapped[Provider | None] = relationship()
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="application")
@@ -82,7 +82,7 @@ class IssueBatch(db.Model):
     excluded: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[str] = mapped_column(String(200))
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The running worker's last sign of life (its claim, then every chunk it commits): a batch
     #: `bezig` without one for BATCH_STALE_SECONDS lost its worker and is taken up again.

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from contracts.consent import OPEN, reference
 
 from ..extensions import db
-from .documents import utcnow
+from .documents import simulated_now
 from .providers import Provider
 
 
@@ -76,7 +76,7 @@ class ConsentRequest(db.Model):
     valid_until: Mapped[date | None] = mapped_column(Date)
     #: Optimistic lock: every change bumps it, so a stale writer fails instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
 
     __mapper_args__ = {"version_id_col": version}
 

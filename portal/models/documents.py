@@ -2,16 +2,52 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, UniqueConstraint, column, select, table
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from ..extensions import db
 
 
 def utcnow() -> datetime:
+    """The wall clock: for what operators and the security checks need (sessions, tokens,
+    heartbeats, sign-in limits), never for a business fact."""
     return datetime.now(timezone.utc)
+
+
+_CLOCK = table("simulation_clock", column("id"), column("today"))
+_TODAY = select(_CLOCK.c.today).where(_CLOCK.c.id == 1)
+
+
+def simulated_now(context) -> datetime:
+    """The column default of every business timestamp (created, received, sent, audited): the
+    simulated date at the wall clock's time of day, as `portal.operations.clock.now()` gives it,
+    so a replayed 2023 campaign reads as 2023 in documents, rounds, audit, batches, inbox and
+    outbox. Without a simulated date yet, the wall clock.
+
+    The date is read once per transaction on the statement's own connection (a flush of 2,500
+    rows asks once), and kept in the connection's `info` with the transaction it was read in;
+    `portal.operations.clock.set_today` forgets it when it moves the clock.
+    """
+    connection = context.connection
+    transaction = connection.get_transaction()
+    wall = datetime.now(timezone.utc)
+    cached = connection.info.get("simulated_today")
+    if cached is not None and cached[0] is transaction:
+        return datetime.combine(cached[1], wall.timetz())
+    day = connection.scalar(_TODAY)
+    if day is None:  # no simulated date yet (asked again next time: it may be set in this transaction)
+        return wall
+    if isinstance(day, str):  # SQLite, read through a lightweight table without types
+        day = date.fromisoformat(day)
+    connection.info["simulated_today"] = (transaction, day)
+    return datetime.combine(day, wall.timetz())
+
+
+def forget_simulated_today(connection) -> None:
+    """Called when the clock moves inside a transaction, so the next default reads it again."""
+    connection.info.pop("simulated_today", None)
 
 
 class DocumentVersion(db.Model):
@@ -42,7 +78,7 @@ class DocumentVersion(db.Model):
     #: The rendering context: the facts the document was made from.
     context: Mapped[dict] = mapped_column(JSON)
     author: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
 
     @property
     def intact(self) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .documents import DocumentVersion, utcnow
+from .documents import DocumentVersion, simulated_now, utcnow
 from .providers import Provider
 
 
@@ -67,7 +67,7 @@ class NegotiationRound(db.Model):
     #: Changed tariff lines: [{"code", "amount", "note"}].
     changes: Mapped[list] = mapped_column(JSON, default=list)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document_versions.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
 
     offer: Mapped[Offer] = relationship(back_populates="rounds")
 
@@ -78,7 +78,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now, index=True)
     actor: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(30))
     entity: Mapped[str] = mapped_column(String(40))
@@ -108,7 +108,7 @@ class Notification(db.Model):
     link: Mapped[str | None] = mapped_column(String(300))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -9,7 +9,7 @@ from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .documents import utcnow
+from .documents import simulated_now
 
 
 class SchedulerState(db.Model):
@@ -41,13 +41,17 @@ class SchedulerLease(db.Model):
 
 
 class OutgoingMail(db.Model):
-    """One e-mail of an inbox message to one recipient; sent once, kept (the development outbox)."""
+    """One e-mail of an inbox message to one recipient, or one recipient's daily digest of the
+    insurer's routine messages; sent once, kept (the development outbox). Its times are on the
+    simulated clock, as the messages it carries (operators find the real time in the log)."""
 
     __tablename__ = "outgoing_mail"
     __table_args__ = (UniqueConstraint("notification_id", "recipient",
                                        name="uq_outgoing_mail_notification_recipient"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The message it carries; for a digest, the first message it lists (so a digest is unique
+    #: per recipient like every mail, and made once).
     notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"),
                                                  index=True)
     #: The provider the mail concerns (None: to the contract managers), for the outbox's filter.
@@ -55,7 +59,7 @@ class OutgoingMail(db.Model):
     recipient: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
     #: When the SMTP server accepted it (or the outbox took it); None while it waits.
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     #: "smtp" or "outbox".

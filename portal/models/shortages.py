@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from contracts import shortages as domain
 
 from ..extensions import db
-from .documents import utcnow
+from .documents import simulated_now
 
 
 class Product(db.Model):
@@ -82,7 +82,7 @@ class Shortage(db.Model):
     started_on: Mapped[date] = mapped_column(Date)
     expected_end: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
 
     product: Mapped[Product] = relationship(lazy="joined", innerjoin=True)
     versions: Mapped[list["ShortageVersion"]] = relationship(
@@ -130,7 +130,7 @@ class ShortageVersion(db.Model):
     #: How many pharmacies were sent the notice of this version.
     notified: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
 
     shortage: Mapped[Shortage] = relationship(back_populates="versions")
     temporary_preferred: Mapped[Product | None] = relationship(

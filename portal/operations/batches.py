@@ -22,7 +22,7 @@ from contracts.vocabulary import Route
 
 from ..extensions import db
 from ..models import IssueBatch, Offer, Provider
-from . import audit
+from . import audit, clock
 from .audit import SYSTEM, Actor
 from .offers import issue_offers
 from .providers import case_for, profile_facts, profile_history
@@ -148,7 +148,7 @@ def run_batch(batch_id: int, *, commit_every: int = 200) -> IssueBatch:
             batch.heartbeat_at = _now()
             db.session.commit()
         batch.done = batch.total
-        batch.status, batch.finished_at = "klaar", datetime.now(timezone.utc)
+        batch.status, batch.finished_at = "klaar", clock.now()
         audit.record(SYSTEM, "batch", batch.id, "run", "bezig", "klaar",
                      f"{len(todo.offers)} issued, {len(todo.excluded)} excluded")
         db.session.commit()

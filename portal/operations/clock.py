@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import SimulationClock
+from ..models.documents import forget_simulated_today
 from . import audit
 from .audit import Actor
 
@@ -43,7 +44,9 @@ def set_today(day: date, actor: Actor, reason: str = "", *, record: bool = True)
     if clock is None:
         clock = SimulationClock(id=1, today=day)
         db.session.add(clock)
-    clock.today, clock.updated_at = day, datetime.now(timezone.utc)
+    clock.today, clock.updated_at = day, datetime.now(timezone.utc)  # when, for operators
+    db.session.flush()  # the new date first, then what is dated by it (the audit entry included)
+    forget_simulated_today(db.session.connection())
     if record:
         audit.record(actor, "simulation_clock", 1, "set", before.isoformat() if before else None,
                      day.isoformat(), reason)

@@ -1,0 +1,97 @@
+"""One clock: every business timestamp a user reads (documents, negotiation rounds, the audit
+log, batches, the inbox, the outbox) is on the simulated clock, so a replayed 2023 campaign reads
+as 2023 everywhere; the wall clock is kept only where operators and the security checks need it.
+
+DESIGN.md: "One clock: every business date (issued, answered, created, sent, audited) is on the
+simulated clock; real time appears only in technical logs."
+"""
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+
+from portal.models import (AuditEntry, DocumentVersion, IssueBatch, NegotiationRound, Notification,
+                           OutgoingMail)
+from portal.operations import audit, clock
+from portal.operations.audit import Actor
+from portal.operations.batches import request_batch, run_batch
+from portal.operations.mail import queue_mail
+from portal.operations.offers import issue_offer, transition
+
+MANAGER = Actor("manager@vgz.nl", "contract_manager")
+#: A simulated day far from the machine's own date, so a wall-clock timestamp cannot pass for it.
+DAY = date(2023, 9, 20)
+
+
+def _day(moment: datetime) -> date:
+    return moment.date()
+
+
+def test_an_offers_trail_is_dated_on_the_simulated_day(session, make_provider):
+    clock.set_today(DAY, MANAGER)
+    provider = make_provider()
+    offer = issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
+    signatory = Actor(f"signatory@{provider.agb}", "provider_signatory", provider.id)
+    transition(offer.id, "accept", signatory)
+    session.commit()
+
+    document = session.get(DocumentVersion, offer.document_id)
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.entity == "offer",
+                                                       AuditEntry.entity_id == offer.id)).all()
+    messages = session.scalars(select(Notification)).all()
+    assert _day(document.created_at) == DAY
+    assert entries and {_day(e.at) for e in entries} == {DAY}
+    assert messages and {_day(m.created_at) for m in messages} == {DAY}
+    assert _day(offer.issued_at) == _day(offer.answered_at) == DAY
+
+
+def test_a_negotiation_round_is_dated_on_the_simulated_day(session, make_provider):
+    clock.set_today(DAY, MANAGER)
+    provider = make_provider()
+    offer = issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
+    session.add(NegotiationRound(offer_id=offer.id, number=1, party="vgz", author=MANAGER.name,
+                                 message="Toelichting"))
+    session.commit()
+    assert _day(session.scalars(select(NegotiationRound)).one().created_at) == DAY
+
+
+def test_moving_the_clock_inside_a_transaction_dates_what_follows_on_the_new_day(session, make_provider):
+    clock.set_today(DAY, MANAGER)
+    audit.record(MANAGER, "provider", 1, "note", None, None)
+    session.flush()
+    later = date(2023, 11, 12)
+    clock.set_today(later, MANAGER)
+    audit.record(MANAGER, "provider", 2, "note", None, None)
+    session.commit()
+    dates = dict(session.execute(select(AuditEntry.entity_id, AuditEntry.at)
+                                 .where(AuditEntry.action == "note")).all())
+    assert (_day(dates[1]), _day(dates[2])) == (DAY, later)
+
+
+def test_a_batch_is_requested_and_finished_on_the_simulated_day(session, make_provider):
+    clock.set_today(DAY, MANAGER)
+    make_provider()
+    batch = request_batch("fz_aflopend_aanbod", MANAGER)
+    session.commit()
+    run_batch(batch.id)
+    batch = session.get(IssueBatch, batch.id)
+    assert batch.status == "klaar"
+    assert (_day(batch.requested_at), _day(batch.finished_at)) == (DAY, DAY)
+
+
+def test_the_outbox_is_dated_on_the_simulated_day(session, make_provider, make_user):
+    clock.set_today(DAY, MANAGER)
+    provider = make_provider()
+    make_user("provider_signatory", provider)
+    issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
+    session.commit()
+    assert queue_mail() >= 1
+    mails = session.scalars(select(OutgoingMail)).all()
+    assert mails and {_day(m.created_at) for m in mails} == {DAY}
+
+
+def test_sign_ins_keep_the_wall_clock(session, make_provider):
+    """An admin reads sign-ins beside the server's logs: real time, not the simulated date."""
+    clock.set_today(DAY, MANAGER)
+    entry = audit.record(MANAGER, "user", 1, "login", None, None)
+    session.commit()
+    assert _day(entry.at) == datetime.now(timezone.utc).date() != DAY
