@@ -654,7 +654,9 @@ def disputes_article(b: Builder) -> None:
 
 
 def offer_article(b: Builder, *, lapse: str | None = None) -> None:
-    """Aanbod en aanvaarding: the wording follows the decision (negotiable or not)."""
+    """Aanbod en aanvaarding: the wording follows the decision (negotiable or not). The date is
+    the one by which the provider must answer (the offer's own deadline, as the portal shows
+    it), not the policy's date by which the insurer makes the offer."""
     b.article("Aanbod en aanvaarding")
     b.tag("{%p if offer.negotiable %}")
     b.lid("Dit document is een onderhandelbaar aanbod van de Zorgverzekeraar. Het opent de "
@@ -663,8 +665,8 @@ def offer_article(b: Builder, *, lapse: str | None = None) -> None:
           "({{ provider.contact_email }}){% endif %}.")
     b.lid("De Zorgaanbieder reageert per e-mail op het aanbod, met een aanvaarding of met een "
           "gemotiveerd tegenvoorstel, "
-          "{% if offer.deadline %}uiterlijk op {{ offer.deadline }}{% endif %}"
-          "{% if not offer.deadline %}binnen een redelijke termijn{% endif %}.")
+          "{% if offer.answer_by %}uiterlijk op {{ offer.answer_by }}{% endif %}"
+          "{% if not offer.answer_by %}binnen een redelijke termijn{% endif %}.")
     b.lid("Wat Partijen in de onderhandeling overeenkomen, legt de Zorgverzekeraar vast in "
           + b.the_final + ". " + b.the_final[0].upper() + b.the_final[1:] + " wordt gesloten in "
           "{{ offer.final_channel_label }}, door aanvaarding door de tekenbevoegde van de "
@@ -678,11 +680,26 @@ def offer_article(b: Builder, *, lapse: str | None = None) -> None:
           "contracteermodule van het Zorginkoopportaal, door zijn tekenbevoegde volgens de "
           "inschrijving in het Handelsregister van de Kamer van Koophandel (tekenbevoegde volgens "
           "KvK)"
-          "{% if offer.deadline %}, uiterlijk op {{ offer.deadline }}{% endif %}. Een aanvaarding "
+          "{% if offer.answer_by %}, uiterlijk op {{ offer.answer_by }}{% endif %}. Een aanvaarding "
           "onder voorbehoud of met wijzigingen geldt als afwijzing van het aanbod.")
     b.lid("De aanvaarding in het Zorginkoopportaal geldt als ondertekening van "
           + b.this + " door de Zorgaanbieder. Wordt het aanbod niet tijdig aanvaard, dan "
           "vervalt het." + (f" {lapse}" if lapse else ""))
+    b.tag("{%p endif %}")
+
+
+def agreed_tariffs_annex(b: Builder, number: int) -> None:
+    """Bijlage `number`: the tariff lines changed in the negotiation, in the documents without a
+    tariff table of their own, so the document that is accepted states what was agreed."""
+    b.tag("{%p if agreed_tariffs %}")
+    b.h1(f"Bijlage {number} Tarieven uit de onderhandeling", page_break=True)
+    b.p("{% if offer.negotiable %}De Zorgverzekeraar biedt in de onderhandeling de volgende "
+        "tarieven aan.{% endif %}{% if not offer.negotiable %}Partijen zijn in de onderhandeling "
+        "de volgende tarieven overeengekomen.{% endif %} Zij gelden voor {{ policy_year }} in "
+        "plaats van de tarieven die de Zorgverzekeraar daarvoor publiceert.", keep_with_next=True)
+    b.loop_table(["Code", "Omschrijving", "Eenheid", "Tarief"], "{%tr for t in agreed_tariffs %}",
+                 ["{{ t.code }}", "{{ t.description }}", "{{ t.unit }}", "{{ t.amount }}"],
+                 [25, 80, 30, 25], right_aligned=(3,))
     b.tag("{%p endif %}")
 
 
@@ -929,6 +946,7 @@ def module_zorgprestaties() -> Builder:
                  ["{{ p.code }}", "{{ p.name }}", "{{ p.description }}", "{{ p.tariff }}",
                   "{{ p.status }}"],
                  [18, 42, 58, 18, 24], right_aligned=(3,))
+    agreed_tariffs_annex(b, 2)
     return b
 
 
@@ -1013,6 +1031,7 @@ def spoedzorg() -> Builder:
     b.loop_table(["Code", "Periode", "Omschrijving", "Tarief"], "{%tr for t in anz_tariffs %}",
                  ["{{ t.code }}", "{{ t.period }}", "{{ t.description }}", "{{ t.amount }}"],
                  [22, 40, 73, 25], right_aligned=(3,))
+    agreed_tariffs_annex(b, 2)
     return b
 
 
@@ -1090,6 +1109,7 @@ def aanvullende_afspraken() -> Builder:
     b.loop_table(["Code", "Thema", "Omschrijving", "Gekozen (ja/nee)"], "{%tr for t in themes %}",
                  ["{{ t.code }}", "{{ t.title }}", "{{ t.description }}", ""],
                  [22, 40, 70, 28])
+    agreed_tariffs_annex(b, 2)
     return b
 
 
@@ -1142,7 +1162,8 @@ def dieetpreparaten() -> Builder:
     b.lid("De Zorgverzekeraar vergoedt de dieetpreparaten op basis van de Inkoopprijs, tot ten "
           "hoogste de prijs in de G-Standaard, vermeerderd met het afleveringstarief dat de "
           "Zorgverzekeraar voor {{ policy_year }} bij deze overeenkomst in het Zorginkoopportaal "
-          "publiceert.")
+          "publiceert{% if agreed_tariffs %}, of met het tarief uit de onderhandeling in Bijlage 1"
+          "{% endif %}.")
     b.lid("Verzend- en bezorgkosten zijn in het afleveringstarief begrepen en worden niet afzonderlijk "
           "in rekening gebracht.")
 
@@ -1157,6 +1178,7 @@ def dieetpreparaten() -> Builder:
     disputes_article(b)
     offer_article(b)
     b.signature_block()
+    agreed_tariffs_annex(b, 1)
     return b
 
 
@@ -1202,7 +1224,8 @@ def stoppen_met_roken() -> Builder:
     b.lid("De Zorgverzekeraar vergoedt de Medicatie op basis van de Inkoopprijs, tot ten hoogste de "
           "prijs in de G-Standaard, vermeerderd met het tarief voor de terhandstelling dat de "
           "Zorgverzekeraar voor {{ policy_year }} bij deze overeenkomst in het Zorginkoopportaal "
-          "publiceert.")
+          "publiceert{% if agreed_tariffs %}, of met het tarief uit de onderhandeling in Bijlage 1"
+          "{% endif %}.")
     b.lid("Het Stoppen-met-rokenprogramma, de Medicatie inbegrepen, valt niet onder het verplicht "
           "eigen risico van de Verzekerde.")
 
@@ -1220,6 +1243,7 @@ def stoppen_met_roken() -> Builder:
     disputes_article(b)
     offer_article(b)
     b.signature_block()
+    agreed_tariffs_annex(b, 1)
     return b
 
 

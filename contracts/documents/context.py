@@ -2,8 +2,15 @@
 
 A manager (or the CLI) gives the facts of one offer; `provider.name`, `provider.agb`,
 `provider.city`, `provider.provider_type` and `policy_year` suffice. The rest comes from the
-policy (the decision: negotiable, channel, deadline), the profile model (the tariff group) and
-`content.yaml` (the insurer, tariffs, zorgprestaties, ANZ tariffs, appropriate-use themes).
+policy (the decision: negotiable, channel, the date by which the insurer makes the offer), the
+profile model (the tariff group) and `content.yaml` (the insurer, tariffs, zorgprestaties, ANZ
+tariffs, appropriate-use themes).
+
+Two dates are easily confused and are named apart: `offer.offer_by`, the policy's date by which
+the *insurer* makes the offer, and `offer.answer_by`, the date by which the *provider* must answer
+it: the offer record's own deadline, which the portal passes as the fact `answer_by`. The dates
+of a document are the portal's: `created` is the simulated date the portal passes; this module
+never reads the machine's clock.
 """
 from __future__ import annotations
 
@@ -37,7 +44,8 @@ BASED_ON = {
 PROVIDER_FIELDS = ("name", "agb", "kvk", "address", "postcode", "city", "provider_type",
                    "contact_email", "signatory", "collective")
 FACT_FIELDS = ("policy_year", "provider", "relation", "size_rank", "profile_group", "version",
-               "author", "created", "application_received", "tariff_overrides", "final_offer")
+               "author", "created", "answer_by", "application_received", "tariff_overrides",
+               "final_offer")
 #: Relations tried, in order, when the facts do not name one: an offer to a contracted
 #: provider whose agreement ends is the common case.
 DEFAULT_RELATIONS = (Relation.AFLOPEND, Relation.DOORLOPEND, Relation.NIEUW)
@@ -145,8 +153,9 @@ def _profile(year: int, provider_type, group_id: str | None) -> tuple[dict, list
     if group_id not in ids:
         raise CaseError("profile_group", f"unknown value {group_id!r}", ids)
     group = model.group(group_id)
+    # tariff_per_line is filled from the tariff table (_tariffs), where a negotiation changes it
     return ({"present": True, "group": group.id, "group_label": group.label, "stars": group.stars,
-             "tariff_per_line": euro(group.tariff_per_line)}, annex[group_id])
+             "tariff_per_line": ""}, annex[group_id])
 
 
 def _amount(line: Mapping, *keys) -> str:
@@ -178,6 +187,27 @@ def _overrides(lines: Any, tariffs: list[dict]) -> dict[str, str]:
     return found
 
 
+def _tariffs(lines: list[dict], overrides: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """The tariff table with the negotiated amounts in place, and the negotiated lines alone
+    (documents without a tariff table state those)."""
+    table = [{"code": t["code"], "description": t["description"], "unit": t.get("unit", ""),
+              "amount": overrides.get(t["code"]) or _amount(t, "amount_eur", "amount")}
+             for t in lines]
+    return table, [line for line in table if line["code"] in overrides]
+
+
+def _answer_by(facts: Mapping, year: int, decision, negotiable: bool,
+               created: date | None) -> date | None:
+    """The date by which the provider must answer: the offer record's own deadline (the fact
+    `answer_by`, which the portal passes). A document rendered without an offer record (`portal
+    documents render`, the samples) states the date the portal would give an offer issued on
+    the document's creation date; without that date either, none (the text then names none)."""
+    given = _date(facts.get("answer_by"), "answer_by")
+    if given is not None or created is None:
+        return given
+    return load_policy(year).acceptance_deadline(decision.rule, created, negotiable)
+
+
 def build_context(contract: str | Contract, facts: Mapping[str, Any]) -> dict:
     """The full rendering context for one offer of `contract`; CaseError names a bad field."""
     if not isinstance(facts, Mapping):
@@ -204,25 +234,32 @@ def build_context(contract: str | Contract, facts: Mapping[str, Any]) -> dict:
     decision = _decision(year, provider["provider_type"], contract, facts)
     profile, tariffs = _profile(year, provider["provider_type"], facts.get("profile_group"))
     data = content()
-    overrides = _overrides(facts.get("tariff_overrides"), tariffs)
+    table, agreed = _tariffs(tariffs, _overrides(facts.get("tariff_overrides"), tariffs))
+    if profile["present"]:
+        profile["tariff_per_line"] = next(t["amount"] for t in table
+                                          if t["code"] == data["tariff_per_line_code"])
+    # the offer made after agreement is final: accepted, no longer negotiated
+    negotiable = bool(decision.negotiable) and not facts.get("final_offer")
+    created = _date(facts.get("created"), "created")
     context = {
         "policy_year": year,
         "period": {"start": f"01-01-{year}", "end": f"31-12-{year}"},
         "insurer": {k: v for k, v in data["insurer"].items() if k != "simulated"},
         "provider": {k: str(v) for k, v in provider.items()},
         "offer": {
-            # the offer made after agreement is final: accepted, no longer negotiated
-            "negotiable": bool(decision.negotiable) and not facts.get("final_offer"),
+            "negotiable": negotiable,
             "route": str(decision.route),
             "channel": str(decision.channel), "channel_label": dutch(decision.channel),
             "final_channel_label": dutch(decision.final_channel),
-            "deadline": nl_date(decision.deadline),
+            # the policy's date by which the insurer makes the offer ...
+            "offer_by": nl_date(decision.deadline),
+            # ... and the date by which the provider must answer it
+            "answer_by": nl_date(_answer_by(facts, year, decision, negotiable, created)),
             "based_on_labels": [BASED_ON[b] for b in decision.based_on],
         },
         "profile": profile,
-        "tariffs": [{"code": t["code"], "description": t["description"], "unit": t.get("unit", ""),
-                     "amount": overrides.get(t["code"]) or _amount(t, "amount_eur", "amount")}
-                    for t in tariffs],
+        "tariffs": table,
+        "agreed_tariffs": agreed,
         "zorgprestaties": [{"code": p["code"], "name": p["name"], "description": p["description"],
                             "tariff": _amount(p, "tariff_eur", "tariff"), "status": p.get("status", "")}
                            for p in data["zorgprestaties"]],
@@ -233,7 +270,6 @@ def build_context(contract: str | Contract, facts: Mapping[str, Any]) -> dict:
     }
     fingerprint = hashlib.sha256(json.dumps(context, sort_keys=True, ensure_ascii=False)
                                  .encode("utf-8")).hexdigest()[:10]
-    created = _date(facts.get("created"), "created") or date.today()
     context["document"] = {
         "title": f"{dutch(contract)} {year}", "contract": str(contract),
         "contract_name": dutch(contract),

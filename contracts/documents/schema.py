@@ -6,6 +6,7 @@ of objects of that shape. The validator refuses any name or attribute not in her
 
 DOCUMENT = {k: None for k in ("title", "contract", "contract_name", "kind", "version",
                               "reference", "created", "author")}
+TARIFF = {k: None for k in ("code", "description", "unit", "amount")}
 CONTEXT_SCHEMA = {
     "document": DOCUMENT,
     "policy_year": None,
@@ -15,10 +16,14 @@ CONTEXT_SCHEMA = {
     "provider": {k: None for k in ("name", "agb", "kvk", "address", "postcode", "city",
                                    "provider_type", "provider_type_label", "contact_email",
                                    "signatory", "collective")},
+    # offer_by: the policy's date by which the insurer makes the offer; answer_by: the date by
+    # which the provider must answer it (the offer's own deadline, as the portal shows it)
     "offer": {k: None for k in ("negotiable", "route", "channel", "channel_label",
-                                "final_channel_label", "deadline", "based_on_labels")},
+                                "final_channel_label", "offer_by", "answer_by", "based_on_labels")},
     "profile": {k: None for k in ("present", "group", "group_label", "stars", "tariff_per_line")},
-    "tariffs": [{k: None for k in ("code", "description", "unit", "amount")}],
+    "tariffs": [TARIFF],
+    # the lines of `tariffs` whose amount was changed in the negotiation
+    "agreed_tariffs": [TARIFF],
     "zorgprestaties": [{k: None for k in ("code", "name", "description", "tariff", "status")}],
     "anz_tariffs": [{k: None for k in ("code", "period", "description", "amount")}],
     "themes": [{k: None for k in ("code", "title", "description")}],

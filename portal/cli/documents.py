@@ -38,7 +38,13 @@ def _facts(path: str) -> object:
               help="Store the rendered version (hash, version, context) in the database.")
 @with_appcontext
 def render(contract: str, context_file: str, out: str, pdf: bool, store: bool):
-    """Render one contract document from its template and the facts of an offer."""
+    """Render one contract document from its template and the facts of an offer.
+
+    Stored, facts without `created` are dated on the simulated date; with --no-store nothing is
+    read from the database, so only the facts date the document. Without `answer_by` (an
+    offer's deadline) the document states the date by which the portal would have the provider
+    answer an offer made on the `created` date, and with neither, no date.
+    """
     facts = _facts(context_file)
     if store:
         from portal.extensions import db
@@ -164,6 +170,8 @@ def samples(out: str, pdf: bool):
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
+    # No offer record: issue_document dates each sample on the simulated date, and it states the
+    # date by which the provider would answer an offer made that day.
     for index, (contract, (provider_type, name)) in enumerate(SAMPLE_PROVIDERS.items()):
         facts = {"policy_year": 2024, "provider": {
             "name": name, "agb": f"0{index + 1}234567", "kvk": f"{index + 1}1223344",

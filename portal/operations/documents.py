@@ -1,4 +1,9 @@
-"""Every change to stored documents: issuing a version, verifying hashes, exporting a batch."""
+"""Every change to stored documents: issuing a version, verifying hashes, exporting a batch.
+
+A document's dates are the portal's: facts that do not say when the document is made are dated
+on the simulated clock, never the machine's. The date by which the provider must answer is the
+offer's own deadline, which the offer operations pass as the fact `answer_by`.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -16,6 +21,7 @@ from contracts.export import ExportEntry, safe_filename, write_batch_zip
 
 from ..extensions import db
 from ..models import DocumentVersion
+from . import clock
 
 log = logging.getLogger(__name__)
 _library: TemplateLibrary | None = None
@@ -55,6 +61,7 @@ def issue_document(contract: str, facts: Mapping, *, author: str, attempts: int 
     The version is printed in the document, so it is chosen before rendering; two workers that
     pick the same number collide on the unique key, and the loser renders again with the next.
     """
+    facts = _dated(facts)
     for _ in range(attempts):
         key = _key_of(contract, facts)
         version = next_version(key)
@@ -83,6 +90,9 @@ def issue_documents(items: Sequence[tuple[str, Mapping]], *, author: str) -> lis
     """
     if not items:
         return []
+    if not all(isinstance(facts, Mapping) and facts.get("created") for _contract, facts in items):
+        today = clock.today()  # read once for the set
+        items = [(contract, _dated(facts, today)) for contract, facts in items]
     keys = [_key_of(contract, facts) for contract, facts in items]
     latest = dict(db.session.execute(
         select(DocumentVersion.document_key, func.max(DocumentVersion.version))
@@ -110,6 +120,13 @@ def issue_documents(items: Sequence[tuple[str, Mapping]], *, author: str) -> lis
         return [issue_document(contract, facts, author=author).id for contract, facts in items]
     log.info("issued %d documents", len(rows))
     return [stored[row["document_key"], row["version"]] for row in rows]
+
+
+def _dated(facts: Mapping, today=None) -> Mapping:
+    """The facts, made on the simulated date unless they name the date themselves."""
+    if not isinstance(facts, Mapping) or facts.get("created"):
+        return facts  # bad facts are refused with the field by build_context
+    return {**facts, "created": (today or clock.today()).isoformat()}
 
 
 def _context(contract: str, facts: Mapping, key: str, version: int, author: str) -> dict:

@@ -90,12 +90,26 @@ def case_for(provider: Provider, contract: str, policy_year: int,
                 profile=facts, contracts_held=frozenset(Contract(c.contract) for c in provider.contracts))
 
 
+def profile_group(provider: Provider, policy_year: int, history=None) -> str | None:
+    """The group of the pharmacy's latest profile year, as its profile page shows it (the
+    group sets the tariffs its documents state); None without a profile on record."""
+    if not load_profile_model(policy_year).applies_to(ProviderType(provider.provider_type)):
+        return None
+    if history is None:
+        if not provider.scores:
+            return None
+        history = profile_history(policy_year)
+    years = history.of(provider.agb)
+    return years[max(years)].group if years else None
+
+
 def facts_for_document(provider: Provider, policy_year: int, relation: str,
-                       today: date | None = None) -> dict:
+                       today: date | None = None, history=None) -> dict:
     """The offer facts a contract document is rendered from, created on the simulated `today`
-    (read from the clock unless bulk work passes it)."""
+    (read from the clock unless bulk work passes it, with the profile history)."""
     from . import clock
     return {"policy_year": policy_year, "relation": relation, "size_rank": provider.size_rank,
+            "profile_group": profile_group(provider, policy_year, history),
             "created": (today or clock.today()).isoformat(),
             "provider": {"name": provider.name, "agb": provider.agb, "kvk": provider.kvk or None,
                          "address": provider.address, "postcode": provider.postcode,

@@ -64,7 +64,8 @@ def test_every_template_renders_for_every_provider_type_it_applies_to(contract, 
 @pytest.mark.parametrize("name", NAMES)
 def test_fast_path_equals_docxtpl_for_every_template(contract, name):
     provider_type, relation = next((t, r) for c, t, r in offered() if c == contract)
-    for negotiable_variant in ({}, {"size_rank": 1}):
+    agreed = {"final_offer": True, "tariff_overrides": [{"code": "VGZ-T03", "amount": "21.25"}]}
+    for negotiable_variant in ({}, {"size_rank": 1}, {"size_rank": 1, **agreed}):
         try:
             context = build_context(contract, facts(provider_type, relation, name, **negotiable_variant))
         except CaseError:
@@ -76,16 +77,68 @@ def test_fast_path_equals_docxtpl_for_every_template(contract, name):
             assert fast[key] == reference[key], (contract, key)
 
 
-def test_wording_follows_the_decision():
+def smr_text(**extra) -> str:
     _sha, prepared = LIBRARY.get("stoppen_met_roken")
-    largest = " ".join(document_text(prepared.render(build_context(
-        "stoppen_met_roken", facts("openbare_apotheek", "aflopend", size_rank=1))))["body"])
-    others = " ".join(document_text(prepared.render(build_context(
-        "stoppen_met_roken", facts("openbare_apotheek", "aflopend", size_rank=9))))["body"])
+    return " ".join(document_text(prepared.render(build_context(
+        "stoppen_met_roken", facts("openbare_apotheek", "aflopend", **extra))))["body"])
+
+
+def test_wording_follows_the_decision():
+    # made on the policy's dates to offer: 01-07-2023 to the largest, 15-10-2023 to the others
+    largest = smr_text(size_rank=1, created="2023-07-01")
+    others = smr_text(size_rank=9, created="2023-10-15")
     # "Dit contractaanbod is onderhandelbaar." vs "Dit contractaanbod is niet onderhandelbaar."
     assert "niet-onderhandelbaar" in others.lower() or "niet onderhandelbaar" in others.lower()
-    assert "e-mail" in largest and "01-07-2023" in largest
-    assert "15-10-2023" in others
+    assert "e-mail" in largest and "e-mail" not in others
+
+
+def test_the_offer_states_the_date_by_which_the_provider_answers():
+    """Not the policy's date by which the insurer makes the offer (issue 15: the documents said
+    15-10-2023 where the portal said 11-11-2023)."""
+    # Without an offer record: the date the portal gives an offer made that day. The negotiation
+    # runs until the planning's date of agreement, 15 September; the others get six weeks, but
+    # no later than 11 November (seed 002: the contracted providers are published from the 12th).
+    largest = smr_text(size_rank=1, created="2023-07-01")
+    others = smr_text(size_rank=9, created="2023-10-15")
+    assert "uiterlijk op 15-09-2023" in largest and "01-07-2023" not in largest
+    assert "uiterlijk op 11-11-2023" in others and "15-10-2023" not in others
+    # With one: the offer's own deadline, whatever the policy would say
+    given = smr_text(size_rank=9, created="2023-10-15", answer_by="2023-10-31")
+    assert "uiterlijk op 31-10-2023" in given and "11-11-2023" not in given
+    # Without a date at all, the document names none rather than a wrong one
+    assert "binnen een redelijke termijn" in smr_text(size_rank=1)
+    assert "uiterlijk op" not in smr_text(size_rank=9)
+
+
+def test_the_tariff_per_line_follows_a_negotiated_amount():
+    """The sentence in Bijlage 1 and the table say the same (issue 15: € 7,40 against € 7,95)."""
+    _sha, prepared = LIBRARY.get("farmaceutische_zorg")
+    text = " ".join(document_text(prepared.render(build_context("farmaceutische_zorg", facts(
+        "openbare_apotheek", "aflopend", profile_group="drie_sterren", final_offer=True,
+        tariff_overrides=[{"code": "VGZ-T01", "amount": "7.95"}]))))["body"])
+    assert "bedraagt € 7,95 per receptregel" in text and "VGZ-T01 | " in text
+    assert "€ 7,40" not in text
+
+
+@pytest.mark.parametrize("contract, provider_type, size_rank", [
+    ("aanvullende_afspraken", "openbare_apotheek", None),
+    ("dieetpreparaten", "facilitair_bedrijf", 1),
+    ("stoppen_met_roken", "openbare_apotheek", 1)])
+def test_documents_without_a_tariff_table_state_the_negotiated_lines(contract, provider_type, size_rank):
+    _sha, prepared = LIBRARY.get(contract)
+
+    def text(**extra):
+        return " ".join(document_text(prepared.render(build_context(contract, facts(
+            provider_type, "aflopend", size_rank=size_rank, **extra))))["body"])
+
+    agreed = text(final_offer=True, tariff_overrides=[{"code": "VGZ-T03", "amount": "21.25"}])
+    assert "Partijen zijn in de onderhandeling de volgende tarieven overeengekomen" in agreed
+    assert "€ 21,25" in agreed and "VGZ-T03" in agreed
+    offered = text(tariff_overrides=[{"code": "VGZ-T03", "amount": "20"}])
+    assert "De Zorgverzekeraar biedt in de onderhandeling de volgende tarieven aan" in offered
+    assert "€ 20,00" in offered
+    plain = text()
+    assert "Tarieven uit de onderhandeling" not in plain and "€" not in plain
 
 
 def test_tariff_annex_follows_the_profile_group():

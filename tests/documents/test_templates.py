@@ -39,9 +39,9 @@ NAMES = ("farmaceutische_zorg", "module_zorgprestaties", "spoedzorg", "aanvullen
 
 # The context the portal gives a template: nothing else may be named.
 CONTEXT_NAMES = {"document", "policy_year", "period", "insurer", "provider", "offer", "profile",
-                 "tariffs", "zorgprestaties", "anz_tariffs", "themes"}
+                 "tariffs", "agreed_tariffs", "zorgprestaties", "anz_tariffs", "themes"}
 ALLOWED_FILTERS = {"default", "join", "upper", "lower", "length"}
-LOOP_LISTS = {"tariffs", "zorgprestaties", "anz_tariffs", "themes"}
+LOOP_LISTS = {"tariffs", "agreed_tariffs", "zorgprestaties", "anz_tariffs", "themes"}
 
 WITH_ANNEX = ("farmaceutische_zorg", "module_zorgprestaties", "spoedzorg", "aanvullende_afspraken")
 
@@ -122,7 +122,7 @@ def euro(amount: str) -> str:
     return f"€ {int(whole):,}".replace(",", ".") + f",{cents}"
 
 
-def sample_context(*, negotiable: bool = False, profile: bool = True, deadline: str = "15-09-2023",
+def sample_context(*, negotiable: bool = False, profile: bool = True, answer_by: str = "15-09-2023",
                    collective: str = "Coöperatie Apothekers Gelderland") -> dict:
     """A complete context with every field the portal gives a template."""
     content = yaml.safe_load(CONTENT.read_text(encoding="utf-8"))
@@ -161,7 +161,8 @@ def sample_context(*, negotiable: bool = False, profile: bool = True, deadline: 
             "channel": "email" if negotiable else "vecozo",
             "channel_label": "e-mail" if negotiable else "VECOZO",
             "final_channel_label": "VECOZO",
-            "deadline": deadline,
+            "offer_by": "01-07-2023",
+            "answer_by": answer_by,
             "based_on_labels": ["apotheekprofiel", "type zorgaanbieder"],
         },
         "profile": {
@@ -173,6 +174,7 @@ def sample_context(*, negotiable: bool = False, profile: bool = True, deadline: 
         },
         "tariffs": [{"code": t["code"], "description": t["description"], "unit": t["unit"],
                      "amount": euro(t["amount_eur"])} for t in content["tariff_annex"][group]],
+        "agreed_tariffs": [],
         "zorgprestaties": [{"code": p["code"], "name": p["name"], "description": p["description"],
                             "tariff": euro(p["tariff_eur"]), "status": p["status"]}
                            for p in content["zorgprestaties"]],
@@ -548,9 +550,9 @@ def test_the_offer_is_worded_as_decided(name):
 
 
 def test_an_offer_without_deadline_names_no_date():
-    open_ = full_text(render("aanvullende_afspraken", sample_context(negotiable=True, deadline="")))
+    open_ = full_text(render("aanvullende_afspraken", sample_context(negotiable=True, answer_by="")))
     assert "uiterlijk op" not in open_ and "binnen een redelijke termijn" in open_
-    closed = full_text(render("dieetpreparaten", sample_context(negotiable=False, deadline="")))
+    closed = full_text(render("dieetpreparaten", sample_context(negotiable=False, answer_by="")))
     assert "uiterlijk op" not in closed and "(tekenbevoegde volgens KvK). Een aanvaarding" in closed
 
 
