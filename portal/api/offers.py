@@ -16,7 +16,7 @@ from contracts.vocabulary import Contract
 
 from ..extensions import db
 from ..models import DocumentVersion, Offer, Provider
-from ..operations.offers import NotFound, get_offer, issue_offer, transition
+from ..operations.offers import MAX_FACTOR, NotFound, get_offer, issue_offer, tariff_lines, transition
 from ..web import MANAGERS
 from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, Blueprint, Id, UTCDateTime, not_found,
                      paginate, refuse, unit_of_work)
@@ -100,8 +100,35 @@ class OfferSchema(Schema):
                               metadata={"description": "The actions the caller may take now."})
 
 
+class TariffLineSchema(Schema):
+    code = fields.String()
+    description = fields.String()
+    unit = fields.String()
+    offered = fields.Decimal(as_string=True)
+    current = fields.Decimal(as_string=True)
+    proposed = fields.Decimal(as_string=True, allow_none=True)
+    note = fields.String()
+
+
+#: The OpenAPI shape of a tariff line (the `tariffs` of an offer are computed, not a column).
+AMOUNT = {"type": "string", "description": "Amount in euro, e.g. \"7.40\""}
+TARIFF_LINE = {"type": "object", "properties": {
+    "code": {"type": "string", "description": "The code a change names, e.g. VGZ-T01"},
+    "description": {"type": "string"}, "unit": {"type": "string"},
+    "offered": {**AMOUNT, "description": "The amount of the offer's document as issued"},
+    "current": {**AMOUNT, "description": "The insurer's amount now (a round of the insurer may "
+                                         "have changed it)"},
+    "proposed": {**AMOUNT, "nullable": True,
+                 "description": "The provider's proposal awaiting the insurer's answer"},
+    "note": {"type": "string"}}}
+
+
 class OfferDetailSchema(OfferSchema):
     rounds = fields.List(fields.Nested(RoundSchema))
+    tariffs = fields.Function(
+        lambda offer: TariffLineSchema(many=True).dump(tariff_lines(offer, offer.rounds)),
+        metadata={"type": "array", "items": TARIFF_LINE, "description": (
+            "The offer's own tariff lines: the only codes a negotiation round may change.")})
 
 
 class OfferQuerySchema(Schema):
@@ -118,8 +145,9 @@ class TransitionSchema(Schema):
                                                     "agree, withdraw and record."})
     expected_version = Id(load_default=None, allow_none=True, metadata={
         "description": "The offer's version as last seen; a stale one is refused (409)."})
-    changes = fields.List(fields.Nested(ChangeSchema), load_default=list,
-                          metadata={"description": "Tariff changes of a negotiation round."})
+    changes = fields.List(fields.Nested(ChangeSchema), load_default=list, metadata={
+        "description": "Tariff changes of a negotiation round: lines of the offer's `tariffs` "
+                       f"(each code once), amounts at most {MAX_FACTOR} times the offered one."})
 
     @validates_schema
     def changes_only_when_negotiating(self, data, **kwargs):

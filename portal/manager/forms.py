@@ -12,6 +12,8 @@ from wtforms.widgets import TextInput
 
 from contracts.vocabulary import ProviderType, dutch
 
+from ..provider.forms import TariffLinesForm
+
 try:  # WTForms 3.3 declares options as SelectChoice and deprecates tuples
     from wtforms.fields import SelectChoice as choice
 except ImportError:  # pragma: no cover - older WTForms
@@ -83,6 +85,11 @@ class OfferActionForm(FlaskForm):
 
     version = HiddenField()
     reason = TextAreaField(_l("Bericht of reden"), validators=[Optional(), Length(max=5000)])
+
+
+class NegotiationForm(OfferActionForm, TariffLinesForm):
+    """The insurer's answer to a counter-proposal (respond) or the agreement (agree), with the
+    offer's tariff lines, one row each: a row filled in changes that line."""
 
 
 class SimulationDateForm(FlaskForm):

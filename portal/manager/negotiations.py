@@ -10,16 +10,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
 from contracts.offers import TRANSITIONS, TransitionRefused, actions_for
+from contracts.policy import load_policy
+from contracts.receipt import receipt_filename, receipt_pdf
 from contracts.vocabulary import Contract, dutch
 
 from ..extensions import db
 from ..models import AuditEntry, DocumentVersion, Offer, Provider
-from ..operations.offers import NotFound, get_offer, transition
+from ..operations.offers import (NotFound, TariffLineRefused, acceptance_of, get_offer, has_receipt,
+                                 receipt_link, round_lines, tariff_lines, transition)
 from ..web import current_actor, label
 from .common import refusal
-from .forms import OfferActionForm
+from .forms import NegotiationForm, OfferActionForm
 
 SHOWN = 200
+#: The manager's actions that may change tariff lines (a negotiation round of the insurer).
+WITH_LINES = ("respond", "agree")
 #: The manager's actions, in the order the page offers them, with their button and field text.
 ACTIONS = {
     "issue": (_l("Aanbieden"), _l("Toelichting (optioneel)")),
@@ -48,8 +53,13 @@ def _load(offer_id: int) -> Offer:
         abort(404)
 
 
-def _forms(offer: Offer, failed: tuple[str, OfferActionForm] | None = None):
-    """A form per action the manager can take now (the failed one keeps its input and errors)."""
+def _form_class(action: str):
+    return NegotiationForm if action in WITH_LINES else OfferActionForm
+
+
+def _forms(offer: Offer, codes: list[str], failed: tuple[str, OfferActionForm] | None = None):
+    """A form per action the manager can take now (the failed one keeps its input and errors);
+    those of a negotiation round with a row per tariff line (`codes`)."""
     forms = []
     for action in actions_for(offer.status, current_actor().role, offer.negotiable):
         if action not in ACTIONS:
@@ -57,8 +67,10 @@ def _forms(offer: Offer, failed: tuple[str, OfferActionForm] | None = None):
         if failed and failed[0] == action:
             form = failed[1]
         else:
-            form = OfferActionForm(prefix=action, formdata=None)
+            form = _form_class(action)(prefix=action, formdata=None)
             form.version.data = str(offer.version)
+        if action in WITH_LINES:
+            form.tariff_rows(codes)
         button, label = ACTIONS[action]
         form.reason.label.text = label
         forms.append((action, button, TRANSITIONS[action].needs_reason, form))
@@ -69,8 +81,13 @@ def _offer_page(offer: Offer, failed=None):
     trail = db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "offer",
                                                         AuditEntry.entity_id == offer.id)
                                .order_by(AuditEntry.at, AuditEntry.id)).all()
+    lines = tariff_lines(offer, offer.rounds)
     return render_template("manager/offer.html", offer=offer, provider=offer.provider,
-                           rounds=offer.rounds, trail=trail, forms=_forms(offer, failed))
+                           rule=load_policy(offer.policy_year).rules.get(offer.rule),
+                           rounds=offer.rounds, round_lines=round_lines(offer, offer.rounds),
+                           tariffs=lines, trail=trail,
+                           receipt=receipt_link(offer.id, False) if has_receipt(offer) else None,
+                           forms=_forms(offer, [line.code for line in lines], failed))
 
 
 def offer(offer_id: int):
@@ -82,7 +99,7 @@ def offer_action(offer_id: int, action: str):
     current = _load(offer_id)
     if action not in ACTIONS:
         abort(404)
-    form = OfferActionForm(prefix=action)
+    form = _form_class(action)(prefix=action)
     if not form.validate_on_submit():
         return _offer_page(current, (action, form))
     reason = (form.reason.data or "").strip()
@@ -93,7 +110,11 @@ def offer_action(offer_id: int, action: str):
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     try:
         changed = transition(offer_id, action, current_actor(), reason=reason,
-                             expected_version=version)
+                             expected_version=version,
+                             changes=form.changes() if action in WITH_LINES else None)
+    except TariffLineRefused as error:  # shown again with what was typed, the line marked
+        form.refuse_line(error)
+        return _offer_page(current, (action, form))
     except TransitionRefused as error:
         db.session.rollback()
         flash(refusal(error), "error")
@@ -114,3 +135,13 @@ def offer_document(offer_id: int):
     return send_file(BytesIO(document.content), as_attachment=True, download_name=document.filename,
                      mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                      max_age=0)
+
+
+def offer_receipt(offer_id: int):
+    """The receipt of the provider's acceptance of the offer (PDF); 404 unless it accepted it."""
+    try:
+        acceptance = acceptance_of(_load(offer_id))
+    except NotFound:
+        abort(404)
+    return send_file(BytesIO(receipt_pdf(acceptance)), mimetype="application/pdf",
+                     as_attachment=True, download_name=receipt_filename(acceptance), max_age=0)

@@ -3,11 +3,12 @@ record. Each checks the life cycle (contracts.offers), locks the row, changes it
 audit entry; concurrent changes of one offer give exactly one outcome."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Mapping, Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from contracts.documents.context import build_context
 from contracts.engine import decide
@@ -17,7 +18,8 @@ from contracts.policy import load_policy
 from contracts.vocabulary import Contract, Route
 
 from ..extensions import db
-from ..models import Application, AuditEntry, NegotiationRound, Notification, Offer, Provider
+from ..models import (Application, AuditEntry, NegotiationRound, Notification, Offer, Provider,
+                      User)
 from . import audit, clock
 from .audit import Actor
 from .concurrency import second_writer_refused
@@ -96,8 +98,10 @@ def issue_offers(items: Iterable[tuple[Provider, str]], policy_year: int, actor:
     if drafts:
         providers = {provider.id: provider for provider, _contract in items}
         document_ids = issue_documents(
-            [(row["contract"], facts_for_document(providers[row["provider_id"]], policy_year,
-                                                  row["relation"], now.date()))
+            [(row["contract"], {**facts_for_document(providers[row["provider_id"]], policy_year,
+                                                     row["relation"], now.date(), history),
+                                # the document states the offer's own date to answer by
+                                "answer_by": _iso(row["deadline"])})
              for row in drafts.values()], author=actor.name)
         for row, document_id in zip(drafts.values(), document_ids):
             row["document_id"] = document_id
@@ -117,6 +121,10 @@ def issue_offers(items: Iterable[tuple[Provider, str]], policy_year: int, actor:
             _notice(offer, "issue", override_reason, providers[offer.provider_id], now)
             for offer in issued])
     return [offers[provider.id, contract] for provider, contract in items]
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _entry(actor: Actor, offer_id: int, action: str, from_state: str | None, to_state: str | None,
@@ -165,24 +173,221 @@ def _granted(provider: Provider, contract: str) -> bool:
                                   Application.status == "toegekend")))
 
 
-def _check_changes(offer: Offer, changes: list) -> None:
-    """Changed tariff lines must name tariffs of the offer's document, with sensible amounts."""
-    facts = {**facts_for_document(offer.provider, offer.policy_year, offer.relation),
-             "tariff_overrides": changes}
+# -- tariff lines -------------------------------------------------------------------------------
+
+#: A proposed amount above this many times the offered one is refused as a slip of the keyboard
+#: (750 typed for 7,50): no negotiation multiplies a tariff tenfold.
+MAX_FACTOR = 10
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class TariffLine:
+    """One line of an offer's own tariff list (the tariff table of its document), with what the
+    negotiation made of it so far."""
+
+    code: str
+    description: str
+    unit: str
+    #: The amount of the offer's document as issued.
+    offered: Decimal
+    #: The insurer's amount now: the offered one, unless a round of the insurer changed it.
+    current: Decimal
+    #: The provider's proposal that awaits the insurer's answer (the latest round), if any.
+    proposed: Decimal | None = None
+    #: The note the provider gave with that proposal.
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RoundLine:
+    """A line a negotiation round changed, beside the insurer's amount it answered."""
+
+    code: str
+    description: str
+    #: The insurer's amount before this round.
+    offered: Decimal | None
+    #: The amount this round proposes.
+    proposed: Decimal
+    note: str
+
+
+class TariffLineRefused(TransitionRefused):
+    """A changed tariff line the offer does not allow: `line` is its position among the changes,
+    `problem` one of unknown, twice (the code), not_amount, negative, cents, too_high (the
+    amount), which the pages say in the user's language."""
+
+    def __init__(self, line: int, problem: str, message: str, allowed=None):
+        self.line, self.problem = line, problem
+        part = "code" if problem in ("unknown", "twice") else "amount"
+        super().__init__(f"changes.{line}.{part}", message, allowed)
+
+
+def _euro(text: str) -> Decimal:
+    """The amount a document states ("€ 1.234,56")."""
+    return Decimal(text.replace("€", "").strip().replace(".", "").replace(",", "."))
+
+
+def _offered(offer: Offer) -> list[dict]:
+    """The tariff table of the offer's document as issued: rendered from the facts every document
+    of the offer is rendered from (so a negotiated line always names one of its codes)."""
+    issued = offer.issued_at.date() if offer.issued_at else None
     try:
-        build_context(offer.contract, facts)
-    except CaseError as error:
-        raise TransitionRefused("changes", str(error)) from None
+        context = build_context(offer.contract, facts_for_document(
+            offer.provider, offer.policy_year, offer.relation, issued))
+    except CaseError:  # a register entry no document can be made of has no tariff list
+        return []
+    return [{**t, "amount": _euro(t["amount"])} for t in context["tariffs"] if t["amount"]]
 
 
-def _latest_changes(offer_id: int) -> list:
-    """The tariff lines of the latest round that changed any."""
-    for lines in db.session.scalars(select(NegotiationRound.changes)
-                                    .where(NegotiationRound.offer_id == offer_id)
-                                    .order_by(NegotiationRound.number.desc())):
-        if lines:
-            return lines
-    return []
+def _by_code(changes: Iterable[Mapping]) -> dict[str, Mapping]:
+    return {change["code"]: change for change in changes or ()}
+
+
+def _stored(change: Mapping) -> Decimal:
+    """The amount of a stored line (rounds stored before amounts were normalised may say 7,50)."""
+    return Decimal(str(change["amount"]).replace(",", "."))
+
+
+def _insurer_amounts(offered: list[dict], rounds: Sequence[NegotiationRound]
+                     ) -> dict[str, Decimal]:
+    """The insurer's amount of each line now: as offered, then as each of its rounds changed it."""
+    amounts = {t["code"]: t["amount"] for t in offered}
+    for negotiation in rounds:
+        if negotiation.party == "vgz":
+            amounts.update((code, _stored(c)) for code, c in
+                           _by_code(negotiation.changes).items() if code in amounts)
+    return amounts
+
+
+def tariff_lines(offer: Offer, rounds: Sequence[NegotiationRound]) -> list[TariffLine]:
+    """The offer's own tariff lines, each with the insurer's amount now and the provider's
+    proposal awaiting an answer (`rounds`: the offer's negotiation rounds, in order)."""
+    offered = _offered(offer)
+    current = _insurer_amounts(offered, rounds)
+    pending = _pending(rounds)
+    return [TariffLine(t["code"], t["description"], t.get("unit", ""), t["amount"],
+                       current[t["code"]],
+                       _stored(pending[t["code"]]) if t["code"] in pending else None,
+                       pending.get(t["code"], {}).get("note", ""))
+            for t in offered]
+
+
+def _pending(rounds: Sequence[NegotiationRound]) -> dict[str, Mapping]:
+    """The provider's proposal awaiting the insurer's answer: the latest round's lines, if the
+    provider's."""
+    return _by_code(rounds[-1].changes) if rounds and rounds[-1].party == "zorgaanbieder" else {}
+
+
+def round_lines(offer: Offer, rounds: Sequence[NegotiationRound]) -> dict[int, list[RoundLine]]:
+    """Per round number, the lines it changed beside the insurer's amount they answered (the
+    thread shows offered and proposed side by side)."""
+    offered = _offered(offer)
+    described = {t["code"]: t["description"] for t in offered}
+    shown = {}
+    for number, negotiation in enumerate(rounds):
+        before = _insurer_amounts(offered, rounds[:number])
+        shown[negotiation.number] = [
+            RoundLine(code, described.get(code, ""), before.get(code), _stored(c),
+                      c.get("note", ""))
+            for code, c in _by_code(negotiation.changes).items()]
+    return shown
+
+
+def _check_changes(offer: Offer, changes: list) -> list[dict]:
+    """The changed tariff lines as a round stores them (amounts as exact decimals); each must
+    name a line of the offer's own tariff list, once, with a sensible amount (TariffLineRefused
+    says which line and why not)."""
+    lines = {t["code"]: t["amount"] for t in _offered(offer)}
+    checked = []
+    for n, change in enumerate(changes):
+        code = change.get("code") if isinstance(change, Mapping) else None
+        if not isinstance(code, str) or code not in lines:
+            raise TariffLineRefused(n, "unknown", f"unknown tariff code {code!r}", list(lines))
+        if code in _by_code(checked):
+            raise TariffLineRefused(n, "twice", f"tariff code {code} given twice")
+        amount = _amount(n, change.get("amount"), lines[code])
+        checked.append({**change, "amount": str(amount.quantize(CENT))})
+    return checked
+
+
+def _amount(n: int, given, offered: Decimal) -> Decimal:
+    """A proposed amount, if it is one a tariff can have."""
+    try:  # an amount as the API sends it ("7.50"), or as Dutch readers write it ("7,50")
+        amount = Decimal(str(given).strip().replace(",", "."))
+    except InvalidOperation:
+        raise TariffLineRefused(n, "not_amount", f"not an amount: {given!r}") from None
+    if not amount.is_finite():
+        raise TariffLineRefused(n, "not_amount", f"not an amount: {given!r}")
+    if amount < 0:
+        raise TariffLineRefused(n, "negative", "must not be negative")
+    if amount > offered * MAX_FACTOR:  # first: a huge amount has no cents to compare
+        raise TariffLineRefused(n, "too_high", f"more than {MAX_FACTOR} times the offered "
+                                               f"amount ({offered})")
+    if amount != amount.quantize(CENT):
+        raise TariffLineRefused(n, "cents", "at most two decimals (cents)")
+    return amount
+
+
+def _document_lines(offer: Offer, action: str, rounds: Sequence[NegotiationRound],
+                    changes: list) -> list[dict]:
+    """The tariff lines a document of the insurer states where they differ from the offer: its
+    counter-offer (respond) keeps its own amounts but those it changes now; the agreed final offer
+    (agree) takes the provider's proposal it answers as well (the latest round, if the
+    provider's), and the lines the manager gives with it."""
+    offered = _offered(offer)
+    amounts = _insurer_amounts(offered, rounds)
+    answered = _pending(rounds) if action == "agree" else {}
+    for code, change in {**answered, **_by_code(changes)}.items():
+        amounts[code] = _stored(change)
+    return [{"code": t["code"], "amount": str(amounts[t["code"]])} for t in offered
+            if amounts[t["code"]] != t["amount"]]
+
+
+def _rounds(offer_id: int) -> list[NegotiationRound]:
+    """The offer's rounds as stored now (the relationship may predate a round of this session)."""
+    return list(db.session.scalars(select(NegotiationRound)
+                                   .where(NegotiationRound.offer_id == offer_id)
+                                   .order_by(NegotiationRound.number)))
+
+
+# -- the receipt of an acceptance ----------------------------------------------------------------
+
+def has_receipt(offer: Offer) -> bool:
+    """Whether the offer has a receipt: the provider accepted it (an offer the insurer recorded
+    as agreed without acceptance has none)."""
+    if offer.status != OfferStatus.GEACCEPTEERD.value or offer.document_id is None:
+        return False
+    last = db.session.scalar(
+        select(AuditEntry.action)
+        .where(AuditEntry.entity == "offer", AuditEntry.entity_id == offer.id,
+               AuditEntry.to_state == OfferStatus.GEACCEPTEERD.value)
+        .order_by(AuditEntry.id.desc()).limit(1))
+    return last == "accept"
+
+
+def acceptance_of(offer: Offer):
+    """What the receipt of an accepted offer states (contracts.receipt.Acceptance), read from the
+    offer's record: who accepted, on which simulated day, which document. NotFound if it has no
+    receipt (`has_receipt`)."""
+    from contracts.receipt import Acceptance
+    from contracts.vocabulary import dutch
+    if not has_receipt(offer):
+        raise NotFound(f"receipt of offer {offer.id}")
+    user = db.session.scalar(select(User).where(User.email == offer.answered_by))
+    answered = offer.answered_at
+    if answered.tzinfo is None:  # SQLite gives the stored UTC moment without its zone
+        answered = answered.replace(tzinfo=timezone.utc)
+    document = offer.document
+    return Acceptance(
+        contract=dutch(Contract(offer.contract)), policy_year=offer.policy_year,
+        provider=offer.provider.name, agb=offer.provider.agb,
+        accepted_by=user.name if user else offer.answered_by,
+        accepted_by_email=user.email if user else "",
+        # the simulated day: clock.now() is that day at the wall clock's UTC time
+        accepted_on=answered.astimezone(timezone.utc).date(),
+        document=document.filename, version=document.version, reference=document.reference,
+        sha256=document.sha256)
 
 
 #: Who hears of which step, and how it reads (Dutch, as the inbox and the e-mails are).
@@ -199,16 +404,33 @@ NOTICES = {
     "record": ("provider", "Overeenkomst vastgelegd: {contract} {year}", "Reden: {reason}"),
     "counter": ("managers", "Tegenvoorstel van {provider}: {contract} {year}", "{reason}"),
     "accept": ("managers", "Aanbod aanvaard door {provider}: {contract} {year}",
-               "Aanvaard door {actor}."),
+               "Aanvaard door {actor} op {answered}. Het ontvangstbewijs (PDF) noemt het kenmerk "
+               "en het controlegetal (SHA-256) van het aanvaarde document."),
+    "receipt": ("provider", "Ontvangstbewijs van uw aanvaarding: {contract} {year}",
+                "U hebt het aanbod aanvaard op {answered} (door {actor}). Het ontvangstbewijs "
+                "(PDF) noemt het kenmerk en het controlegetal (SHA-256) van het aanvaarde "
+                "document."),
     "decline": ("managers", "Aanbod afgewezen door {provider}: {contract} {year}", "Reden: {reason}"),
 }
 
 
+#: A step that also tells the other party: an acceptance gives the provider its receipt.
+ALSO = {"accept": "receipt"}
+#: The steps whose message leads to the receipt rather than to the offer.
+TO_RECEIPT = frozenset({"accept", "receipt"})
+
+
 def _notify(offer: Offer, action: str, reason: str) -> None:
-    """One inbox message for the party whose turn it is now (sent by e-mail by the scheduler)."""
+    """The inbox message for the party whose turn it is now (sent by e-mail by the scheduler),
+    and the provider's receipt of an acceptance."""
     with db.session.no_autoflush:  # reading the clock must not flush the change half-made
         now = clock.now()
-    db.session.add(Notification(**_notice(offer, action, reason, now=now)))
+    db.session.add_all(Notification(**notice) for notice in _notices(offer, action, reason, now))
+
+
+def _notices(offer: Offer, action: str, reason: str, now: datetime) -> list[dict]:
+    """The inbox messages of a step (see ALSO), as rows."""
+    return [_notice(offer, step, reason, now=now) for step in (action, ALSO.get(action)) if step]
 
 
 def _notice(offer: Offer, action: str, reason: str, provider: Provider | None = None,
@@ -219,6 +441,7 @@ def _notice(offer: Offer, action: str, reason: str, provider: Provider | None = 
     audience, subject, body = NOTICES[action]
     values = {"contract": dutch(Contract(offer.contract)), "year": offer.policy_year,
               "reason": reason.strip() or "-", "actor": offer.answered_by or "",
+              "answered": f"{offer.answered_at:%d-%m-%Y}" if offer.answered_at else "",
               "deadline": f" Reageer uiterlijk op {offer.deadline:%d-%m-%Y}." if offer.deadline else ""}
     if "{provider}" in subject + body:  # read the provider only for the messages that name it
         values["provider"] = (provider or offer.provider).name
@@ -226,12 +449,18 @@ def _notice(offer: Offer, action: str, reason: str, provider: Provider | None = 
     return dict(provider_id=offer.provider_id if to_provider else None,
                 key=f"offer:{offer.id}:{action}:v{offer.version}",
                 subject=subject.format(**values)[:300], body=body.format(**values),
-                link=offer_link(offer.id, to_provider), created_at=now or datetime.now(timezone.utc))
+                link=(receipt_link if action in TO_RECEIPT else offer_link)(offer.id, to_provider),
+                created_at=now or datetime.now(timezone.utc))
 
 
 def offer_link(offer_id: int, for_provider: bool) -> str:
     """The offer's page in the portal, for the provider or for the managers."""
     return f"/zorgaanbieder/aanbiedingen/{offer_id}" if for_provider else f"/beheer/aanbiedingen/{offer_id}"
+
+
+def receipt_link(offer_id: int, for_provider: bool) -> str:
+    """The receipt of an accepted offer (PDF), for the provider or for the managers."""
+    return f"{offer_link(offer_id, for_provider)}/ontvangstbewijs.pdf"
 
 
 def transition(offer_id: int, action: str, actor: Actor, *, reason: str = "",
@@ -289,7 +518,7 @@ def transition_many(moves: Sequence[tuple[int, str, Actor, str]]
             if action in ("accept", "decline", "record"):
                 offer.answered_at, offer.answered_by = now, actor.name
             # the message is keyed by the version it answers, as _notify keys it
-            notices.append(_notice(offer, action, reason, now=now))
+            notices.extend(_notices(offer, action, reason, now))
             entries.append(_entry(actor, offer.id, action, before, offer.status, reason))
             outcomes.append(offer)
     with second_writer_refused(TransitionRefused("version", "an offer was changed at the same moment")):
@@ -305,7 +534,7 @@ def _step(offer: Offer, action: str, actor: Actor, *, reason: str = "",
     """Check and apply one action to an offer already loaded (and locked) by the caller."""
     step = check(action, offer.status, actor.role, offer.negotiable, reason)
     if changes:
-        _check_changes(offer, changes)
+        changes = _check_changes(offer, changes)
     with second_writer_refused(TransitionRefused(
             "version", "the offer was changed at the same moment; reload it")):
         _apply(offer, step, action, actor, reason, changes)
@@ -322,26 +551,28 @@ def _apply(offer: Offer, step, action: str, actor: Actor, reason: str, changes: 
         offer.issued_at = now
     if action in ("accept", "decline", "record"):
         offer.answered_at, offer.answered_by = now, actor.name
-    if action in ("counter", "respond", "agree"):
-        number = (db.session.scalar(select(func.max(NegotiationRound.number))
-                                    .where(NegotiationRound.offer_id == offer.id)) or 0) + 1
-        negotiation = NegotiationRound(
-            offer_id=offer.id, number=number, author=actor.name, message=reason.strip(),
-            party="zorgaanbieder" if action == "counter" else "vgz", changes=changes or [])
-        db.session.add(negotiation)
-        if action in ("respond", "agree"):
-            # The insurer's counter-offer, and the agreed final offer, are new document versions
-            # with the negotiated tariff lines.
-            lines = changes or _latest_changes(offer.id)
-            facts = {**facts_for_document(offer.provider, offer.policy_year, offer.relation),
-                     "tariff_overrides": lines, "final_offer": action == "agree"}
-            negotiation.document_id = issue_document(offer.contract, facts, author=actor.name).id
-            if action == "agree":
-                offer.document_id = negotiation.document_id
     if action == "agree":
         offer.negotiable = False  # the agreed offer is final: it is accepted, not negotiated
         # ... within the ordinary acceptance term from today (README `acceptance`)
         offer.deadline = load_policy(offer.policy_year).acceptance_deadline(
             offer.rule, now.date(), False) or offer.deadline
+    if action in ("counter", "respond", "agree"):
+        with db.session.no_autoflush:  # the offer's change is flushed once, at the end
+            rounds = _rounds(offer.id)
+        negotiation = NegotiationRound(
+            offer_id=offer.id, number=(rounds[-1].number if rounds else 0) + 1, author=actor.name,
+            message=reason.strip(), party="zorgaanbieder" if action == "counter" else "vgz",
+            changes=changes or [])
+        if action in ("respond", "agree"):
+            # The insurer's counter-offer, and the agreed final offer, are new document versions
+            # with the negotiated tariff lines.
+            facts = {**facts_for_document(offer.provider, offer.policy_year, offer.relation,
+                                          now.date()),
+                     "tariff_overrides": _document_lines(offer, action, rounds, changes or []),
+                     "final_offer": action == "agree", "answer_by": _iso(offer.deadline)}
+            negotiation.document_id = issue_document(offer.contract, facts, author=actor.name).id
+            if action == "agree":
+                offer.document_id = negotiation.document_id
+        db.session.add(negotiation)
     _notify(offer, action, reason)
     audit.record(actor, "offer", offer.id, action, before, offer.status, reason)

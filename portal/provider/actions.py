@@ -5,6 +5,9 @@ organisation is not found, exactly as a record that does not exist.
 """
 from __future__ import annotations
 
+from datetime import date
+from typing import NamedTuple
+
 from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import defer
 
@@ -17,7 +20,7 @@ from ..operations.offers import NotFound
 #: by deadline. Plain rows, the statement built once: the list is the portal's busiest page.
 OFFER_ROWS = (
     select(Offer.id, Offer.contract, Offer.policy_year, Offer.status, Offer.negotiable,
-           Offer.channel, Offer.deadline)
+           Offer.channel, Offer.deadline, Offer.answered_at)
     .where(Offer.provider_id == bindparam("provider_id"), Offer.status != "concept")
     .order_by(Offer.deadline.is_(None), Offer.deadline, Offer.policy_year.desc(), Offer.id))
 
@@ -33,9 +36,25 @@ def offers_of(provider_id: int) -> tuple[Row, ...]:
     return tuple(db.session.connection().execute(OFFER_ROWS, {"provider_id": provider_id}))
 
 
-def contracts_of(provider_id: int) -> tuple[Row, ...]:
-    """The agreements the organisation holds, latest term first (rows of `CONTRACT_ROWS`)."""
-    return tuple(db.session.connection().execute(CONTRACT_ROWS, {"provider_id": provider_id}))
+class Agreement(NamedTuple):
+    """An agreement the organisation holds or has accepted, with its term."""
+
+    contract: str
+    start: date
+    end: date
+
+
+def contracts_of(provider_id: int, offers: tuple[Row, ...] = ()) -> tuple[Agreement, ...]:
+    """The agreements the organisation holds (`CONTRACT_ROWS`) and those it accepted among
+    `offers` (its offers, as `offers_of` reads them: no query of their own), each for its
+    contract year; latest term first."""
+    held = [Agreement(*row) for row in
+            db.session.connection().execute(CONTRACT_ROWS, {"provider_id": provider_id})]
+    starts = {(a.contract, a.start) for a in held}
+    accepted = [Agreement(o.contract, date(o.policy_year, 1, 1), date(o.policy_year, 12, 31))
+                for o in offers if o.status == "geaccepteerd"]
+    return tuple(sorted(held + [a for a in accepted if (a.contract, a.start) not in starts],
+                        key=lambda a: (-a.end.toordinal(), a.contract)))
 
 
 def document_of(document_id: int, provider_id: int) -> DocumentVersion:
@@ -60,13 +79,6 @@ def documents_of_rounds(offer: Offer) -> dict[int, DocumentVersion]:
     return {d.id: d for d in db.session.scalars(
         select(DocumentVersion).where(DocumentVersion.id.in_(ids))
         .options(defer(DocumentVersion.context)))}
-
-
-def notifications_of(provider_id: int) -> list[Notification]:
-    """The organisation's inbox, newest first."""
-    return list(db.session.scalars(
-        select(Notification).where(Notification.provider_id == provider_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())))
 
 
 def unread_count(provider_id: int) -> int:

@@ -16,18 +16,19 @@ from flask_login import current_user
 
 from contracts import pdf
 from contracts.offers import TransitionRefused, actions_for, check
+from contracts.receipt import receipt_filename, receipt_pdf
 from contracts.policy import load_policy
 from contracts.profile import load_profile_model
 
 from ..extensions import db
 from ..feeds import feed_url
 from ..models import Provider
-from ..operations import notifications
-from ..operations.offers import NotFound, get_offer, transition
+from ..operations.offers import (NotFound, TariffLineRefused, acceptance_of, get_offer, has_receipt,
+                                 round_lines, tariff_lines, transition)
 from ..operations.providers import profile_history
 from ..web import PROVIDER_STAFF, current_actor, render_memoised, roles_required
 from . import actions
-from .forms import AcceptForm, CounterForm, DeclineForm, MarkReadForm
+from .forms import AcceptForm, CounterForm, DeclineForm
 
 bp = Blueprint("provider", __name__, url_prefix="/zorgaanbieder", template_folder="templates")
 
@@ -68,19 +69,22 @@ def refusal(error: TransitionRefused) -> str:
     return messages.get(error.field, _("Dit kan niet met dit aanbod."))
 
 
-def mark_bad_line(form, detail: str) -> None:
-    """Put the refusal of a changed tariff line on that line's field (the n-th filled-in line)."""
-    import re
-    match = re.search(r"tariff_overrides\.(\d+)\.(code|amount)", detail)
-    filled = [line for line in form.lines if (line.code.data or "").strip()]
-    if match and int(match.group(1)) < len(filled):
-        line = filled[int(match.group(1))]
-        if match.group(2) == "code":
-            line.code.errors = [*line.code.errors, _("Deze code staat niet in de tarieven van dit aanbod.")]
-        else:
-            line.amount.errors = [*line.amount.errors, _("Dit bedrag is niet mogelijk voor deze tariefregel.")]
-    else:
-        form.message.errors = [*form.message.errors, _("Controleer de gewijzigde tariefregels.")]
+def signatory_only(offer, allowed: list[str]) -> str | None:
+    """Why the user is not offered an answer the organisation's signatory could give now (None
+    if there is none): only a signatory accepts or declines."""
+    withheld = {a for a in actions_for(offer.status, "provider_signatory", offer.negotiable)
+                if a in ANSWERS} - set(allowed)
+    organisation = current_user.provider.name
+    if "counter" in withheld:
+        return _("Alleen de tekenbevoegde van %(organisation)s kan dit aanbod aanvaarden, afwijzen "
+                 "of een tegenvoorstel doen.", organisation=organisation)
+    if "accept" in withheld:
+        return _("Alleen de tekenbevoegde van %(organisation)s kan dit aanbod aanvaarden of "
+                 "afwijzen.", organisation=organisation)
+    if "decline" in withheld:
+        return _("Alleen de tekenbevoegde van %(organisation)s kan dit aanbod afwijzen.",
+                 organisation=organisation)
+    return None
 
 
 # -- offers and contracts ----------------------------------------------------------------------
@@ -89,7 +93,8 @@ def mark_bad_line(form, detail: str) -> None:
 @roles_required(*PROVIDER_STAFF)
 def offers():
     provider_id = organisation_id()
-    offers, contracts = actions.offers_of(provider_id), actions.contracts_of(provider_id)
+    offers = actions.offers_of(provider_id)
+    contracts = actions.contracts_of(provider_id, offers)
     # the feed's address only when the page is rendered (it follows from the organisation and
     # its feed generation, which the session user carries: a renewed link is another page)
     generation = current_user.provider.feed_generation
@@ -112,9 +117,15 @@ def show_offer(offer, status: int = 200, **forms):
     for action in allowed:
         if action not in forms:
             forms[action] = kinds[action](prefix=action, version=offer.version)
+    lines = tariff_lines(offer, offer.rounds)
+    if "counter" in forms:
+        forms["counter"].tariff_rows([line.code for line in lines])
     rule = load_policy(offer.policy_year).rules.get(offer.rule)
-    return render_template("provider/offer.html", offer=offer, rule=rule, allowed=allowed,
-                           forms=forms, round_documents=actions.documents_of_rounds(offer)), status
+    return render_template(
+        "provider/offer.html", offer=offer, rule=rule, allowed=allowed, forms=forms,
+        round_documents=actions.documents_of_rounds(offer), tariffs=lines,
+        round_lines=round_lines(offer, offer.rounds), withheld=signatory_only(offer, allowed),
+        receipt=has_receipt(offer)), status
 
 
 def answer(offer_id: int, action: str, form_class, done: str, **options):
@@ -133,10 +144,10 @@ def answer(offer_id: int, action: str, form_class, done: str, **options):
                    **{key: value(form) for key, value in options.items()})
     except NotFound:
         abort(404)
+    except TariffLineRefused as error:  # shown again with what was typed, the line marked
+        form.refuse_line(error)
+        return show_offer(offer, 422, **{action: form})
     except TransitionRefused as error:  # refused before anything changed
-        if error.field == "changes" and isinstance(form, CounterForm):
-            mark_bad_line(form, str(error))  # shown again with what was typed, the line marked
-            return show_offer(offer, 422, **{action: form})
         flash(refusal(error), "error")
         return redirect(url_for(".offer", offer_id=offer_id))
     db.session.commit()
@@ -164,6 +175,18 @@ def counter(offer_id: int):
     return answer(offer_id, "counter", CounterForm, _("Uw tegenvoorstel is verstuurd."),
                   reason=lambda form: form.message.data.strip(),
                   changes=lambda form: form.changes())
+
+
+@bp.route("/aanbiedingen/<int:offer_id>/ontvangstbewijs.pdf")
+@roles_required(*PROVIDER_STAFF)
+def receipt(offer_id: int):
+    """The receipt of the organisation's acceptance of an offer (404 for any other offer)."""
+    try:
+        acceptance = acceptance_of(own_offer(offer_id))
+    except NotFound:
+        abort(404)
+    return send_file(BytesIO(receipt_pdf(acceptance)), mimetype="application/pdf",
+                     as_attachment=True, download_name=receipt_filename(acceptance), max_age=0)
 
 
 # -- documents ---------------------------------------------------------------------------------

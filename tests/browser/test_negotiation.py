@@ -1,6 +1,7 @@
 """A negotiable offer, round by round: the manager offers the preferred internet pharmacy its
-agreement, its signatory makes a counter-proposal (a bad amount first: the message is shown and
-what was typed stays), the manager agrees, and the signatory accepts the final offer."""
+agreement, its signatory makes a counter-proposal on a line of the offer's own tariff list (a
+badly written and a negative amount first: the message is shown and what was typed stays), the
+manager agrees, and the signatory accepts the final offer and downloads the receipt."""
 import re
 
 from playwright.sync_api import expect
@@ -31,17 +32,21 @@ def test_a_negotiable_offer_goes_through_a_counter_proposal_to_agreement(live_po
     audit(page)
     counter = page.locator("main form[action$='tegenvoorstel']")
     counter.locator("textarea").fill("Wij vragen een hoger tarief voor de eerste terhandstelling.")
-    counter.get_by_label("Prestatiecode regel 1").fill("VGZ-T01")
-    counter.get_by_label("Bedrag regel 1").fill("7.5O")
+    amount = counter.get_by_label("Voorgesteld bedrag voor VGZ-T01")  # a row per tariff line
+    amount.fill("7.5O")
     counter.get_by_role("button", name="Tegenvoorstel versturen").click()
     counter = page.locator("main form[action$='tegenvoorstel']")
     expect(counter).to_contain_text("Schrijf het bedrag als 7,50 (komma voor de centen).")
     expect(counter.locator("textarea")).to_have_value(
         "Wij vragen een hoger tarief voor de eerste terhandstelling.")
-    expect(counter.get_by_label("Prestatiecode regel 1")).to_have_value("VGZ-T01")
-    expect(counter.get_by_label("Bedrag regel 1")).to_have_value("7.5O")
+    amount = counter.get_by_label("Voorgesteld bedrag voor VGZ-T01")
+    expect(amount).to_have_value("7.5O")
     audit(page)
-    counter.get_by_label("Bedrag regel 1").fill("7,50")
+    amount.fill("-7,50")
+    counter.get_by_role("button", name="Tegenvoorstel versturen").click()
+    counter = page.locator("main form[action$='tegenvoorstel']")
+    expect(counter).to_contain_text("Het bedrag kan niet negatief zijn.")
+    counter.get_by_label("Voorgesteld bedrag voor VGZ-T01").fill("7,50")
     counter.get_by_role("button", name="Tegenvoorstel versturen").click()
     expect(page.locator("main .status").first).to_have_text("tegenvoorstel")
     expect(page.locator("main .thread")).to_contain_text("€ 7,50")
@@ -68,3 +73,9 @@ def test_a_negotiable_offer_goes_through_a_counter_proposal_to_agreement(live_po
     page.get_by_role("button", name="Aanbod aanvaarden").click()
     expect(page.locator("main .status").first).to_have_text("geaccepteerd")
     audit(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download het ontvangstbewijs (PDF)").click()
+    receipt = download.value
+    assert receipt.suggested_filename.startswith("ontvangstbewijs-")
+    with open(receipt.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"

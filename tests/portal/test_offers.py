@@ -93,7 +93,7 @@ def test_a_negotiation_runs_to_an_agreed_final_offer(session, make_provider):
     user = staff(provider, "provider_user")
     with pytest.raises(TransitionRefused) as error:  # only tariffs the document has
         transition(offer.id, "counter", user, reason="x", changes=[{"code": "BESTAAT-NIET", "amount": "1"}])
-    assert error.value.field == "changes"
+    assert error.value.field == "changes.0.code"  # the line and the part of it refused
     transition(offer.id, "counter", user, reason="Tarief per regel 7,60",
                changes=[{"code": "VGZ-T01", "amount": "7.60"}])
     transition(offer.id, "respond", MANAGER, reason="Wij bieden 7,50",
@@ -117,7 +117,8 @@ def test_a_negotiation_runs_to_an_agreed_final_offer(session, make_provider):
     assert "€ 7,50" in text and "niet-onderhandelbaar" in text.lower()
     inbox = session.scalars(select(Notification.subject).where(Notification.provider_id == provider.id)
                             .order_by(Notification.id)).all()
-    assert inbox[0].startswith("Nieuw aanbod") and inbox[-1].startswith("Definitief aanbod")
+    assert inbox[0].startswith("Nieuw aanbod") and inbox[-2].startswith("Definitief aanbod")
+    assert inbox[-1].startswith("Ontvangstbewijs")  # of the acceptance
 
 
 def test_a_stale_version_is_refused(session, make_provider):

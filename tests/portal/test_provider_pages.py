@@ -279,18 +279,18 @@ def test_the_counter_proposal_flow_on_a_negotiable_offer(client, auth, make_prov
 
     good = answer(client, auth, offer, "counter", "tegenvoorstel", message="Hoger tarief per regel",
                   **{"lines-0-code": "VGZ-T01", "lines-0-amount": "7,50",
-                     "lines-2-code": "VGZ-T02", "lines-2-amount": "1.234,5"})
+                     "lines-2-code": "VGZ-T02", "lines-2-amount": "6,1"})
     assert good.status_code == 302
     session.refresh(offer)
     assert offer.status == "tegenvoorstel"
     (first,) = offer.rounds
     assert (first.party, first.message) == ("zorgaanbieder", "Hoger tarief per regel")
     assert first.changes == [{"code": "VGZ-T01", "amount": "7.50", "note": ""},
-                             {"code": "VGZ-T02", "amount": "1234.5", "note": ""}]
+                             {"code": "VGZ-T02", "amount": "6.10", "note": ""}]
 
     html = page(client, f"/zorgaanbieder/aanbiedingen/{offer.id}")
     assert "Uw tegenvoorstel is verstuurd." in html
-    assert "€ 7,50" in html and "€ 1.234,50" in html
+    assert "€ 7,50" in html and "€ 6,10" in html
     assert "Tegenvoorstel doen" not in html  # the insurer's turn now
 
     transition(offer.id, "respond", MANAGER, reason="Wij bieden 7,45")
