@@ -37,6 +37,58 @@ def classify_relation(policy: Policy, *, has_contract: bool, agreement_end: date
     return Relation.DOORLOPEND, f"doorlopend: de overeenkomst loopt tot {agreement_end:%d-%m-%Y}"
 
 
+def start_window(policy: Policy, received_on: date,
+                 agb_start: date | None = None) -> tuple[date, date]:
+    """The first and last desired start date an application received on `received_on` may name.
+
+    Applications are for one contract year: "Niet-gecontracteerde zorgaanbieders die voor 2024
+    in aanmerking willen komen voor een overeenkomst Farmaceutische zorg kunnen dit aan ons
+    kenbaar maken" (seed 002; the same for Dieetpreparaten). Reading: the start lies in the
+    policy's contract year, not before the day the application is received (on the simulated
+    clock: an agreement is not concluded for days gone by; "Continue proces Aanvragen
+    overeenkomst" lets applications come in during the contract year too), and not before the
+    AGB code starts (the agreement is concluded with the holder of the code). After the
+    contract year the window is empty (first > last): the application comes too late.
+    """
+    first = max(date(policy.year, 1, 1), received_on, agb_start or date.min)
+    return first, date(policy.year, 12, 31)
+
+
+class DateRefused(CaseError):
+    """A date the application may not name; `reason` (closed, agb_after_year, before_agb,
+    outside) lets a form say it in its own language, with `first` and `last` the desired start
+    dates allowed."""
+
+    def __init__(self, field: str, reason: str, message: str, first: date, last: date):
+        super().__init__(field, message)
+        self.reason, self.first, self.last = reason, first, last
+
+
+def check_dates(policy: Policy, *, received_on: date, start: date,
+                agb_start: date | None) -> None:
+    """Refuse (DateRefused) a desired start outside `start_window`. An old AGB start date is no
+    reason to refuse: a new provider may take over an existing pharmacy ("ook wanneer zij een
+    bestaande, reeds gecontracteerde apotheek ... overnemen"); a starting facility company
+    names a start on or after its code's ("met een AGB-code waarvan de startdatum niet ouder is
+    dan 1 januari 2024")."""
+    first, last = start_window(policy, received_on, agb_start)
+    if received_on > last:
+        raise DateRefused("start_date", "closed",
+                          f"applications for {policy.year} closed on {last.isoformat()}",
+                          first, last)
+    if agb_start is not None and agb_start > last:
+        raise DateRefused("agb_start", "agb_after_year",
+                          f"the AGB code starts after {policy.year}", first, last)
+    if not first <= start <= last:
+        # the contract year and the day of receipt first: a start in 2020 is not "before the AGB"
+        outside = not start_window(policy, received_on)[0] <= start <= last
+        reason = "outside" if outside else "before_agb"
+        raise DateRefused("start_date", reason,
+                          f"must be from {first.isoformat()} to {last.isoformat()} (in "
+                          f"{policy.year}, not before the day of receipt nor before the AGB "
+                          f"code starts)", first, last)
+
+
 @dataclass(frozen=True)
 class Finding:
     """A manager's finding on one criterion of an application."""

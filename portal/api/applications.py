@@ -21,7 +21,7 @@ from contracts.vocabulary import Contract, ProviderType
 from ..extensions import anonymous_limits, db
 from ..models import Application, Attachment
 from ..operations.applications import (MAX_ATTACHMENTS, assess_application, attachment_name,
-                                       preview, submit_application)
+                                       granted_offers, preview, submit_application)
 from ..operations.clock import today
 from ..web import MANAGERS
 from .common import (CONFLICT, NOT_FOUND, TOO_LARGE, TOO_MANY_REQUESTS, UNPROCESSABLE, Blueprint,
@@ -79,7 +79,8 @@ class ApplicationSubmitSchema(Schema):
     contact_email = fields.Email(required=True, validate=validate.Length(max=200))
     contracts = fields.List(fields.String(validate=validate.OneOf(CONTRACTS)), required=True)
     start_date = fields.Date(load_default=None, allow_none=True, metadata={
-        "description": "Desired start; 1 January of the contract year when left out."})
+        "description": "Desired start, in the contract year and not before the day of receipt "
+                       "nor before agb_start; when left out, the first such day."})
     motivations = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(max=10000)),
                               load_default=dict,
                               metadata={"description": "Motivation per criterion id."})
@@ -139,16 +140,34 @@ class ApplicationSchema(Schema):
     attachments = fields.List(fields.Nested(AttachmentSchema))
 
 
+class GrantedOfferSchema(Schema):
+    id = fields.Integer()
+    contract = fields.String(metadata={"enum": CONTRACTS})
+    status = fields.String()
+    deadline = fields.Date(allow_none=True, metadata={
+        "description": "By when the provider must answer the offer."})
+
+
 class ApplicationDetailSchema(ApplicationSchema):
     criteria = fields.Method("assessment_checklist", metadata={
         "description": "The criteria the assessment needs a finding on."})
+    offers = fields.Method("offers_after_grant", metadata={
+        "description": "The offers a grant led to (issued on the grant through the offers' own "
+                       "operation); a contract the policy made no offer for yet is missing, and "
+                       "POST /offers issues it once the policy does."})
 
     def assessment_checklist(self, application):
         policy = load_policy(POLICY_YEAR)
         ids = tuple(dict.fromkeys(c for line in preview(application.provider_type, application.contracts,
-                                                        application.agb_start, POLICY_YEAR)
+                                                        application.agb_start, POLICY_YEAR,
+                                                        received_on=application.received_on)
                                   for c in line.decision.criteria))
         return CriterionSchema(many=True).dump(checklist(policy, ids))
+
+    def offers_after_grant(self, application):
+        offers = granted_offers(application, POLICY_YEAR)
+        return GrantedOfferSchema(many=True).dump(
+            [offers[c] for c in application.contracts if c in offers])
 
 
 class ApplicationQuerySchema(Schema):
@@ -175,7 +194,28 @@ class PreviewQuerySchema(Schema):
                               validate=validate.Length(min=1),
                               metadata={"description": "Comma-separated contract slugs."})
     agb_start = fields.Date(load_default=None)
+    agb = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{8}$"), metadata={
+        "description": "The AGB code that would apply: a provider the insurer knows is told what "
+                       "applies to it instead, and an application still open is named."})
     policy_year = Id(load_default=POLICY_YEAR)
+
+
+class KnownSchema(Schema):
+    provider = fields.String(metadata={"description": "The registered provider's name."})
+    situation = fields.String(metadata={
+        "enum": ["aanvaard", "aanbod", "aanbod_volgt", "lopend", "bekend"],
+        "description": "aanvaard: the offer for the contract year was accepted; aanbod: an "
+                       "offer waits for the answer (answer_by); aanbod_volgt: the policy offers "
+                       "the contract (offer_by, while ahead); lopend: the agreement runs on "
+                       "(agreement_end); bekend: the signatory logs in or contacts VGZ."})
+    agreement_end = fields.Date(allow_none=True)
+    offer_by = fields.Date(allow_none=True)
+    answer_by = fields.Date(allow_none=True)
+
+
+class OpenApplicationSchema(Schema):
+    received_on = fields.Date()
+    answer_due = fields.Date()
 
 
 class PreviewLineSchema(Schema):
@@ -183,6 +223,10 @@ class PreviewLineSchema(Schema):
     eligible = fields.Boolean(metadata={"description": "Whether one can apply for it."})
     decision = fields.Nested(DecisionSchema)
     criteria = fields.List(fields.Nested(CriterionSchema))
+    known = fields.Nested(KnownSchema, allow_none=True, metadata={
+        "description": "With `agb`: what applies to the registered provider of that code."})
+    open_application = fields.Nested(OpenApplicationSchema, allow_none=True, metadata={
+        "description": "With `agb`: the application of that code for this contract still open."})
 
 
 # Endpoints -------------------------------------------------------------------------------------
@@ -195,16 +239,19 @@ class Preview(MethodView):
         """Preview an application (public).
 
         Per contract, what the policy says about applying as a new provider of this type, and
-        the criteria the application is assessed on (shown before submitting)."""
+        the criteria the application is assessed on (shown before submitting). With `agb`, a
+        provider the insurer knows is told what applies to it instead, and an application of
+        that code still open is named; either makes the contract not `eligible`."""
         try:
             lines = preview(query["provider_type"], query["contracts"], query["agb_start"],
-                            query["policy_year"])
+                            query["policy_year"], received_on=today(), agb=query["agb"])
             policy = load_policy(query["policy_year"])
         except CaseError as error:
             refuse(422, error, location="query")
         return [{"contract": line.contract, "eligible": line.eligible,
                  "decision": line.decision.as_json(),
-                 "criteria": [policy.criteria[c] for c in line.decision.criteria]}
+                 "criteria": [policy.criteria[c] for c in line.decision.criteria],
+                 "known": line.known, "open_application": line.open_application}
                 for line in lines]
 
 
@@ -223,7 +270,9 @@ class Applications(MethodView):
     def post(self, data):
         """Submit an application (public).
 
-        A new provider applies for one or more contracts, like the website form. Attachments
+        A new provider applies for one or more contracts, like the website form. The desired
+        `start_date` lies in the contract year, not before the day of receipt (the simulated
+        date) nor before `agb_start`, else 422 naming it. Attachments
         are PDF files, base64-encoded, together at most APPLICATION_MAX_BYTES (10 MB by
         default), else 413. Bad input: 422 naming the field, and nothing is stored; so is an AGB
         code of a registered provider, whose signatory logs in instead. 409: an application for
@@ -283,7 +332,8 @@ class Assessment(MethodView):
         """Assess and answer an application (managers).
 
         Granted or refused, with a motivation and a finding per criterion of the checklist. A
-        grant registers the provider. An application is answered once (409 after)."""
+        grant registers the provider and issues the offers the policy prescribes after it
+        (`offers`). An application is answered once (409 after)."""
         _application(application_id)
         try:
             with unit_of_work():

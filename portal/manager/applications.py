@@ -6,6 +6,7 @@ from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,10 +16,11 @@ from contracts.policy import load_policy
 
 from ..extensions import db
 from ..models import Application, Attachment
-from ..operations.applications import assess_application, attachment_name, preview
+from ..operations.applications import (assess_application, attachment_name, granted_offers,
+                                       offer_after_grant, preview)
 from ..web import current_actor, simulation_today
-from .common import OPEN_APPLICATIONS, POLICY_YEAR, get_or_404
-from .forms import assessment_form
+from .common import OPEN_APPLICATIONS, POLICY_YEAR, get_or_404, refusal
+from .forms import ConfirmForm, assessment_form
 
 ANSWERED_SHOWN = 50
 
@@ -38,7 +40,7 @@ def applications():
 def _criteria(application: Application):
     """The checklist the manager weighs: the criteria the policy's decisions name."""
     lines = preview(application.provider_type, application.contracts, application.agb_start,
-                    POLICY_YEAR)
+                    POLICY_YEAR, received_on=application.received_on)
     names = tuple(dict.fromkeys(c for line in lines for c in line.decision.criteria))
     return lines, checklist(load_policy(POLICY_YEAR), names)
 
@@ -84,11 +86,14 @@ def _place_error(form, error: CaseError) -> str:
 
 
 def application(application_id: int):
-    """One application; POST records the assessment and answer (all of it, or nothing)."""
+    """One application; POST records the assessment and answer (all of it, or nothing), or
+    (step `aanbieden`) issues the offers of a grant that were not made on the grant."""
     row = db.session.scalar(select(Application).where(Application.id == application_id)
                             .options(selectinload(Application.attachments)))
     if row is None:
         abort(404)
+    if request.method == "POST" and request.form.get("step") == "aanbieden":
+        return _offer_after_grant(row)
     lines, criteria = _criteria(row)
     form = assessment_form(criteria)
     is_open = row.status in OPEN_APPLICATIONS
@@ -107,14 +112,57 @@ def application(application_id: int):
                 flash(_("Niet opgeslagen: %(message)s", message=_place_error(form, error)), "error")
             else:
                 db.session.commit()
-                flash(_("Aanvraag %(verdict)s; de aanvrager krijgt het antwoord met uw motivering.",
-                        verdict=_("toegekend") if granted else _("afgewezen")), "success")
+                flash(_answered(row, granted), "success")
                 return redirect(url_for("manager.application", application_id=row.id))
     elif request.method == "POST" and not is_open:
         flash(_("Deze aanvraag is al beantwoord."), "error")
     findings = {f["criterion"]: f for f in (row.assessment or {}).get("findings", [])}
+    offers = granted_offers(row, POLICY_YEAR)
+    missing = [c for c in row.contracts if c not in offers] if row.status == "toegekend" else []
     return render_template("manager/application.html", application=row, lines=lines,
-                           criteria=criteria, form=form, is_open=is_open, findings=findings)
+                           criteria=criteria, form=form, is_open=is_open, findings=findings,
+                           offers=offers, missing=missing, offer_form=ConfirmForm())
+
+
+def _answered(row: Application, granted: bool) -> str:
+    """The flash after an answer: a grant says whether its offers went out."""
+    if not granted:
+        return _("Aanvraag afgewezen; de aanvrager krijgt het antwoord met uw motivering.")
+    offers = granted_offers(row, POLICY_YEAR)
+    if offers and all(c in offers for c in row.contracts):
+        return ngettext("Aanvraag toegekend; de aanvrager krijgt het antwoord met uw motivering, "
+                        "en het aanbod is uitgebracht.",
+                        "Aanvraag toegekend; de aanvrager krijgt het antwoord met uw motivering, "
+                        "en de %(num)d aanbiedingen zijn uitgebracht.", len(offers))
+    return _("Aanvraag toegekend; de aanvrager krijgt het antwoord met uw motivering. Het beleid "
+             "doet nog niet voor elke overeenkomst een aanbod: breng het hieronder uit zodra het "
+             "kan.")
+
+
+def _offer_after_grant(row: Application):
+    """The button of a granted application without (all) its offers."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Het formulier is verlopen; probeer het opnieuw."), "error")
+    else:
+        try:
+            offers = offer_after_grant(row.id, current_actor(), policy_year=POLICY_YEAR)
+        except CaseError as error:
+            db.session.rollback()
+            flash(_offer_refusal(error), "error")
+        else:
+            db.session.commit()
+            flash(ngettext("Het aanbod is uitgebracht.", "%(num)d aanbiedingen zijn uitgebracht.",
+                           len(offers)), "success")
+    return redirect(url_for("manager.application", application_id=row.id))
+
+
+def _offer_refusal(error: CaseError) -> str:
+    if error.field == "status":
+        return _("Alleen bij een toegekende aanvraag hoort een aanbod.")
+    if error.field == "offer":
+        return _("Het aanbod is al uitgebracht.")
+    return refusal(error)
 
 
 def attachment(application_id: int, attachment_id: int):

@@ -5,7 +5,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Mapping, Sequence
 
@@ -16,15 +16,17 @@ from contracts.calendar import add_months
 from contracts.cases import Case
 from contracts.engine import Decision, decide
 from contracts.errors import CaseError
-from contracts.newproviders import record_assessment
+from contracts.newproviders import check_dates, record_assessment, start_window
 from contracts.policy import load_policy
-from contracts.vocabulary import Contract, ProviderType, Relation
+from contracts.vocabulary import Contract, ProviderType, Relation, Route, dutch
 
 from ..extensions import db
-from ..models import Application, Attachment, Notification, Provider
+from ..models import Application, Attachment, Notification, Offer, Provider
 from . import audit, clock
 from .audit import Actor
 from .deadlines import APPLICATION_OPEN
+from .offers import issue_offer, offer_link
+from .providers import case_for, profile_facts, relation_to
 
 PUBLIC = Actor("website", "provider_user")
 #: Attachments one application may bring (the API's schema says the same).
@@ -44,28 +46,126 @@ class Refusal(CaseError):
         self.reason = reason
 
 
+#: Offer statuses in which the provider still answers (the preview says so, no more).
+OFFER_OPEN = ("aangeboden", "in_onderhandeling", "tegenvoorstel")
+
+
+@dataclass(frozen=True)
+class Known:
+    """What applies to an AGB code the insurer knows already, for one contract: told on the
+    application form instead of "you can apply". `situation` is one of
+    - `aanvaard`: the provider accepted the offer for the contract year;
+    - `aanbod`: an offer waits for its answer (by `answer_by`);
+    - `aanbod_volgt`: the policy offers the contract to it (by `offer_by`, when still ahead);
+    - `lopend`: its agreement runs on into the contract year (until `agreement_end`);
+    - `bekend`: anything else (no agreement, an offer answered otherwise, an exclusion): its
+      signatory logs in or contacts the insurer; what it is is not told to whoever typed the code.
+    """
+
+    provider: str
+    situation: str
+    agreement_end: date | None = None
+    offer_by: date | None = None
+    answer_by: date | None = None
+
+
+@dataclass(frozen=True)
+class OpenApplication:
+    """An application of the same AGB code for the same contract that still waits for its answer."""
+
+    received_on: date
+    answer_due: date
+
+
 @dataclass(frozen=True)
 class PreviewLine:
-    """What the policy says about applying for one contract."""
+    """What the policy says about applying for one contract, and what stands in the way of an
+    application by this AGB code (a known provider, an application still open)."""
 
     contract: str
     decision: Decision
+    known: Known | None = None
+    open_application: OpenApplication | None = None
 
     @property
     def eligible(self) -> bool:
-        return str(self.decision.route) == "aanvraag"
+        return (str(self.decision.route) == "aanvraag" and self.known is None
+                and self.open_application is None)
 
 
 def preview(provider_type: str, contracts: Sequence[str], agb_start: date | None,
-            policy_year: int = 2024) -> list[PreviewLine]:
+            policy_year: int = 2024, *, received_on: date | None = None,
+            agb: str | None = None) -> list[PreviewLine]:
     """Per contract, the policy's decision for a new provider of this type (shown before
-    submitting: a facility company with an AGB start before 2024 is told it is not eligible)."""
+    submitting: a facility company with an AGB start before 2024 is told it is not eligible).
+
+    `received_on` is the day of receipt (the simulated today for an application still to be
+    sent), from which the answer term runs. With `agb`, a registered provider is told what
+    applies to it, and an application still open for a contract is named.
+    """
     lines = []
     for contract in contracts:
         case = Case(policy_year, ProviderType(provider_type), Contract(contract), Relation.NIEUW,
-                    agb_start=agb_start)
+                    agb_start=agb_start, application_received=received_on)
         lines.append(PreviewLine(contract, decide(case)))
+    if agb and re.fullmatch(r"\d{8}", agb):
+        known = _known(agb, contracts, policy_year, received_on or clock.today())
+        pending = _open_applications(agb)
+        lines = [replace(line, known=known.get(line.contract),
+                         open_application=pending.get(line.contract)) for line in lines]
     return lines
+
+
+def _known(agb: str, contracts: Sequence[str], policy_year: int,
+           today: date) -> dict[str, Known]:
+    """What applies to the registered provider of this AGB code, per contract (none if unknown)."""
+    provider = db.session.scalar(select(Provider).where(Provider.agb == agb))
+    if provider is None:
+        return {}
+    offers = {o.contract: o for o in db.session.scalars(select(Offer).where(
+        Offer.provider_id == provider.id, Offer.policy_year == policy_year))}
+    facts = profile_facts(provider, policy_year)  # an excluded provider is promised no offer
+    known = {}
+    for contract in contracts:
+        offer = offers.get(contract)
+        ends = [c.end for c in provider.contracts if c.contract == contract]
+        end = max(ends) if ends else None
+        if offer is not None and offer.status == "geaccepteerd":
+            known[contract] = Known(provider.name, "aanvaard", end)
+        elif offer is not None and offer.status in OFFER_OPEN:
+            known[contract] = Known(provider.name, "aanbod", end, answer_by=offer.deadline)
+        elif offer is not None:  # declined, expired, withdrawn: not told to whoever typed the code
+            known[contract] = Known(provider.name, "bekend")
+        else:
+            known[contract] = _without_offer(provider, contract, policy_year, facts, end, today)
+    return known
+
+
+def _without_offer(provider: Provider, contract: str, policy_year: int, facts, end: date | None,
+                   today: date) -> Known:
+    """What applies to a registered provider without an offer for the contract: the offer the
+    policy makes it (by its milestone's date while that is ahead), or its running agreement."""
+    decision = decide(case_for(provider, contract, policy_year, facts))
+    if decision.route is Route.AANBOD:
+        due = decision.deadline if decision.deadline and decision.deadline >= today else None
+        return Known(provider.name, "aanbod_volgt", end, offer_by=due)
+    relation, _reason = relation_to(provider, contract, policy_year)
+    if relation is Relation.DOORLOPEND:
+        return Known(provider.name, "lopend", end)
+    return Known(provider.name, "bekend")
+
+
+def _open_applications(agb: str) -> dict[str, OpenApplication]:
+    """Per contract, the application of this AGB code that still waits for its answer."""
+    pending = {}
+    for application in db.session.scalars(
+            select(Application).where(Application.agb == agb,
+                                      Application.status.in_(APPLICATION_OPEN))
+            .order_by(Application.received_on)):
+        for contract in application.contracts:
+            pending.setdefault(contract, OpenApplication(application.received_on,
+                                                         application.answer_due))
+    return pending
 
 
 def attachment_name(name: str) -> str:
@@ -165,6 +265,9 @@ def submit_application(data: Mapping, attachments: Sequence[tuple[str, bytes]], 
     for field in ("organisation", "city", "contact_email"):
         if not str(data.get(field, "")).strip():
             raise CaseError(field, "is required")
+    policy = load_policy(policy_year)
+    start = data.get("start_date") or start_window(policy, received_on, data.get("agb_start"))[0]
+    check_dates(policy, received_on=received_on, start=start, agb_start=data.get("agb_start"))
     attachments = _checked_attachments(attachments)
     _not_known_yet(agb, contracts)
     application = Application(
@@ -172,9 +275,8 @@ def submit_application(data: Mapping, attachments: Sequence[tuple[str, bytes]], 
         provider_type=data["provider_type"], address=data.get("address", ""),
         postcode=data.get("postcode", ""), city=data["city"].strip(), agb_start=data.get("agb_start"),
         contact_email=data["contact_email"].strip(), contracts=contracts,
-        start_date=data.get("start_date") or date(policy_year, 1, 1),
-        motivations=dict(data.get("motivations") or {}), received_on=received_on,
-        answer_due=add_months(received_on, load_policy(policy_year).milestones[
+        start_date=start, motivations=dict(data.get("motivations") or {}), received_on=received_on,
+        answer_due=add_months(received_on, policy.milestones[
             "aanvraag_reactie"].months_after_application))
     db.session.add(application)
     db.session.flush()
@@ -206,7 +308,8 @@ def assess_application(application_id: int, actor: Actor, *, granted: bool, moti
     policy = load_policy(policy_year)
     criteria = tuple(dict.fromkeys(c for line in preview(application.provider_type,
                                                          application.contracts,
-                                                         application.agb_start, policy_year)
+                                                         application.agb_start, policy_year,
+                                                         received_on=application.received_on)
                                    for c in line.decision.criteria))
     outcome = record_assessment(policy, criteria, granted, motivation, findings)
     registered = db.session.scalar(select(Provider.id).where(Provider.agb == application.agb))
@@ -233,13 +336,63 @@ def assess_application(application_id: int, actor: Actor, *, granted: bool, moti
         invite_signatory(provider, application.contact_email, actor)
     audit.record(actor, "application", application.id, "answer", before, application.status,
                  outcome.motivation)
+    offers = _issue_granted(application, actor, policy_year)[0] if granted else []
     if application.provider_id is not None:  # a registered provider reads the answer in its inbox
         verdict = "toegekend" if granted else "afgewezen"
+        offered = " VGZ heeft u het aanbod gedaan: u vindt het onder Aanbiedingen." if offers else ""
         db.session.add(Notification(
             provider_id=application.provider_id, key=f"application:{application.id}:answer",
             subject=f"Uw aanvraag is {verdict}",
             body=f"Aanvraag van {application.received_on:%d-%m-%Y} voor "
-                 f"{', '.join(application.contracts)}: {verdict}. {outcome.motivation}",
+                 f"{', '.join(dutch(Contract(c)) for c in application.contracts)}: {verdict}. "
+                 f"{outcome.motivation}{offered}",
+            link=(offer_link(offers[0].id, True) if len(offers) == 1
+                  else "/zorgaanbieder/aanbiedingen" if offers else None),
             created_at=clock.now()))
     db.session.flush()
     return application
+
+
+def granted_offers(application: Application, policy_year: int = 2024) -> dict[str, Offer]:
+    """The offers made to a granted applicant for the contracts it applied for, by contract."""
+    if application.provider_id is None:
+        return {}
+    return {o.contract: o for o in db.session.scalars(select(Offer).where(
+        Offer.provider_id == application.provider_id, Offer.policy_year == policy_year,
+        Offer.contract.in_(application.contracts)))}
+
+
+def _issue_granted(application: Application, actor: Actor,
+                   policy_year: int) -> tuple[list[Offer], list[CaseError]]:
+    """Issue, through `issue_offer`, the offer the policy prescribes after the grant for each
+    contract applied for that has none yet (the rule's "route aanvraag" names the offer of a
+    granted application); the offers issued, and the refusals of the policy (which leave the
+    contract without an offer, and the application page with its button)."""
+    provider = db.session.get(Provider, application.provider_id)
+    have = granted_offers(application, policy_year)
+    issued, refused = [], []
+    for contract in application.contracts:
+        if contract in have:
+            continue
+        try:
+            issued.append(issue_offer(provider, contract, policy_year, actor))
+        except CaseError as error:  # raised before the offer's rows are written
+            refused.append(error)
+    return issued, refused
+
+
+def offer_after_grant(application_id: int, actor: Actor, *, policy_year: int = 2024) -> list[Offer]:
+    """Issue the offers a granted application leads to that were not made on the grant (the
+    policy made none on that day, or the grant came before grants made offers); CaseError when
+    the application is not granted or the policy still makes none."""
+    application = db.session.scalar(select(Application).where(Application.id == application_id)
+                                     .with_for_update())
+    if application is None:
+        raise CaseError("application", f"no application {application_id}")
+    if application.status != "toegekend" or application.provider_id is None:
+        raise CaseError("status", f"application {application_id} is not granted "
+                                  f"({application.status})")
+    issued, refused = _issue_granted(application, actor, policy_year)
+    if not issued:
+        raise refused[0] if refused else CaseError("offer", "every offer was made already")
+    return issued

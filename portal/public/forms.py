@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from wtforms.validators import (DataRequired, Email, InputRequired, Length, Opti
                                 ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from contracts.newproviders import DateRefused, check_dates
 from contracts.policy import load_policy
 from contracts.vocabulary import Contract, ProviderType, Route, dutch
 
@@ -141,9 +142,28 @@ class ApplicationFields(FlaskForm):
         InputRequired(_l("Vul de gewenste ingangsdatum in."))])
     attachments = MultipleFileField(_l("Bijlagen (PDF)"), validators=[PdfOnly()])
 
-    def __init__(self, *args, **kwargs):
+    #: The contract year applied for (application_form sets it).
+    policy_year = POLICY_YEAR
+
+    def __init__(self, *args, today: date, **kwargs):
+        """`today` is the simulated date: the day the application would be received."""
         super().__init__(*args, **kwargs)
+        self.today = today
         self.contracts.choices = [(c, dutch(Contract(c))) for c in applicable_contracts()]
+
+    def validate_start_date(self, field):
+        """The dates checked as submit_application checks them (contracts.newproviders)."""
+        if field.data is None:
+            return
+        try:
+            check_dates(load_policy(self.policy_year), received_on=self.today, start=field.data,
+                        agb_start=self.agb_start.data)
+        except DateRefused as refused:
+            message = date_refusal(refused, self.policy_year)
+            if refused.field == "agb_start":
+                self.agb_start.errors.append(message)
+            else:
+                raise ValidationError(message) from None
 
     def validate_contracts(self, field):
         # Not DataRequired: that would mark every checkbox `required`, as if all were needed.
@@ -162,6 +182,23 @@ class ApplicationFields(FlaskForm):
                                 if (text or "").strip()}}
 
 
+def date_refusal(refused: DateRefused, policy_year: int) -> str:
+    """A refused date of an application, said in Dutch."""
+    first, last = f"{refused.first:%d-%m-%Y}", f"{refused.last:%d-%m-%Y}"
+    if refused.reason == "closed":
+        return _l("Aanvragen voor een overeenkomst in %(year)s zijn niet meer mogelijk.",
+                  year=policy_year)
+    if refused.reason == "agb_after_year":
+        return _l("Uw AGB-code gaat pas na %(year)s in; u kunt nog geen overeenkomst voor "
+                  "%(year)s aanvragen.", year=policy_year)
+    if refused.reason == "before_agb":
+        return _l("De overeenkomst kan niet ingaan voordat uw AGB-code ingaat. Kies een datum "
+                  "van %(first)s tot en met %(last)s.", first=first, last=last)
+    return _l("Kies een ingangsdatum van %(first)s tot en met %(last)s: u vraagt een overeenkomst "
+              "voor %(year)s aan, en een overeenkomst gaat niet in het verleden in.",
+              year=policy_year, first=first, last=last)
+
+
 @functools.cache
 def application_form(policy_year: int = POLICY_YEAR):
     """The application form of a policy year: a motivation per assessment criterion."""
@@ -174,6 +211,8 @@ def application_form(policy_year: int = POLICY_YEAR):
 
     class ApplicationForm(ApplicationFields):
         motivations = FormField(MotivationFields)
+
+    ApplicationForm.policy_year = policy_year
 
     return ApplicationForm
 

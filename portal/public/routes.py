@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from itertools import groupby
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -12,15 +11,16 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from contracts.errors import CaseError
+from contracts.newproviders import DateRefused
 from contracts.policy import load_policy
-from contracts.vocabulary import Contract
+from contracts.vocabulary import Contract, dutch
 
 from ..extensions import anonymous_limited, db, not_an_anonymous_search
 from ..models import Offer, Provider
-from ..operations.applications import (MAX_ATTACHMENTS, attachment_name, preview,
+from ..operations.applications import (MAX_ATTACHMENTS, Known, attachment_name, preview,
                                        submit_application)
-from ..web import simulation_today
-from .forms import POLICY_YEAR, ZorgzoekerSearch, application_form, size_text
+from ..web import nl_date, simulation_today
+from .forms import POLICY_YEAR, ZorgzoekerSearch, application_form, date_refusal, size_text
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
@@ -60,30 +60,39 @@ def zorgzoeker():
     page = max(request.args.get("pagina", 1, type=int) or 1, 1)
     rows = contracted(filters, page)
     total = rows[0].total if rows else 0
-    groups = [(contract, list(group)) for contract, group in groupby(rows, key=lambda r: r.contract)]
     return render_template("public/zorgzoeker.html", open=True, opens=opens, form=form,
-                           groups=groups, total=total, page=page, pages=max(-(-total // PER_PAGE), 1),
-                           filters=filters)
+                           rows=rows, total=total, page=page, pages=max(-(-total // PER_PAGE), 1),
+                           filters=filters, contracts_of=contracts_of)
 
 
 def contracted(filters: dict, page: int) -> list:
-    """One page of the providers contracted for the policy year, per contract: one query,
-    the number of all matches riding along on every row."""
-    order = case({c.value: i for i, c in enumerate(Contract)}, value=Offer.contract,
-                 else_=len(Contract))
-    query = (select(Offer.contract, Provider.name, Provider.address, Provider.postcode,
-                    Provider.city, Provider.provider_type, func.count().over().label("total"))
-             .join(Provider, Provider.id == Offer.provider_id)
-             .where(Offer.policy_year == POLICY_YEAR, Offer.status == "geaccepteerd"))
+    """One page of the providers contracted for the policy year, one row per provider with the
+    contracts it holds (`contracts`, comma-separated): one query, the number of all matching
+    providers riding along on every row. A contract filter keeps the providers that hold it,
+    still listing all their contracts."""
+    query = (select(Provider.id, Provider.name, Provider.address, Provider.postcode,
+                    Provider.city, Provider.provider_type,
+                    func.aggregate_strings(Offer.contract, ",").label("contracts"),
+                    func.count().over().label("total"))
+             .join(Offer, Offer.provider_id == Provider.id)
+             .where(Offer.policy_year == POLICY_YEAR, Offer.status == "geaccepteerd")
+             .group_by(Provider.id))
     if filters.get("plaats"):
         query = query.where(Provider.city.icontains(filters["plaats"].strip(), autoescape=True))
     if filters.get("type"):
         query = query.where(Provider.provider_type == filters["type"])
     if filters.get("overeenkomst"):
-        query = query.where(Offer.contract == filters["overeenkomst"])
-    query = (query.order_by(order, Provider.name, Provider.id)
+        query = query.having(func.max(case((Offer.contract == filters["overeenkomst"], 1),
+                                           else_=0)) == 1)
+    query = (query.order_by(Provider.name, Provider.id)
              .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
     return db.session.execute(query).all()
+
+
+def contracts_of(row) -> list[Contract]:
+    """A zorgzoeker row's contracts, in the vocabulary's order."""
+    held = set(row.contracts.split(","))
+    return [c for c in Contract if c.value in held]
 
 
 # -- the application form ----------------------------------------------------------------------
@@ -91,13 +100,14 @@ def contracted(filters: dict, page: int) -> list:
 @bp.route("/aanvragen", methods=["GET", "POST"])
 @anonymous_limited("applications", methods=["POST"])  # counted with the API's submissions
 def apply():
-    form = application_form(POLICY_YEAR)()
+    form = application_form(POLICY_YEAR)(today=simulation_today())
     lines = None
     if form.validate_on_submit():
         lines = preview(form.provider_type.data, form.contracts.data, form.agb_start.data,
-                        POLICY_YEAR)
+                        POLICY_YEAR, received_on=simulation_today(), agb=form.agb.data)
+        in_the_way(form, lines)
         refused = [line for line in lines if not line.eligible]
-        if request.form.get("step") == "versturen":
+        if request.form.get("step") == "versturen" and not form.errors:
             if refused:
                 form.contracts.errors.append(_("Voor deze keuze kunt u geen aanvraag doen; "
                                                "hieronder staat waarom."))
@@ -109,9 +119,59 @@ def apply():
     policy = load_policy(POLICY_YEAR)
     files = [attachment_name(name) for name, _content in getattr(form.attachments, "pdfs", [])]
     return render_template("public/apply.html", form=form, lines=lines, policy=policy,
-                           files=files, plain=plain_reason,
+                           files=files, plain=plain_reason, applies=what_applies,
                            limit=size_text(current_app.config["ATTACHMENT_MAX_BYTES"]),
                            total=size_text(current_app.config["APPLICATION_MAX_BYTES"])), status
+
+
+def in_the_way(form, lines) -> None:
+    """Say beside the fields what keeps this AGB code from applying, whichever step: a provider
+    the insurer knows (its AGB code), an application still open (the contracts)."""
+    if any(line.known for line in lines):
+        form.agb.errors.append(_("Deze AGB-code is al bekend bij VGZ; met dit formulier kunt u er "
+                                 "geen aanvraag voor doen. Hieronder staat wat voor deze "
+                                 "zorgaanbieder geldt. De tekenbevoegde logt in op het portaal; "
+                                 "neem bij vragen contact op met VGZ."))
+    for line in lines:
+        if line.open_application:
+            form.contracts.errors.append(_(
+                "Voor deze AGB-code is al een aanvraag voor de %(contract)s in behandeling "
+                "(ontvangen op %(received)s). Wacht eerst ons antwoord daarop af: u hoort "
+                "uiterlijk %(due)s van ons.", contract=dutch(Contract(line.contract)),
+                received=nl_date(line.open_application.received_on),
+                due=nl_date(line.open_application.answer_due)))
+
+
+def what_applies(known: Known, contract: str) -> str:
+    """What applies to a provider the insurer knows, for one contract, in a sentence (told
+    instead of "you can apply")."""
+    values = {"name": known.provider, "contract": dutch(Contract(contract)), "year": POLICY_YEAR,
+              "end": nl_date(known.agreement_end), "offer_by": nl_date(known.offer_by),
+              "answer_by": nl_date(known.answer_by)}
+    if known.situation == "aanvaard":
+        return _("%(name)s heeft het aanbod voor de %(contract)s %(year)s aanvaard; u hoeft niets "
+                 "aan te vragen.", **values)
+    if known.situation == "aanbod" and known.answer_by:
+        return _("VGZ heeft %(name)s een aanbod gedaan voor de %(contract)s %(year)s. De "
+                 "tekenbevoegde beantwoordt het in het portaal, uiterlijk %(answer_by)s; u hoeft "
+                 "niets aan te vragen.", **values)
+    if known.situation == "aanbod":
+        return _("VGZ heeft %(name)s een aanbod gedaan voor de %(contract)s %(year)s. De "
+                 "tekenbevoegde beantwoordt het in het portaal; u hoeft niets aan te vragen.",
+                 **values)
+    if known.situation == "aanbod_volgt" and known.agreement_end and known.offer_by:
+        return _("%(name)s heeft een %(contract)s die loopt tot %(end)s. VGZ biedt uiterlijk "
+                 "%(offer_by)s een overeenkomst voor %(year)s aan in het portaal; u hoeft niets "
+                 "aan te vragen.", **values)
+    if known.situation == "aanbod_volgt":
+        return _("VGZ biedt %(name)s een %(contract)s voor %(year)s aan in het portaal; u hoeft "
+                 "niets aan te vragen.", **values)
+    if known.situation == "lopend":
+        return _("%(name)s heeft al een %(contract)s die loopt tot %(end)s; u hoeft niets aan te "
+                 "vragen.", **values)
+    return _("Deze AGB-code hoort bij %(name)s, die al bekend is bij VGZ. De tekenbevoegde logt "
+             "in op het portaal. Heeft de apotheek nog geen account, of neemt u haar over? Neem "
+             "dan contact op met VGZ.", **values)
 
 
 def plain_reason(reason: str) -> str:
@@ -143,6 +203,8 @@ def send(form):
 
 def refusal(error: CaseError) -> str:
     """A refused application, said in Dutch (the operation's messages are English)."""
+    if isinstance(error, DateRefused):
+        return date_refusal(error, POLICY_YEAR)
     messages = {
         "agb_registered": _(
             "Deze AGB-code is al bekend bij VGZ; met dit formulier kunt u er geen aanvraag voor "

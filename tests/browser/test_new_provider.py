@@ -93,15 +93,10 @@ def test_a_new_provider_applies_is_granted_offered_and_accepts(live_portal, page
     expect(page.locator("main .status").first).to_have_text("toegekend")
     audit(page)
 
-    # -- ... and makes the offer. The provider's page offers no button for a granted applicant
-    # (portal/manager/register.py, contract_lines: only Route.AANBOD is issuable), although
-    # operations.offers.issue_offer allows it; so the offer is issued through the operation and
-    # the manager sees it on the provider's page.
-    page.get_by_role("link", name="in het register").click()
-    expect(page.locator("h1")).to_have_text(NAME)
-    audit(page)
+    # -- ... and the grant made the offer the policy prescribes: the application page leads to it
     offer_id = open_offer(app, AGB, "farmaceutische_zorg")
-    page.goto(f"{base}/beheer/aanbiedingen/{offer_id}")
+    page.get_by_role("link", name="Overeenkomst Farmaceutische zorg 2024").click()
+    page.wait_for_url(f"{base}/beheer/aanbiedingen/{offer_id}")
     expect(page.locator("main .status").first).to_have_text("aangeboden")
     audit(page)
     logout(page)
@@ -139,3 +134,11 @@ def test_a_new_provider_applies_is_granted_offered_and_accepts(live_portal, page
     page.get_by_role("button", name="Aanbod aanvaarden").click()
     expect(page.locator("main .status").first).to_have_text("geaccepteerd")
     audit(page)
+
+    # -- ... and keeps the receipt: who accepted, when, and the document's reference and hash ------
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download het ontvangstbewijs (PDF)").click()
+    assert download.value.suggested_filename.startswith("ontvangstbewijs-")
+    with open(download.value.path(), "rb") as pdf:
+        receipt = pdf.read()
+    assert receipt.startswith(b"%PDF-") and CONTACT.encode() in receipt

@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 
 from contracts.errors import CaseError
-from contracts.newproviders import checklist, classify_relation, record_assessment
+from contracts.newproviders import (DateRefused, check_dates, checklist, classify_relation,
+                                    record_assessment, start_window)
 from contracts.policy import load_policy
 
 P2024 = load_policy(2024)
@@ -82,3 +83,43 @@ def test_a_grant_needs_a_criterion_met_and_a_refusal_a_reason():
         record_assessment(P2024, CRITERIA, False, "  ", findings)
     assert error.value.field == "motivation"
     assert not record_assessment(P2024, CRITERIA, False, "Geen criterium voldaan", findings).granted
+
+
+# -- the desired start of an application ---------------------------------------------------------
+
+@pytest.mark.parametrize("received, agb_start, window", [
+    # "die voor 2024 in aanmerking willen komen": the contract year, from its first day ...
+    (date(2023, 6, 1), None, (date(2024, 1, 1), date(2024, 12, 31))),
+    # ... not before the day of receipt once the year has begun ("Continue proces") ...
+    (date(2024, 3, 15), date(2001, 5, 1), (date(2024, 3, 15), date(2024, 12, 31))),
+    # ... nor before the AGB code starts (a starting facility company)
+    (date(2023, 10, 1), date(2024, 2, 1), (date(2024, 2, 1), date(2024, 12, 31))),
+])
+def test_the_start_window_of_an_application(received, agb_start, window):
+    assert start_window(P2024, received, agb_start) == window
+
+
+@pytest.mark.parametrize("received, start, agb_start, field, reason", [
+    (date(2023, 6, 1), date(2020, 1, 1), None, "start_date", "outside"),
+    (date(2023, 6, 1), date(2020, 1, 1), date(2023, 3, 1), "start_date", "outside"),
+    (date(2023, 6, 1), date(2025, 1, 1), None, "start_date", "outside"),
+    (date(2024, 3, 15), date(2024, 3, 14), None, "start_date", "outside"),
+    (date(2023, 10, 1), date(2024, 1, 1), date(2024, 2, 1), "start_date", "before_agb"),
+    (date(2023, 10, 1), date(2024, 6, 1), date(2025, 1, 1), "agb_start", "agb_after_year"),
+    (date(2025, 1, 2), date(2024, 12, 31), None, "start_date", "closed"),
+])
+def test_a_start_outside_the_window_is_refused_with_its_reason(received, start, agb_start, field,
+                                                                reason):
+    with pytest.raises(DateRefused) as refused:
+        check_dates(P2024, received_on=received, start=start, agb_start=agb_start)
+    assert (refused.value.field, refused.value.reason) == (field, reason)
+
+
+@pytest.mark.parametrize("received, start, agb_start", [
+    (date(2023, 6, 1), date(2024, 1, 1), date(1998, 1, 1)),  # an old AGB code: a takeover
+    (date(2023, 6, 1), date(2024, 12, 31), None),
+    (date(2024, 3, 15), date(2024, 3, 15), None),
+    (date(2023, 10, 1), date(2024, 2, 1), date(2024, 2, 1)),
+])
+def test_a_start_inside_the_window_is_taken(received, start, agb_start):
+    check_dates(P2024, received_on=received, start=start, agb_start=agb_start)

@@ -306,7 +306,8 @@ def test_a_second_application_while_the_first_is_open_is_refused(client, auth, s
     assert "still open" in again.get_json()["errors"]["json"]["contracts"][0]
     page = client.post("/aanvragen", data=form(auth.csrf("/aanvragen"), "06200003"))
     assert page.status_code == 422
-    assert field_errors(page.get_data(as_text=True), "contracts") == [(
-        "Voor deze AGB-code is al een aanvraag voor deze overeenkomst in behandeling. Wacht eerst "
-        "ons antwoord daarop af: u hoort uiterlijk een maand na ontvangst van ons.")]
+    assert field_errors(page.get_data(as_text=True), "contracts") == [(  # received 01-05-2023
+        "Voor deze AGB-code is al een aanvraag voor de Overeenkomst Farmaceutische zorg in "
+        "behandeling (ontvangen op 01-05-2023). Wacht eerst ons antwoord daarop af: u hoort "
+        "uiterlijk 01-06-2023 van ons.")]
     assert stored(session) == (1, 1)

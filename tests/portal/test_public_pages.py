@@ -213,7 +213,7 @@ def test_the_zorgzoeker_opens_on_12_november_2023(client, session, make_provider
     set_date(date(2023, 11, 12))
     html = client.get("/zorgzoeker").get_data(as_text=True)
     assert "Vanaf 12-11-2023" not in html and shown.name in html
-    assert "<h2>Overeenkomst Farmaceutische zorg</h2>" in html
+    assert "<td>Overeenkomst Farmaceutische zorg</td>" in html
 
 
 def test_the_zorgzoeker_lists_only_accepted_offers_of_2024(client, session, make_provider):
@@ -223,7 +223,7 @@ def test_the_zorgzoeker_lists_only_accepted_offers_of_2024(client, session, make
     set_date(date(2023, 12, 1))
     html = client.get("/zorgzoeker").get_data(as_text=True)
     assert accepted.name in html and offered.name not in html and old.name not in html
-    assert "1 resultaat" in html
+    assert "1 zorgaanbieder gevonden" in html
 
 
 def test_the_zorgzoeker_searches_by_city_type_and_contract(client, session, make_provider):
@@ -244,8 +244,26 @@ def test_the_zorgzoeker_searches_by_city_type_and_contract(client, session, make
     assert names("plaats=%25") == set()  # a wildcard is searched for as text
     assert names("type=onzin") == {utrecht.name, zwolle.name, gp.name, diet.name}  # ignored...
     assert "Ongeldige keuze." in client.get("/zorgzoeker?type=onzin").get_data(as_text=True)  # said
+
+
+def test_the_zorgzoeker_counts_providers_once_listing_their_contracts(client, session, make_provider):
+    """A provider with three contracts is one result (not three rows), its contracts in the
+    vocabulary's order, whichever contract is searched for."""
+    (both,) = contracted(session, make_provider, 1, contract="dieetpreparaten", city="Zwolle")
+    for contract in ("farmaceutische_zorg", "stoppen_met_roken"):
+        session.add(Offer(provider_id=both.id, contract=contract, policy_year=2024,
+                          relation="aflopend", rule="r", negotiable=False, channel="vecozo",
+                          final_channel="vecozo", status="geaccepteerd"))
+    (other,) = contracted(session, make_provider, 1, city="Zwolle")
+    session.flush()
+    set_date(date(2023, 12, 1))
+    listed = ("<td>Overeenkomst Farmaceutische zorg, Overeenkomst Dieetpreparaten, "
+              "Overeenkomst Stoppen met roken medicatie</td>")
     html = client.get("/zorgzoeker?plaats=Zwolle").get_data(as_text=True)
-    assert html.index("Overeenkomst Farmaceutische zorg") < html.index("Overeenkomst Dieetpreparaten")
+    assert "2 zorgaanbieders gevonden" in html and html.count("<tr><td>") == 2
+    assert html.count(f"<td>{both.name}</td>") == 1 and listed in html
+    html = client.get("/zorgzoeker?overeenkomst=dieetpreparaten").get_data(as_text=True)
+    assert "1 zorgaanbieder gevonden" in html and listed in html and other.name not in html
 
 
 def test_the_zorgzoeker_pages_by_50_with_one_query_per_page(client, session, make_provider):
@@ -253,10 +271,10 @@ def test_the_zorgzoeker_pages_by_50_with_one_query_per_page(client, session, mak
     set_date(date(2023, 12, 1))
     with statements() as seen:
         first = client.get("/zorgzoeker").get_data(as_text=True)
-    on_first = [s for s in seen if "FROM offers" in s]
+    on_first = [s for s in seen if re.search(r"\b(FROM|JOIN) offers\b", s)]
     with statements() as seen:
         second = client.get("/zorgzoeker?pagina=2").get_data(as_text=True)
-    on_second = [s for s in seen if "FROM offers" in s]
+    on_second = [s for s in seen if re.search(r"\b(FROM|JOIN) offers\b", s)]
     assert first.count("<tr><td>") == 50 and second.count("<tr><td>") == 3
-    assert "53 resultaten" in first and "pagina 1 van 2" in first and "pagina=2" in first
+    assert "53 zorgaanbieders gevonden" in first and "pagina 1 van 2" in first and "pagina=2" in first
     assert len(on_first) == 1 and len(on_second) == 1
