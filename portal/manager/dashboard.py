@@ -1,13 +1,17 @@
-"""The campaign dashboard: offers by status, the next milestones, what is overdue, a chart.
+"""The campaign dashboard: signals that lead to the offers overview filtered on them, offers by
+status, the next milestones, what is overdue, a chart.
 
-A fixed number of queries whatever the number of offers: one grouped count, and one query each
-for the overdue offers and applications (their total counted in the same query).
+A fixed number of queries whatever the number of offers: one grouped count, one query each for
+the overdue offers and applications (their total counted in the same query), and one for the
+counts of the signals the grouped count does not give.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from flask import render_template
+from flask import render_template, url_for
+from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select
 
 from contracts.policy import load_policy
@@ -21,6 +25,8 @@ from .common import OPEN_APPLICATIONS, OPEN_STATUSES, POLICY_YEAR, STATUSES
 OVERDUE_SHOWN = 25
 ESCALATIONS_SHOWN = 5
 MILESTONES_SHOWN = 6
+#: "Near its deadline": within the first reminder's days (scheduler's 14, 3 and 0 days before).
+NEAR_DAYS = 14
 #: Segment colours of the chart (SVG presentation attributes, allowed by the CSP).
 COLOURS = {"concept": "#9aa5ae", "aangeboden": "#2f7fc1", "tegenvoorstel": "#e0a21b",
            "in_onderhandeling": "#a65c00", "geaccepteerd": "#1d7a3a", "afgewezen": "#b3261e",
@@ -95,6 +101,71 @@ def status_table(counts) -> tuple[list[tuple[str, str, dict[str, int]]], dict[st
     return rows, per_contract
 
 
+@dataclass(frozen=True)
+class ContractGroup:
+    """The status table's rows of one contract: its totals per status, and a row per provider type."""
+
+    contract: str
+    rows: tuple[tuple[str, dict[str, int]], ...]
+    totals: dict[str, int]
+
+
+def contract_groups(rows, per_contract) -> list[ContractGroup]:
+    """The status table's rows grouped under their contract (a header row each), so the table
+    needs no contract column and fits the page."""
+    groups: dict[str, list] = {}
+    for contract, provider_type, counts in rows:
+        groups.setdefault(contract, []).append((provider_type, counts))
+    return [ContractGroup(contract, tuple(lines), per_contract[contract])
+            for contract, lines in groups.items()]
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Something on the campaign that asks for a manager's attention, and where to see it."""
+
+    text: str
+    link: str
+    urgent: bool = False
+
+
+def _day(day: date) -> str:
+    return f"{day:%d-%m-%Y}"
+
+
+def signals(totals: dict[str, int], overdue: int, near: int, to_assess: int,
+            today: date) -> list[Signal]:
+    """The signals with a count above nought, each leading to the list filtered on what it
+    counts (the offers of the dashboard's year; the applications' queue)."""
+    def offers(**filters) -> str:
+        return url_for("manager.offers", year=POLICY_YEAR, **filters)
+
+    countered, negotiating, expired = (totals.get(s, 0) for s in
+                                       ("tegenvoorstel", "in_onderhandeling", "verlopen"))
+    yesterday, soon = today - timedelta(days=1), today + timedelta(days=NEAR_DAYS)
+    candidates = [
+        (overdue, ngettext("%(num)s openstaande aanbieding is over de reactietermijn",
+                           "%(num)s openstaande aanbiedingen zijn over de reactietermijn", overdue),
+         offers(status="open", deadline_to=_day(yesterday)), True),
+        (countered, ngettext("%(num)s tegenvoorstel wacht op uw antwoord",
+                             "%(num)s tegenvoorstellen wachten op uw antwoord", countered),
+         offers(status="tegenvoorstel"), True),
+        (to_assess, ngettext("%(num)s aanvraag te beoordelen", "%(num)s aanvragen te beoordelen",
+                             to_assess),
+         url_for("manager.applications"), False),
+        (near, ngettext("%(num)s aanbieding moet binnen %(days)s dagen beantwoord zijn",
+                        "%(num)s aanbiedingen moeten binnen %(days)s dagen beantwoord zijn",
+                        near, days=NEAR_DAYS),
+         offers(status="open", deadline_from=_day(today), deadline_to=_day(soon)), False),
+        (negotiating, ngettext("%(num)s aanbieding in onderhandeling",
+                               "%(num)s aanbiedingen in onderhandeling", negotiating),
+         offers(status="in_onderhandeling"), False),
+        (expired, ngettext("%(num)s aanbieding verlopen", "%(num)s aanbiedingen verlopen", expired),
+         offers(status="verlopen"), False),
+    ]
+    return [Signal(text, link, urgent) for count, text, link, urgent in candidates if count]
+
+
 def upcoming_milestones(today, limit: int = MILESTONES_SHOWN):
     """The next dated milestones of the calendar from `today` on, and whether they issue offers."""
     policy = load_policy(POLICY_YEAR)
@@ -119,6 +190,14 @@ OVERDUE_APPLICATIONS = (
     select(Application, func.count().over())
     .where(Application.status.in_(OPEN_APPLICATIONS), Application.answer_due < bindparam("today"))
     .order_by(Application.answer_due, Application.id).limit(OVERDUE_SHOWN))
+#: The signals' counts the grouped count does not give, in one statement.
+SIGNAL_COUNTS = select(
+    select(func.count(Offer.id))
+    .where(Offer.policy_year == POLICY_YEAR, Offer.status.in_(OPEN_STATUSES),
+           Offer.deadline >= bindparam("today"), Offer.deadline <= bindparam("soon"))
+    .scalar_subquery(),
+    select(func.count(Application.id)).where(Application.status.in_(OPEN_APPLICATIONS))
+    .scalar_subquery())
 ESCALATIONS = (
     select(Notification)
     .where(Notification.provider_id.is_(None), Notification.kind == "escalatie")
@@ -132,13 +211,22 @@ def dashboard():
     overdue_applications = db.session.execute(OVERDUE_APPLICATIONS, {"today": today}).all()
     totals = {status: sum(c.get(status, 0) for c in per_contract.values()) for status in STATUSES}
     escalations = db.session.scalars(ESCALATIONS).all()
+    near, to_assess = db.session.execute(
+        SIGNAL_COUNTS, {"today": today, "soon": today + timedelta(days=NEAR_DAYS)}).one()
+    overdue_offer_count = overdue_offers[0][2] if overdue_offers else 0
     return render_template(
-        "manager/dashboard.html", rows=rows, statuses=STATUSES, totals=totals,
+        "manager/dashboard.html", groups=contract_groups(rows, per_contract),
+        # A column per status that occurs: all eight do not fit a 1,280 px window (the chart's
+        # legend names them all).
+        statuses=[status for status in STATUSES if totals[status]],
+        totals=totals, year=POLICY_YEAR,
+        signals=signals(totals, overdue_offer_count, near, to_assess, today),
         scheduler=scheduler_status(db.session.get(SchedulerState, 1), today),
         escalations=escalations,
         chart=stacked_bars(per_contract), milestones=upcoming_milestones(today),
-        overdue_offers=overdue_offers,
-        overdue_offer_count=overdue_offers[0][2] if overdue_offers else 0,
+        overdue_offers=overdue_offers, overdue_offer_count=overdue_offer_count,
+        overdue_link=url_for("manager.offers", year=POLICY_YEAR, status="open",
+                             deadline_to=_day(today - timedelta(days=1))),
         overdue_applications=overdue_applications,
         overdue_application_count=overdue_applications[0][1] if overdue_applications else 0)
 

@@ -2,13 +2,13 @@
 engine proposes, the request, and the progress of the batch the worker runs."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from contracts.errors import CaseError
-from contracts.policy import load_policy
-from contracts.vocabulary import Route
+from contracts.policy import available_years, load_policy
+from contracts.vocabulary import Route, dutch
 
 from ..extensions import db
 from ..feeds import feed_url
@@ -17,8 +17,11 @@ from ..operations.batches import plan, request_batch
 from ..web import current_actor
 from .common import POLICY_YEAR, get_or_404
 from .forms import ConfirmForm
+from .offers import page_window
 
-SHOWN = 200
+PER_PAGE = 50
+#: The preview's three lists, each paged on its own (the URL parameter of its page number).
+LISTS = ("proposed", "excluded", "issued")
 #: Seconds between refreshes of a running batch's progress page.
 REFRESH = 2
 
@@ -30,6 +33,34 @@ def _issuing_rules(milestone_id: str):
 
 def _batch_key(milestone_id: str) -> str:
     return f"{POLICY_YEAR}:{milestone_id}"  # as operations.batches.request_batch names it
+
+
+def batch_title(key: str | None) -> str:
+    """A bulk issue in words: the contract, its year and the milestone's title (the pages'
+    `batch_title` filter; a batch's key "2024:fz_aflopend_aanbod" is for the database only)."""
+    year, _sep, milestone_id = (key or "").partition(":")
+    milestone = None
+    if year.isdigit() and int(year) in available_years():
+        milestone = load_policy(int(year)).milestones.get(milestone_id)
+    if milestone is None:
+        return _("uitgifte per mijlpaal")
+    if milestone.contract is None:
+        return f"{milestone.action} ({year})"
+    return f"{dutch(milestone.contract)} {year}: {milestone.action}"
+
+
+def _page(name: str) -> int:
+    return max(request.args.get(f"{name}_page", 1, type=int) or 1, 1)
+
+
+def _paged(name: str, items: list, total: int | None = None) -> dict:
+    """One list of the preview: this page's items, and what its page links need."""
+    page = _page(name)
+    total = len(items) if total is None else total
+    pages = max(-(-total // PER_PAGE), 1)
+    page = min(page, pages)
+    return {"page": page, "pages": pages, "total": total, "window": page_window(page, pages),
+            "param": f"{name}_page"}
 
 
 def milestones():
@@ -57,29 +88,37 @@ def milestone(milestone_id: str):
             db.session.rollback()
             abort(404)
         db.session.commit()
-        flash(_("Uitgifte aangevraagd: de worker geeft de aanbiedingen uit."), "success")
+        flash(_("Uitgifte aangevraagd: de verwerker geeft de aanbiedingen uit zodra hij vrij is."),
+              "success")
         return redirect(url_for("manager.batch", batch_id=batch.id))
     proposal = plan(milestone_id, POLICY_YEAR)
-    rule_ids = [r.id for r in rules]
+    issued_page = _page("issued")
     issued = db.session.execute(
         select(Offer, Provider, func.count().over()).join(Provider, Provider.id == Offer.provider_id)
-        .where(Offer.policy_year == POLICY_YEAR, Offer.rule.in_(rule_ids))
-        .order_by(Provider.agb, Offer.contract).limit(SHOWN)).all()
+        .where(Offer.policy_year == POLICY_YEAR, Offer.rule.in_([r.id for r in rules]))
+        .order_by(Provider.agb, Offer.contract, Offer.id)
+        .limit(PER_PAGE).offset((issued_page - 1) * PER_PAGE)).all()
+    lists = {"proposed": _paged("proposed", proposal.offers),
+             "excluded": _paged("excluded", proposal.excluded),
+             "issued": _paged("issued", [], issued[0][2] if issued else 0)}
+    # The page numbers of the other lists stay as they are when one list turns its page.
+    args = {f"{name}_page": lists[name]["page"] for name in LISTS if lists[name]["page"] > 1}
+    if not issued and issued_page > 1:  # past the issued list's end: its first page
+        return redirect(url_for("manager.milestone", milestone_id=milestone_id,
+                                **{k: v for k, v in args.items() if k != "issued_page"}))
     batch = db.session.scalar(select(IssueBatch).where(IssueBatch.key == _batch_key(milestone_id)))
     return render_template(
         "manager/milestone.html", milestone=policy.milestones[milestone_id], rules=rules,
-        plan=proposal, shown=SHOWN, issued=issued, issued_total=issued[0][2] if issued else 0,
-        batch=batch, form=form)
+        plan=proposal, lists=lists, args={"milestone_id": milestone_id, **args}, per_page=PER_PAGE,
+        issued=issued, batch=batch, form=form)
 
 
 def batch(batch_id: int):
     """A batch's progress; the page refreshes itself while the batch waits or runs."""
     row = get_or_404(IssueBatch, batch_id)
     running = row.status in ("wachtend", "bezig")
-    policy = load_policy(row.policy_year)
     response = make_response(render_template(
-        "manager/batch.html", batch=row, running=running, refresh=REFRESH,
-        milestone=policy.milestones.get(row.milestone)))
+        "manager/batch.html", batch=row, running=running, refresh=REFRESH))
     if running:
         response.headers["Refresh"] = str(REFRESH)
     response.headers["Cache-Control"] = "no-store"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from contracts.engine import Decision, decide
@@ -14,25 +16,24 @@ from contracts.policy import load_policy
 from contracts.profile import load_profile_model
 from contracts.vocabulary import Contract, Route, dutch
 
+from ..exports import Column, export_response
 from ..extensions import db
 from ..models import Application, Offer, Provider
 from ..operations.imports import import_providers, import_scores
 from ..operations.offers import issue_offer
 from ..operations.providers import case_for, profile_facts, profile_history
-from ..web import current_actor
+from ..web import current_actor, simulation_today
 from .common import POLICY_YEAR, get_or_404, refusal
 from .forms import ImportForm, IssueOfferForm, ProviderSearchForm, choice
+from .offers import page_window
 
 PER_PAGE = 50
 ERRORS_SHOWN = 500
 
 
-def providers():
-    """The register, searched and filtered, 50 a page, in one query (the total counted alongside)."""
-    form = ProviderSearchForm(request.args)
-    form.validate()
-    page = max(request.args.get("page", 1, type=int), 1)
-    query = select(Provider, func.count().over())
+def searched(query, form: ProviderSearchForm):
+    """`query` over providers narrowed by the search form's valid fields (a bad one is left out,
+    and the form shows its message)."""
     if form.q.data and form.q.data.strip() and not form.q.errors:
         term = form.q.data.strip().lower()
         query = query.where(or_(func.lower(Provider.name).contains(term, autoescape=True),
@@ -42,15 +43,56 @@ def providers():
         query = query.where(Provider.provider_type == form.type.data)
     if form.region.data and not form.region.errors:
         query = query.where(func.lower(Provider.region) == form.region.data.strip().lower())
-    rows = db.session.execute(query.order_by(Provider.name, Provider.id)
+    return query.order_by(Provider.name, Provider.id)
+
+
+def _search_args() -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k != "page" and v}
+
+
+def providers():
+    """The register, searched and filtered, 50 a page, in one query (the total counted alongside)."""
+    form = ProviderSearchForm(request.args)
+    form.validate()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows = db.session.execute(searched(select(Provider, func.count().over()), form)
                               .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = _search_args()
     if not rows and page > 1:  # past the last page (the register shrank, or a typed URL)
         return redirect(url_for("manager.providers", **args))
     total = rows[0][1] if rows else 0
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     return render_template("manager/providers.html", form=form, providers=[r[0] for r in rows],
-                           total=total, page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
-                           args=args, per_page=PER_PAGE)
+                           total=total, page=page, pages=pages, window=page_window(page, pages),
+                           args=args, per_page=PER_PAGE,
+                           found=ngettext("%(total)s zorgaanbieder gevonden.",
+                                          "%(total)s zorgaanbieders gevonden.", total,
+                                          total=format_decimal(total)))
+
+
+EXPORT_COLUMNS = (
+    Column(_l("AGB-code"), 11), Column(_l("Naam"), 36), Column(_l("Type zorgaanbieder"), 28),
+    Column(_l("Adres"), 28), Column(_l("Postcode"), 10), Column(_l("Plaats"), 18),
+    Column(_l("Regio"), 16), Column(_l("KvK-nummer"), 12), Column(_l("E-mailadres"), 30),
+    Column(_l("Collectief"), 20), Column(_l("Startdatum AGB-code"), 18),
+    Column(_l("RIZ-contra-indicatie"), 18))
+EXPORT_FIELDS = (Provider.agb, Provider.name, Provider.provider_type, Provider.address,
+                 Provider.postcode, Provider.city, Provider.region, Provider.kvk,
+                 Provider.contact_email, Provider.collective, Provider.agb_start,
+                 Provider.riz_contra_indication)
+
+
+def providers_export(fmt: str):
+    """The register as searched on its page, every page of it, as a file."""
+    form = ProviderSearchForm(request.args)
+    form.validate()
+    yes, no = _("ja"), _("nee")
+    rows = ((agb, name, dutch(kind), address, postcode, city, region, kvk, email, collective,
+             agb_start, yes if riz else no)
+            for agb, name, kind, address, postcode, city, region, kvk, email, collective,
+            agb_start, riz in db.session.execute(searched(select(*EXPORT_FIELDS), form)))
+    return export_response(fmt, f"zorgaanbieders-{simulation_today():%d-%m-%Y}",
+                           _("Zorgaanbieders"), EXPORT_COLUMNS, rows)
 
 
 @dataclass(frozen=True)

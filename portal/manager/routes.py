@@ -1,38 +1,54 @@
 """The contract manager's side (/beheer): every URL rule of the blueprint, in one place.
 
-The views live per area: `dashboard`, `register` (providers, import, one offer), `issuing` (bulk
-issue per milestone), `applications`, `negotiations` (offers and their actions), `clock`. Every
-rule is for contract managers and admins only.
+The views live per area: `dashboard`, `register` (providers, import, one offer), `offers` (the
+overview of every offer), `issuing` (bulk issue per milestone), `applications`, `negotiations`
+(offers and their actions), `clock`, `exports` (the lists whose pages other modules own, as
+files). Every rule is for contract managers and admins only.
 """
 from flask import Blueprint
 
 from ..web import MANAGERS, roles_required
-from . import applications, clock, dashboard, inbox, issuing, negotiations, outbox, register
+from . import (applications, clock, dashboard, exports, inbox, issuing, negotiations, offers,
+               outbox, register)
 
 bp = Blueprint("manager", __name__, url_prefix="/beheer", template_folder="templates")
 
 GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
+#: A list as a file: export.csv or export.xlsx (any other format is a 404, after the role check).
+EXPORT = "export.<fmt>"
 RULES = (
     ("/", dashboard.dashboard, GET),
     ("/zorgaanbieders", register.providers, GET),
+    ("/zorgaanbieders/" + EXPORT, register.providers_export, GET),
     ("/zorgaanbieders/import", register.import_register, BOTH),
     ("/zorgaanbieders/<int:provider_id>", register.provider, GET),
     ("/zorgaanbieders/<int:provider_id>/aanbieden", register.issue_one, POST, "issue_offer"),
+    ("/aanbiedingen", offers.offers, GET),
+    ("/aanbiedingen/" + EXPORT, offers.offers_export, GET),
     ("/aanbiedingen/uitgeven", issuing.milestones, GET),
     ("/aanbiedingen/uitgeven/<milestone_id>", issuing.milestone, BOTH),
     ("/batches/<int:batch_id>", issuing.batch, GET),
     ("/aanvragen", applications.applications, GET),
+    ("/aanvragen/" + EXPORT, exports.applications_export, GET),
     ("/aanvragen/<int:application_id>", applications.application, BOTH),
     ("/aanvragen/<int:application_id>/bijlagen/<int:attachment_id>", applications.attachment, GET),
     ("/onderhandelingen", negotiations.negotiations, GET),
     ("/aanbiedingen/<int:offer_id>", negotiations.offer, GET),
     ("/aanbiedingen/<int:offer_id>/document", negotiations.offer_document, GET),
+    ("/aanbiedingen/<int:offer_id>/ontvangstbewijs.pdf", negotiations.offer_receipt, GET),
     ("/aanbiedingen/<int:offer_id>/acties/<action>", negotiations.offer_action, POST),
     ("/simulatiedatum", clock.clock, BOTH),
     ("/meldingen", inbox.messages, GET),
+    ("/meldingen/<int:message_id>/openen", inbox.open_message, POST),
+    ("/meldingen/alles-gelezen", inbox.mark_all_read, POST),
     ("/uitgaande-post", outbox.outbox, GET),
+    ("/uitgaande-post/" + EXPORT, exports.outbox_export, GET),
 )
 
 for rule, view, methods, *endpoint in RULES:
     bp.add_url_rule(rule, endpoint[0] if endpoint else view.__name__,
                     roles_required(*MANAGERS)(view), methods=list(methods))
+
+# A bulk issue's name in words, for every page that names the batch an offer came in (the
+# offer pages of both audiences).
+bp.add_app_template_filter(issuing.batch_title, "batch_title")

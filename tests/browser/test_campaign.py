@@ -4,14 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from portal.demo import DEMO_PASSWORD
-
-
-def login(page, base, email):
-    page.goto(f"{base}/inloggen")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
+from .steps import login, set_date
 
 
 def test_a_manager_issues_the_15_september_batch_and_a_signatory_accepts(live_portal, page, audit):
@@ -20,10 +13,7 @@ def test_a_manager_issues_the_15_september_batch_and_a_signatory_accepts(live_po
     page.wait_for_url(f"{base}/beheer/")
     audit(page)
 
-    page.goto(f"{base}/beheer/simulatiedatum")
-    page.fill("#day", "15-09-2023")
-    page.click("main button[type=submit]")
-    expect(page.locator(".clock")).to_contain_text("15-09-2023")
+    set_date(page, base, "15-09-2023", audit)
 
     page.goto(f"{base}/beheer/aanbiedingen/uitgeven/fz_aflopend_aanbod")
     audit(page)
@@ -37,7 +27,8 @@ def test_a_manager_issues_the_15_september_batch_and_a_signatory_accepts(live_po
     # The page refreshes itself while the batch waits or runs; wait until it shows it is done
     # (a reload of our own could collide with its refresh).
     expect(page.locator(".status")).to_have_text(re.compile("klaar", re.I), timeout=20_000)
-    done, total = map(int, re.search(r"\((\d+)/(\d+)\)", page.locator(".progress-text").inner_text()).groups())
+    done, total = map(int, re.search(r"(\d+) van (\d+) aanbiedingen uitgegeven",
+                                     page.locator(".progress-text").inner_text()).groups())
     assert done == total > 0
     audit(page)  # done: the page no longer refreshes itself
     page.goto(f"{base}/beheer/")

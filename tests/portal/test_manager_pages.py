@@ -85,7 +85,12 @@ PAGES = ["/beheer/", "/beheer/zorgaanbieders", "/beheer/zorgaanbieders?q=apothee
          "/beheer/aanbiedingen/uitgeven", "/beheer/aanbiedingen/uitgeven/fz_aflopend_aanbod",
          "/beheer/batches/{batch}", "/beheer/aanvragen", "/beheer/aanvragen/{application}",
          "/beheer/aanvragen/{application}/bijlagen/{attachment}", "/beheer/onderhandelingen",
-         "/beheer/aanbiedingen/{offer}", "/beheer/aanbiedingen/{offer}/document", "/beheer/simulatiedatum"]
+         "/beheer/aanbiedingen/{offer}", "/beheer/aanbiedingen/{offer}/document", "/beheer/simulatiedatum",
+         "/beheer/aanbiedingen", "/beheer/aanbiedingen?status=open&contract=farmaceutische_zorg",
+         "/beheer/aanbiedingen/export.csv", "/beheer/aanbiedingen/export.xlsx",
+         "/beheer/zorgaanbieders/export.csv", "/beheer/zorgaanbieders/export.xlsx",
+         "/beheer/aanvragen/export.csv", "/beheer/aanvragen/export.xlsx",
+         "/beheer/uitgaande-post/export.csv", "/beheer/uitgaande-post/export.xlsx"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -211,7 +216,7 @@ def test_the_register_searches_filters_and_pages(client, manager, make_provider)
         tiel = client.get("/beheer/zorgaanbieders?q=tiel").get_data(as_text=True)
     assert "11 zorgaanbieders gevonden." in tiel
     assert len([s for s in seen if "FROM providers" in s]) == 1  # one query for the page
-    assert "1 zorgaanbieders gevonden." in client.get(
+    assert "1 zorgaanbieder gevonden." in client.get(
         "/beheer/zorgaanbieders?type=apotheekhoudende_huisarts&region=limburg").get_data(as_text=True)
 
 
@@ -323,7 +328,8 @@ def test_a_batch_requested_twice_is_one_batch_and_runs_once(client, auth, manage
     batch_id = int(first.headers["Location"].rsplit("/", 1)[1])
     assert lines == [f"batch {batch_id} 2024:fz_aflopend_aanbod: klaar, 3/3 (0 uitgesloten)"]
     done = client.get(first.headers["Location"]).get_data(as_text=True)
-    assert '<progress id="progress" value="3" max="3">' in done and "(3/3)" in done
+    assert '<progress id="progress" value="3" max="3">' in done
+    assert "Klaar: 3 van 3 aanbiedingen uitgegeven." in done
     assert "http-equiv" not in done  # finished: no more refreshing
 
     # Requested and run again: nothing is issued twice.
