@@ -18,8 +18,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import String, any_, bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 
 from contracts.calendar import MilestoneKind
 from contracts.errors import CaseError
@@ -28,18 +27,17 @@ from contracts.policy import Policy, available_years, load_policy
 from contracts.vocabulary import Route
 
 from portal.extensions import db
-from portal.models import IssueBatch, Notification, Offer, SchedulerState
+from portal.models import IssueBatch, Offer, SchedulerState
 from portal.operations import clock
 from portal.operations.audit import SYSTEM
 from portal.operations.batches import request_batch, run_batch
 from portal.operations.deadlines import PROVIDER, Deadline, open_deadlines
+from portal.operations.notifications import existing_keys, notify_many
 from portal.operations.offers import transition
 
 log = logging.getLogger(__name__)
 
 DEFAULT_OFFSETS = (14, 3, 0)
-#: Keys per lookup of the notifications already there, and rows per insert statement.
-KEY_CHUNK, INSERT_CHUNK = 5000, 5000
 
 
 @dataclass
@@ -217,7 +215,7 @@ def _escalate(deadline: Deadline, day: date, today: date) -> int:
                      f"{deadline.due:%d-%m-%Y}; de zet is aan {whose}. Neem contact op of neem "
                      f"een besluit.{_lateness(deadline.due, today)}"),
                link=deadline.link(for_provider=False))
-    return insert_notifications([row])
+    return notify_many([row])
 
 
 def _expiry_digest(expired: list[Deadline], day: date, today: date) -> int:
@@ -229,8 +227,8 @@ def _expiry_digest(expired: list[Deadline], day: date, today: date) -> int:
                        f"op {day:%d-%m-%Y}",
                body=(f"Deze aanbiedingen zijn niet op tijd beantwoord en zijn verlopen:\n{lines}{more}"
                      f"{_lateness(expired[0].due, today)}"),
-               link="/beheer/onderhandelingen")
-    return insert_notifications([row])
+               link="/beheer/aanbiedingen?status=verlopen")
+    return notify_many([row])
 
 
 # -- reminders ----------------------------------------------------------------------------------
@@ -253,7 +251,7 @@ def send_reminders(day: date, offsets: tuple[int, ...] | None = None) -> Summary
     sent = existing_keys([_reminder_key(deadline, offset) for deadline, offset, _ in due])
     rows = [_reminder(deadline, offset, left) for deadline, offset, left in due
             if _reminder_key(deadline, offset) not in sent]
-    return Summary(reminders_sent=insert_notifications(rows, existing=sent))
+    return Summary(reminders_sent=notify_many(rows, existing=sent))
 
 
 def _reminder_key(deadline: Deadline, offset: int) -> str:
@@ -284,7 +282,7 @@ def publish(day: date) -> Summary:
     count = db.session.scalar(select(func.count(func.distinct(Offer.provider_id))).where(
         Offer.policy_year == policy.year, Offer.status == OfferStatus.GEACCEPTEERD.value))
     opens = policy.milestones["publicatie_zorgzoeker"].date
-    insert_notifications([dict(
+    notify_many([dict(
         provider_id=None, kind="publicatie", key=f"publicatie:{policy.year}",
         subject=f"Zorgzoeker {policy.year} gepubliceerd",
         body=(f"Vanaf {opens:%d-%m-%Y} toont de zorgzoeker het gecontracteerde zorgaanbod voor "
@@ -292,72 +290,6 @@ def publish(day: date) -> Summary:
         link="/zorgzoeker")])
     db.session.commit()
     return Summary(published=count)
-
-
-# -- notifications, inserted once ----------------------------------------------------------------
-
-def existing_keys(keys: list[str]) -> set[str]:
-    """The notification keys among `keys` that are already there: on PostgreSQL one lookup with
-    the keys as one array parameter (`= ANY`), elsewhere an indexed IN per chunk."""
-    if not keys:
-        return set()
-    if db.session.get_bind().dialect.name == "postgresql":
-        return set(db.session.scalars(select(Notification.key).where(
-            Notification.key == any_(bindparam("keys", keys, type_=postgresql.ARRAY(String))))))
-    found: set[str] = set()
-    for start in range(0, len(keys), KEY_CHUNK):
-        found.update(db.session.scalars(select(Notification.key).where(
-            Notification.key.in_(keys[start:start + KEY_CHUNK]))))
-    return found
-
-
-def insert_notifications(rows: list[dict], existing: set[str] | None = None) -> int:
-    """Insert the inbox messages whose key is new; the number inserted.
-
-    The keys already there are read first, so a repeated scan writes nothing. The new rows go in
-    bulk: on PostgreSQL one INSERT ... SELECT FROM unnest(<one array per column>), on SQLite the
-    driver's executemany. A key another scheduler inserted at the same moment is still skipped by
-    the database itself (ON CONFLICT DO NOTHING on the unique key), so it is neither inserted nor
-    counted twice. `existing`: the keys the caller has just read with `existing_keys`.
-    """
-    if not rows:
-        return 0
-    if existing is None:
-        existing = existing_keys([row["key"] for row in rows])
-    fresh: dict[str, dict] = {}
-    for row in rows:
-        if row["key"] not in existing:
-            fresh.setdefault(row["key"], row)
-    if not fresh:
-        return 0
-    now = clock.now()  # the simulated moment: a replayed 2023 inbox reads as 2023
-    new = [{"provider_id": None, "link": None, "created_at": now, **row} for row in fresh.values()]
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        return _insert_unnest(connection, Notification.__table__, new)
-    statement = sqlite.insert(Notification.__table__).on_conflict_do_nothing(index_elements=["key"])
-    inserted = 0
-    for start in range(0, len(new), INSERT_CHUNK):  # rowcount of executemany: the rows inserted
-        inserted += connection.execute(statement, new[start:start + INSERT_CHUNK]).rowcount
-    return inserted
-
-
-def _insert_unnest(connection, table, rows: list[dict]) -> int:
-    """PostgreSQL: insert `rows` (all with the same keys) in one statement, one array parameter
-    per column, skipping keys that exist; the number inserted.
-
-    The arrays go in psycopg's binary format (`%b`), which halves the time of the text format
-    (no quoting of every element); so this one statement uses the driver's cursor, inside the
-    session's transaction.
-    """
-    columns = list(rows[0])
-    arrays = ", ".join(f"%b::{table.c[name].type.compile(connection.dialect)}[]"
-                       for name in columns)
-    statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
-                 f"ON CONFLICT (key) DO NOTHING RETURNING id")
-    with connection.connection.driver_connection.cursor() as cursor:
-        cursor.execute(statement, [[row.get(name) for row in rows] for name in columns])
-        return len(cursor.fetchall())
 
 
 # -- a day, and the scan -------------------------------------------------------------------------

@@ -28,8 +28,8 @@ from contracts.errors import CaseError
 
 from ..extensions import db
 from ..signing import timed_serializer
-from ..models import LoginThrottle, Notification, Provider, User
-from . import audit, clock, sessions
+from ..models import LoginThrottle, Provider, User
+from . import audit, notifications, sessions
 from .audit import Actor
 from .passwords import MIN_PASSWORD, check_password_rules  # noqa: F401  (MIN_PASSWORD: forms)
 
@@ -90,13 +90,13 @@ def invite_signatory(provider: Provider, email: str, actor: Actor, *, name: str 
     db.session.flush()
     audit.record(actor, "user", user.id, "invite", None, SIGNATORY, email)
     days = int(current_app.config.get("INVITATION_DAYS", 14))
-    db.session.add(Notification(
-        provider_id=provider.id, kind="bericht", key=f"user:{user.id}:invite",
+    notifications.notify(
+        provider_id=provider.id, key=f"user:{user.id}:invite",
         subject="Uw account voor het Zorginkoopportaal van VGZ",
         body=(f"Er is een account voor u aangemaakt als tekenbevoegde van {provider.name} "
               f"(inlognaam {email}). Kies binnen {days} dagen uw wachtwoord via de link hieronder; "
               f"daarna logt u in met uw e-mailadres en dat wachtwoord."),
-        link=password_link(user), created_at=clock.now()))
+        link=password_link(user))
     db.session.flush()
     return user
 
@@ -147,14 +147,13 @@ def request_password_reset(email: str) -> User | None:
     if user is None or not user.active:
         return None
     minutes = int(current_app.config.get("PASSWORD_RESET_MINUTES", 60))
-    db.session.add(Notification(
-        user_id=user.id, provider_id=None, kind="bericht",
-        key=f"user:{user.id}:reset:{secrets.token_hex(8)}",
+    notifications.notify(
+        user_id=user.id, key=f"user:{user.id}:reset:{secrets.token_hex(8)}",
         subject="Uw wachtwoord voor het Zorginkoopportaal van VGZ",
         body=(f"Iemand (hopelijk u) vroeg een nieuw wachtwoord aan voor {user.email}. Kies het "
               f"binnen {minutes} minuten via de link hieronder; de link werkt één keer. Vroeg u "
               f"niets aan, dan kunt u dit bericht negeren: uw wachtwoord blijft zoals het is."),
-        link=reset_link(user), created_at=clock.now()))
+        link=reset_link(user))
     audit.record(Actor.of(user), "user", user.id, "password_reset_requested", None, None, "")
     db.session.flush()
     return user

@@ -20,8 +20,8 @@ from contracts.consent import Kind, answer_due, check_prescription, validate_req
 from contracts.errors import CaseError
 
 from ..extensions import db
-from ..models import ConsentRequest, Notification
-from . import audit, clock
+from ..models import ConsentRequest
+from . import audit, clock, notifications
 from .audit import Actor
 from .concurrency import second_writer_refused
 from .deadlines import ADVISORS, AUDIENCE_ROLES
@@ -149,10 +149,9 @@ def decide_request(request_id: int, actor: Actor, *, granted: bool, reason: str 
     _flush()
     audit.record(actor, ENTITY, request.id, "grant" if granted else "refuse", before,
                  request.status, reason)
-    db.session.add(Notification(provider_id=request.provider_id, kind="bericht",
-                                key=f"{ENTITY}:{request.id}:besluit",
-                                link=provider_link(request.id), subject=_subject(request),
-                                body=_outcome(request)))
+    notifications.notify(provider_id=request.provider_id, key=f"{ENTITY}:{request.id}:besluit",
+                         link=provider_link(request.id), subject=_subject(request),
+                         body=_outcome(request))
     db.session.flush()
     return request
 

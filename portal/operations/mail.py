@@ -1,12 +1,15 @@
 """E-mail of the inbox messages: queued per recipient, then sent by SMTP or kept in the outbox.
 
 Every Notification goes out once to everyone it concerns: a provider's message to the provider's
-contact address and its active staff, a managers' message to every active contract manager and
-admin. `queue_mail` turns messages into OutgoingMail rows (one per recipient) and marks them
-`emailed_at`; `send_mail` delivers the waiting rows. Both commit as they go (the scheduler calls
-them outside any request) and both are safe to run twice: a message is queued once (emailed_at,
-and the unique notification and recipient), a mail is sent once (sent_at, committed after each
-message the server accepted).
+contact address and its active staff, a message for the insurer to the staff of its audience
+(contract managers and admins, or advisors and admins). Urgent messages for the insurer and
+every provider's message go one by one; the insurer's routine messages go as one daily digest
+per recipient (see IMMEDIATE_KINDS). `queue_mail` turns messages into OutgoingMail rows and
+marks them `emailed_at`; `send_mail` delivers the waiting rows. Both commit as they go (the
+scheduler calls them outside any request) and both are safe to run twice: a message is queued
+once (emailed_at, and the unique notification and recipient), a mail is sent once (sent_at,
+committed after each message the server accepted). Their times are on the simulated clock, as
+every business date; a real time an operator needs is in the log lines, which name the mail.
 """
 from __future__ import annotations
 
@@ -14,17 +17,20 @@ import logging
 import smtplib
 import ssl
 import time
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from flask_babel import force_locale, ngettext
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 from ..models import Notification, OutgoingMail, Provider, User
+from . import clock
 from .deadlines import AUDIENCE_ROLES, audience_of_key
 
 log = logging.getLogger(__name__)
@@ -34,10 +40,20 @@ BATCH = 500
 FOOTER = ("Dit bericht is automatisch verstuurd door het Zorginkoopportaal van VGZ. "
           "U vindt het ook in uw berichten in het portaal.")
 
-
-def _utcnow() -> datetime:
-    """The wall clock (the mail's own times are real, not simulated)."""
-    return datetime.now(timezone.utc)
+#: The kinds of the insurer's messages that are e-mailed at once, each on its own:
+#: - escalatie: a deadline was missed; someone at the insurer must act now.
+#: - herinnering: the insurer's own move is due within days; the last reminder says "vandaag",
+#:   so a digest the day after would come after the deadline.
+#: - publicatie: the zorgzoeker opened; once a year.
+#: Every other message for the insurer (kind "bericht": an offer accepted, declined or countered,
+#: an application received) is news of what a provider did, and goes in the daily digest: one
+#: mail per recipient a day instead of one per event (thousands in a campaign). Where such news
+#: asks the insurer to move (a counter-proposal, an application), its deadline's reminders and
+#: escalation still come at once, so nothing urgent waits for the digest.
+IMMEDIATE_KINDS = ("escalatie", "herinnering", "publicatie")
+#: The insurer's routine messages: mailed in the daily digest.
+ROUTINE = and_(Notification.provider_id.is_(None), Notification.user_id.is_(None),
+               Notification.kind.not_in(IMMEDIATE_KINDS))
 
 
 # -- queueing -----------------------------------------------------------------------------------
@@ -93,30 +109,63 @@ def _user_addresses(user_ids: set[int]) -> dict[int, list[str]]:
         select(User.id, User.email).where(User.id.in_(user_ids), User.active.is_(True)))}
 
 
-def queue_mail(limit: int | None = None) -> int:
-    """Queue an e-mail per recipient of every message not yet queued, oldest first (at most
-    `limit` messages); returns the number of mails queued.
+def _claim(condition, limit: int | None, now: datetime):
+    """Mark the unqueued messages that meet `condition` queued (at most `limit`, oldest first)
+    and return their columns.
 
-    Per batch: one statement claims the messages (marks them emailed, i.e. queued), then one
-    lookup of their recipients, one insert, one commit. Claiming by a write first keeps two
-    schedulers apart: on PostgreSQL each skips the other's locked messages, on SQLite the second
-    waits for the first's commit and then finds the messages taken.
-    """
+    Claiming by a write first keeps two schedulers apart: on PostgreSQL each skips the other's
+    locked messages, on SQLite the second waits for the first's commit and then finds the
+    messages taken."""
+    oldest = (select(Notification.id).where(Notification.emailed_at.is_(None), condition)
+              .order_by(Notification.id).limit(limit).with_for_update(skip_locked=True))
+    return sorted(db.session.execute(
+        update(Notification).where(Notification.id.in_(oldest.scalar_subquery()))
+        .values(emailed_at=now)
+        .returning(Notification.id, Notification.provider_id, Notification.key,
+                   Notification.subject, Notification.body, Notification.link,
+                   Notification.user_id, Notification.created_at)
+        .execution_options(synchronize_session=False)).all(), key=lambda m: m.id)
+
+
+def _existing(pairs) -> set[tuple[int, str]]:
+    """The (notification, recipient) pairs that already have a mail: one queued before
+    emailed_at was reset by hand is not made again."""
+    ids = {nid for nid, _recipient in pairs}
+    return {(nid, recipient.lower()) for nid, recipient in db.session.execute(
+        select(OutgoingMail.notification_id, OutgoingMail.recipient)
+        .where(OutgoingMail.notification_id.in_(ids)))} if ids else set()
+
+
+def _insert(rows: list[dict]) -> None:
+    if rows:  # one executemany (a NULL provider_id must not split the rows into groups)
+        db.session.execute(insert(OutgoingMail).execution_options(render_nulls=True), rows)
+
+
+def queue_mail(limit: int | None = None) -> int:
+    """Queue the e-mail of every message not yet queued; returns the number of mails queued.
+
+    First the messages mailed one by one, oldest first (at most `limit`), then the digests of
+    the insurer's routine messages of every simulated day that is over (whole days, whatever
+    `limit`: a digest lists its day's messages together)."""
+    queued, done = _queue_each(limit)
+    digests, listed = _queue_digests()
+    if done or listed:
+        log.info("mail: %d messages queued as %d e-mails, %d in %d digests", done, queued,
+                 listed, digests)
+    return queued + digests
+
+
+def _queue_each(limit: int | None) -> tuple[int, int]:
+    """One mail per recipient of every message that is not routine for the insurer; the
+    numbers of mails queued and messages done. Per batch: one statement claims the messages,
+    one lookup of their recipients, one insert, one commit."""
     portal_url = current_app.config["PORTAL_URL"]
     staff: dict[str, list[str]] = {}  # per audience at the insurer, read once when needed
     queued = done = 0
     while limit is None or done < limit:
         size = BATCH if limit is None else min(BATCH, limit - done)
-        now = _utcnow()
-        oldest = (select(Notification.id).where(Notification.emailed_at.is_(None))
-                  .order_by(Notification.id).limit(size).with_for_update(skip_locked=True))
-        messages = sorted(db.session.execute(
-            update(Notification).where(Notification.id.in_(oldest.scalar_subquery()))
-            .values(emailed_at=now)
-            .returning(Notification.id, Notification.provider_id, Notification.key,
-                       Notification.subject, Notification.body, Notification.link,
-                       Notification.user_id)
-            .execution_options(synchronize_session=False)).all(), key=lambda m: m.id)
+        now = clock.now()
+        messages = _claim(~ROUTINE, size, now)
         if not messages:
             db.session.commit()
             break
@@ -127,26 +176,85 @@ def queue_mail(limit: int | None = None) -> int:
                          if m.provider_id is None and m.user_id is None}:
             if audience not in staff:  # contract managers, or the advisors for their requests
                 staff[audience] = _staff_addresses(AUDIENCE_ROLES[audience])
-        # A mail already there (queued before emailed_at was reset by hand) is not made again.
-        existing = {(nid, recipient.lower()) for nid, recipient in db.session.execute(
-            select(OutgoingMail.notification_id, OutgoingMail.recipient)
-            .where(OutgoingMail.notification_id.in_([m.id for m in messages])))}
+        pairs = [(m, recipient)
+                 for m in messages
+                 for recipient in (personal.get(m.user_id, []) if m.user_id is not None
+                                   else addresses[m.provider_id] if m.provider_id is not None
+                                   else staff[audience_of_key(m.key)])]
+        existing = _existing((m.id, recipient) for m, recipient in pairs)
         rows = [{"notification_id": m.id, "provider_id": m.provider_id, "recipient": recipient,
                  "subject": m.subject, "body": mail_body(m, portal_url), "created_at": now,
                  "attempts": 0}
-                for m in messages
-                for recipient in (personal.get(m.user_id, []) if m.user_id is not None
-                                  else addresses[m.provider_id] if m.provider_id is not None
-                                  else staff[audience_of_key(m.key)])
-                if (m.id, recipient.lower()) not in existing]
-        if rows:  # one executemany (a NULL provider_id must not split the rows into groups)
-            db.session.execute(insert(OutgoingMail).execution_options(render_nulls=True), rows)
+                for m, recipient in pairs if (m.id, recipient.lower()) not in existing]
+        _insert(rows)
         db.session.commit()
         queued += len(rows)
         done += len(messages)
-    if done:
-        log.info("mail: %d messages queued as %d e-mails", done, queued)
-    return queued
+    return queued, done
+
+
+def _day_of(moment: datetime) -> date:
+    """The simulated day of a message: its moment's date in UTC, as `clock.now()` makes it."""
+    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment).date()
+
+
+def _queue_digests() -> tuple[int, int]:
+    """One mail per recipient per simulated day listing the insurer's routine messages of that
+    day, once the day is over (the simulated date has moved on; a day the clock was moved back
+    from counts as over too); the numbers of digests queued and messages listed.
+
+    One statement claims every such message, one lookup per audience finds its staff, one
+    insert, one commit: so a crash queues all or nothing, and a second scheduler finds the
+    messages taken. A digest is stored as the mail of the first message it lists (unique per
+    recipient, as every mail), so a message that arrives for a day already digested (the clock
+    moved back) goes in a second, small digest, and nothing goes twice.
+    """
+    now = clock.now()
+    start = datetime.combine(clock.today(), datetime.min.time(), timezone.utc)
+    messages = _claim(and_(ROUTINE, or_(Notification.created_at < start,
+                                        Notification.created_at >= start + timedelta(days=1))),
+                      None, now)
+    if not messages:
+        db.session.commit()
+        return 0, 0
+    staff = {audience: _staff_addresses(AUDIENCE_ROLES[audience])
+             for audience in {audience_of_key(m.key) for m in messages}}
+    digests: dict[tuple[date, str], list] = defaultdict(list)  # (day, recipient) -> messages
+    for m in messages:  # in id order: each digest lists its messages as they came in
+        for recipient in staff[audience_of_key(m.key)]:
+            digests[_day_of(m.created_at), recipient].append(m)
+    existing = _existing((listed[0].id, recipient) for (_day, recipient), listed in digests.items())
+    portal_url = current_app.config["PORTAL_URL"]
+    rows = [{"notification_id": listed[0].id, "provider_id": None, "recipient": recipient,
+             "subject": digest_subject(day, len(listed)),
+             "body": digest_body(day, listed, portal_url), "created_at": now, "attempts": 0}
+            for (day, recipient), listed in sorted(digests.items())
+            if (listed[0].id, recipient.lower()) not in existing]
+    _insert(rows)
+    db.session.commit()
+    return len(rows), len(messages)
+
+
+def digest_subject(day: date, count: int) -> str:
+    with force_locale("nl"):  # the insurer's mail is Dutch, as the messages it lists
+        return ngettext("Dagoverzicht %(day)s: %(num)d bericht",
+                        "Dagoverzicht %(day)s: %(num)d berichten", count, day=f"{day:%d-%m-%Y}")
+
+
+def digest_body(day: date, messages, portal_url: str) -> str:
+    """The digest's text: each message with its subject, text and link, then the footer."""
+    with force_locale("nl"):
+        intro = ngettext("Op %(day)s kwam in het portaal %(num)d bericht voor VGZ binnen:",
+                         "Op %(day)s kwamen in het portaal %(num)d berichten voor VGZ binnen:",
+                         len(messages), day=f"{day:%d-%m-%Y}")
+    items = []
+    for number, message in enumerate(messages, 1):
+        lines = [f"{number}. {message.subject}", *("   " + line for line in
+                                                    message.body.rstrip().splitlines())]
+        if message.link:
+            lines.append(f"   Open in het portaal: {portal_url.rstrip('/')}{message.link}")
+        items.append("\n".join(lines))
+    return "\n\n".join([intro, *items, f"-- \n{FOOTER}"]) + "\n"
 
 
 # -- sending ------------------------------------------------------------------------------------
@@ -200,7 +308,7 @@ def _to_outbox(limit: int | None) -> SendResult:
     taken = db.session.execute(
         update(OutgoingMail).where(OutgoingMail.id.in_(ids.scalar_subquery()),
                                    OutgoingMail.sent_at.is_(None))
-        .values(sent_at=_utcnow(), transport="outbox", attempts=OutgoingMail.attempts + 1)
+        .values(sent_at=clock.now(), transport="outbox", attempts=OutgoingMail.attempts + 1)
         .execution_options(synchronize_session=False))
     db.session.commit()
     return SendResult(sent=taken.rowcount)
@@ -211,7 +319,7 @@ def _message(mail: OutgoingMail, sender: str, domain: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
-    created = mail.created_at or _utcnow()
+    created = mail.created_at or clock.now()
     if created.tzinfo is None:  # SQLite gives the stored UTC time back without its zone
         created = created.replace(tzinfo=timezone.utc)
     message["Date"] = format_datetime(created)
@@ -278,7 +386,7 @@ def _record(statement, tries: int = 5) -> None:
 
 def _sent(mail_id: int) -> None:
     _record(update(OutgoingMail).where(OutgoingMail.id == mail_id)
-            .values(sent_at=_utcnow(), transport="smtp", attempts=OutgoingMail.attempts + 1))
+            .values(sent_at=clock.now(), transport="smtp", attempts=OutgoingMail.attempts + 1))
 
 
 def _failed(mail_ids, error: Exception) -> None:
@@ -293,7 +401,7 @@ def _refused(mail: OutgoingMail, error: Exception) -> bool:
     gives_up = mail.refusals + 1 >= int(current_app.config.get("MAIL_MAX_REFUSALS", 5))
     _record(update(OutgoingMail).where(OutgoingMail.id == mail.id).values(
         attempts=OutgoingMail.attempts + 1, refusals=OutgoingMail.refusals + 1,
-        last_error=_describe(error), refused_at=_utcnow() if gives_up else None))
+        last_error=_describe(error), refused_at=clock.now() if gives_up else None))
     return gives_up
 
 

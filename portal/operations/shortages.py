@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Mapping
 
 from sqlalchemy import or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from contracts import shortages as domain
@@ -28,9 +27,9 @@ from contracts.seedrules import obj, text, unknown_fields
 from contracts.vocabulary import ProviderType
 
 from ..extensions import db
-from ..models import (ContractHeld, Notification, Offer, Product, ProductPreference, Provider,
-                      Shortage, ShortageAlternative, ShortageVersion)
-from . import audit, clock
+from ..models import (ContractHeld, Offer, Product, ProductPreference, Provider, Shortage,
+                      ShortageAlternative, ShortageVersion)
+from . import audit, clock, notifications
 from .audit import Actor
 from .offers import NotFound
 
@@ -190,21 +189,10 @@ def _notify(shortage, version, before, register, product) -> int:
     """The notice of this version, once to every contracted pharmacy; the number sent."""
     link = public_link(product)
     subject, body = domain.notice(version, register, previous=before, link=link)
-    now = clock.now()
-    rows = [{"provider_id": pid, "key": f"tekort:{shortage.id}:v{version.number}:{pid}",
-             "kind": "tekort", "link": link, "subject": subject, "body": body,
-             "created_at": now}
-            for pid in contracted_pharmacies(version.effective_on)]
-    if not rows:
-        return 0
-    existing = set(db.session.scalars(select(Notification.key).where(
-        Notification.key.like(f"tekort:{shortage.id}:v{version.number}:%"))))
-    rows = [r for r in rows if r["key"] not in existing]
-    if rows:
-        dialect = postgresql if db.session.connection().dialect.name == "postgresql" else sqlite
-        db.session.execute(dialect.insert(Notification.__table__)
-                           .on_conflict_do_nothing(index_elements=["key"]), rows)
-    return len(rows)
+    return notifications.notify_many([
+        {"provider_id": pid, "key": f"tekort:{shortage.id}:v{version.number}:{pid}",
+         "kind": "tekort", "link": link, "subject": subject, "body": body}
+        for pid in contracted_pharmacies(version.effective_on)])
 
 
 # -- the weekly preference file and the entitlement check ---------------------------------------

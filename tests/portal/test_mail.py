@@ -2,17 +2,21 @@
 SMTP server (aiosmtpd), never twice and never lost; and the managers' outbox page."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from itertools import count
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.models import Notification, OutgoingMail
+from portal.operations import clock
+from portal.operations.audit import SYSTEM
 from portal.operations.mail import FOOTER, SendResult, queue_mail, send_mail
 from tests.support.statements import statements
 
 PORTAL = "https://portaal.test"
+#: A simulated day far from the machine's own date.
+DAY = date(2023, 9, 20)
 keys = count(1)
 
 
@@ -71,8 +75,8 @@ def pharmacy(make_provider, make_user):
 
 def test_a_providers_message_is_queued_once_per_recipient_with_the_dutch_body_and_link(
         session, mail_config, pharmacy):
+    clock.set_today(DAY, SYSTEM, record=False)
     note = message(session, pharmacy, body="Uw aanbod voor 2024 staat klaar.")
-    before = datetime.now(timezone.utc)
 
     assert queue_mail() == 2
 
@@ -84,9 +88,9 @@ def test_a_providers_message_is_queued_once_per_recipient_with_the_dutch_body_an
         assert mail.body == ("Uw aanbod voor 2024 staat klaar.\n\n"
                              f"Open in het portaal: {PORTAL}/zorgaanbieder/aanbiedingen/12\n\n"
                              f"-- \n{FOOTER}\n")
+        assert mail.created_at.date() == DAY  # the simulated clock, not the machine's
     session.refresh(note)
-    emailed = note.emailed_at.replace(tzinfo=note.emailed_at.tzinfo or timezone.utc)
-    assert before <= emailed <= datetime.now(timezone.utc)  # the wall clock, not the simulation
+    assert note.emailed_at.date() == DAY
 
 
 def test_a_provider_without_contact_address_mails_its_staff_only(session, mail_config, make_provider,
@@ -100,12 +104,14 @@ def test_a_provider_without_contact_address_mails_its_staff_only(session, mail_c
     assert "Open in het portaal" not in mail.body and mail.body.endswith(FOOTER + "\n")
 
 
-def test_the_managers_messages_go_to_every_active_manager_and_admin(session, mail_config, make_user,
-                                                                    pharmacy):
+def test_the_managers_urgent_messages_go_at_once_to_every_active_manager_and_admin(
+        session, mail_config, make_user, pharmacy):
     manager = make_user("contract_manager", email="manager@vgz.example")
     admin = make_user("admin", email="beheer@vgz.example")
     make_user("contract_manager", email="weg@vgz.example").active = False
-    note = message(session, None, subject="Tegenvoorstel van Apotheek Zoë", link="/beheer/aanbiedingen/7")
+    clock.set_today(DAY, SYSTEM, record=False)
+    note = message(session, None, subject="Termijn verstreken: Tegenvoorstel beantwoorden",
+                   link="/beheer/aanbiedingen/7", kind="escalatie")
     session.flush()
 
     queue_mail()
@@ -138,6 +144,7 @@ def test_queueing_thousands_of_messages_takes_a_few_queries_and_honours_the_limi
         make_user("provider_user", provider, email=f"staf{provider.id}@zorg.example")
     make_user("contract_manager", email="manager@vgz.example")
     session.add_all(Notification(provider_id=providers[i % 20].id if i % 10 else None,
+                                 kind="bericht" if i % 10 else "herinnering",
                                  key=f"bulk:{i}", subject=f"Bericht {i}", body="Tekst", link=None)
                     for i in range(1200))
     session.flush()
@@ -363,3 +370,47 @@ def test_providers_may_not_read_the_outbox(client, auth, make_user, pharmacy, ro
     assert client.get("/beheer/uitgaande-post").status_code == 302  # to the login page
     auth.login(make_user(role, pharmacy))
     assert client.get("/beheer/uitgaande-post").status_code == 403
+
+
+def test_the_outbox_searches_recipient_subject_and_body_and_keeps_status_and_query(
+        session, client, manager, pharmacy):
+    note = message(session, pharmacy)
+    session.add_all([
+        OutgoingMail(notification_id=note.id, recipient="inkoper@vgz.example", attempts=0,
+                     subject="Dagoverzicht 02-10-2023: 2 berichten", body="1. Aanbod aanvaard"),
+        OutgoingMail(notification_id=note.id, recipient="info@delinde.example", attempts=1,
+                     subject="Nieuw aanbod", body="Voor Apotheek ZOË in Utrecht", sent_at=NOON),
+        OutgoingMail(notification_id=note.id, recipient="jan@elders.example", attempts=0,
+                     subject="Herinnering", body="Reageer uiterlijk op 11-11-2023")])
+    session.flush()
+
+    assert "1 e-mail gevonden." in page(client, "/beheer/uitgaande-post?q=INKOPER%40vgz")
+    by_subject = page(client, "/beheer/uitgaande-post?q=dagoverzicht")
+    assert "1 e-mail gevonden." in by_subject and "inkoper@vgz.example" in by_subject
+    by_body = page(client, "/beheer/uitgaande-post?q=apotheek+zo")
+    assert "info@delinde.example" in by_body and "jan@elders.example" not in by_body
+    assert 'name="q" value="apotheek zo"' in by_body
+    assert page(client, "/beheer/uitgaande-post?q=uiterlijk&status=verzonden").count("<details>") == 0
+    waiting = page(client, "/beheer/uitgaande-post?q=uiterlijk&status=wachtend")
+    assert "1 e-mail gevonden." in waiting and '<input type="hidden" name="status" value="wachtend">' in waiting
+    assert 'href="/beheer/uitgaande-post?status=verzonden&amp;q=uiterlijk"' in waiting
+
+
+def test_the_outbox_shows_an_invitation_link_whole_but_never_its_secret(session, client, manager,
+                                                                         pharmacy):
+    note = message(session, pharmacy)
+    secret = "eyJ1IjoxMn0.ZzYxQw.Geheim-Deel_123"
+    session.add(OutgoingMail(
+        notification_id=note.id, recipient="nieuw@apotheek.example", attempts=0,
+        subject="Uw account voor het Zorginkoopportaal van VGZ",
+        body=f"Kies uw wachtwoord.\n\nOpen in het portaal: {PORTAL}/wachtwoord-instellen/{secret}\n"))
+    session.flush()
+
+    html = page(client, "/beheer/uitgaande-post")
+    assert secret not in html
+    assert (f"Open in het portaal: {PORTAL}/wachtwoord-instellen/[geheim: alleen in de e-mail zelf]"
+            in html)
+    # nor can a search tell the secret, a character at a time
+    for part in (secret[:5], "instellen/eyJ", "Kies uw"):
+        assert "0 e-mails gevonden." in page(client, f"/beheer/uitgaande-post?q={part}"), part
+    assert "1 e-mail gevonden." in page(client, "/beheer/uitgaande-post?q=nieuw%40apotheek")

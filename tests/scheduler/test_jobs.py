@@ -261,13 +261,13 @@ def test_inbox_messages_are_dated_on_the_simulated_day(offer_due, scan_on, make_
 
 def test_one_insert_of_messages_to_providers_and_managers_stores_each_once(session, make_provider):
     # rows with and without a provider in one call, and a key given twice in it: each key once
-    from scheduler.jobs import insert_notifications
+    from portal.operations.notifications import notify_many
     provider = make_provider()
     rows = [dict(provider_id=provider.id if n % 2 else None, kind="herinnering",
                  key=f"test-mixed:{n}", subject=f"onderwerp {n}", body="tekst", link=None)
             for n in range(7)]
-    assert insert_notifications(rows + rows[:2]) == 7
-    assert insert_notifications(rows) == 0
+    assert notify_many(rows + rows[:2]) == 7
+    assert notify_many(rows) == 0
     stored = messages("test-mixed:")
     assert [m.key for m in stored] == [f"test-mixed:{n}" for n in range(7)]
     assert [m.provider_id for m in stored] == [provider.id if n % 2 else None for n in range(7)]
