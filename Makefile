@@ -20,13 +20,15 @@ $(KEY):
 	@echo "made a random secret key in $@"
 
 ## demo: the main job: migrate, load the demo register once, replay the 2023 campaign up to
-## 20 September 2023 (the 15 September offers out, answers coming in), and serve the portal with
-## its scheduler at http://127.0.0.1:5000 (accounts in the README). Ctrl-C stops both.
+## 20 September 2023 (the 15 September offers out, answers coming in), set the story of that day
+## (negotiations running, fresh applications), and serve the portal with its scheduler at
+## http://127.0.0.1:5000 (accounts in the README). Ctrl-C stops both. Start over: portal demo reset.
 DEMO_DATE ?= 2023-09-20
 demo: $(VENV)/.installed $(KEY)
 	$(VENV)/bin/portal db upgrade
-	$(VENV)/bin/portal demo load --if-empty
+	$(VENV)/bin/portal demo load --if-empty --no-applications
 	$(VENV)/bin/portal simulate --to $(DEMO_DATE)
+	$(VENV)/bin/portal demo story
 	@echo "Zorginkoop portaal: http://127.0.0.1:5000  (demo-accounts: zie README)"
 	$(VENV)/bin/portal scheduler run --interval 5 --simulate-answers & scheduler=$$!; \
 		trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \

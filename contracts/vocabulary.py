@@ -102,28 +102,35 @@ class NewProviderSituation(StrEnum):
     OVERNAME = "overname"
 
 
+def _l(text: str) -> str:
+    """Marks a label for the portal's English catalogue (pybabel's `-k _l`); the portal's `dutch`
+    filter translates it when a page is shown, documents keep the Dutch."""
+    return text
+
+
+#: The Dutch label of each slug that has a longer one: what documents and Dutch pages show.
 DUTCH = {
-    ProviderType.OPENBARE_APOTHEEK: "openbare apotheek",
-    ProviderType.APOTHEEKHOUDENDE_HUISARTS: "apotheekhoudend huisarts",
-    ProviderType.POLIKLINISCHE_APOTHEEK: "poliklinische apotheek",
-    ProviderType.INTERNETAPOTHEEK: "internetapotheek (niet-voorkeursaanbieder)",
-    ProviderType.INTERNETAPOTHEEK_VOORKEUR: "internetapotheek (voorkeursaanbieder)",
-    ProviderType.ZUIVERE_DIENSTAPOTHEEK: "zuivere dienstapotheek",
-    ProviderType.HYBRIDE_DIENSTAPOTHEEK: "hybride dienstapotheek",
-    ProviderType.UNIEKE_LEVERANCIER: "unieke leverancier",
-    ProviderType.FACILITAIR_BEDRIJF: "facilitair bedrijf",
-    Contract.FARMACEUTISCHE_ZORG: "Overeenkomst Farmaceutische zorg",
-    Contract.MODULE_ZORGPRESTATIES: "Addendum Module farmaceutische zorgprestaties",
-    Contract.SPOEDZORG: "Addendum Farmaceutische spoedzorg",
-    Contract.AANVULLENDE_AFSPRAKEN: "Addendum Aanvullende afspraken",
-    Contract.DIEETPREPARATEN: "Overeenkomst Dieetpreparaten",
-    Contract.STOPPEN_MET_ROKEN: "Overeenkomst Stoppen met roken medicatie",
-    Channel.VECOZO: "VECOZO",
-    Channel.EMAIL: "e-mail",
-    Channel.WEBSITE: "website",
-    Party.VGZ: "VGZ",
-    Party.ZORGAANBIEDER: "Zorgaanbieder",
-    Party.VGZ_EN_ZORGAANBIEDER: "VGZ en zorgaanbieder",
+    ProviderType.OPENBARE_APOTHEEK: _l("openbare apotheek"),
+    ProviderType.APOTHEEKHOUDENDE_HUISARTS: _l("apotheekhoudend huisarts"),
+    ProviderType.POLIKLINISCHE_APOTHEEK: _l("poliklinische apotheek"),
+    ProviderType.INTERNETAPOTHEEK: _l("internetapotheek (niet-voorkeursaanbieder)"),
+    ProviderType.INTERNETAPOTHEEK_VOORKEUR: _l("internetapotheek (voorkeursaanbieder)"),
+    ProviderType.ZUIVERE_DIENSTAPOTHEEK: _l("zuivere dienstapotheek"),
+    ProviderType.HYBRIDE_DIENSTAPOTHEEK: _l("hybride dienstapotheek"),
+    ProviderType.UNIEKE_LEVERANCIER: _l("unieke leverancier"),
+    ProviderType.FACILITAIR_BEDRIJF: _l("facilitair bedrijf"),
+    Contract.FARMACEUTISCHE_ZORG: _l("Overeenkomst Farmaceutische zorg"),
+    Contract.MODULE_ZORGPRESTATIES: _l("Addendum Module farmaceutische zorgprestaties"),
+    Contract.SPOEDZORG: _l("Addendum Farmaceutische spoedzorg"),
+    Contract.AANVULLENDE_AFSPRAKEN: _l("Addendum Aanvullende afspraken"),
+    Contract.DIEETPREPARATEN: _l("Overeenkomst Dieetpreparaten"),
+    Contract.STOPPEN_MET_ROKEN: _l("Overeenkomst Stoppen met roken medicatie"),
+    Channel.VECOZO: _l("VECOZO"),
+    Channel.EMAIL: _l("e-mail"),
+    Channel.WEBSITE: _l("website"),
+    Party.VGZ: _l("VGZ"),
+    Party.ZORGAANBIEDER: _l("Zorgaanbieder"),
+    Party.VGZ_EN_ZORGAANBIEDER: _l("VGZ en zorgaanbieder"),
 }
 
 

@@ -37,8 +37,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_inputs(app)
     register_blueprints(app)
     from . import errors
-    from .web import reads_end_in_commit, register_error_pages, writes_take_the_lock_first
+    from .web import (reads_end_in_commit, register_error_pages, register_favicon,
+                      writes_take_the_lock_first)
     register_error_pages(app)
+    register_favicon(app)
     errors.init_app(app)
     writes_take_the_lock_first(app)
     reads_end_in_commit(app)

@@ -32,6 +32,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Callable
 
 from sqlalchemy import MetaData, func, insert, select
@@ -759,13 +760,15 @@ def provider_count() -> int:
 
 
 def load_demo(seed: int = DEFAULT_SEED, providers: int = DEFAULT_PROVIDERS,
-              progress: Callable[[int], None] | None = None, *, reset: bool = False
-              ) -> DemoSummary:
+              progress: Callable[[int], None] | None = None, *, reset: bool = False,
+              applications: bool = True) -> DemoSummary:
     """Load the demo register into the current app's database and commit, all or nothing.
 
     Raises DemoDataExists if there are providers already, unless `reset` (which first deletes
     the rows of every table). `progress(n)` is called with units of work done, PROGRESS_TOTAL in
-    all. ValueError if `providers` is below MIN_PROVIDERS.
+    all. ValueError if `providers` is below MIN_PROVIDERS. `applications`: a few applications
+    received in the weeks before the load date (`make demo` leaves them to `stage_story`, which
+    has them come in shortly before the date the demo is shown at).
     """
     started = time.perf_counter()
     step = progress or (lambda n: None)
@@ -805,8 +808,8 @@ def load_demo(seed: int = DEFAULT_SEED, providers: int = DEFAULT_PROVIDERS,
 
         accounts = _accounts(ids, {r["agb"]: r["name"] for r in reg.rows})
         step(10)
-        db.session.execute(_bulk(SimulationClock), [{"today": TODAY}])
-        applications = _pending_applications(seed)
+        db.session.execute(_bulk(SimulationClock), [{"id": 1, "today": TODAY}])  # the one row
+        applications = _pending_applications(seed, TODAY) if applications else 0
         load_demo_products()  # the medicines of the shortages register and the preference file
         db.session.commit()
         step(5)
@@ -823,38 +826,57 @@ def load_demo(seed: int = DEFAULT_SEED, providers: int = DEFAULT_PROVIDERS,
                        applications=applications)
 
 
-#: New providers that applied in April 2023 and wait for an answer (due one month after receipt).
+#: New providers that applied for a contract and wait for an answer (due one month after
+#: receipt), with how many days before the day they are staged for each one came in.
 _APPLICANTS = (
     ("Apotheek Het Nieuwe Plein", "openbare_apotheek", "Almere", "Flevoland", ["farmaceutische_zorg"],
-     date(2023, 4, 3), {"bereikbaarheid": "In de nieuwe wijk Duin is geen apotheek binnen 4 km.",
-                        "meer_keuze": "Tweede apotheek in een groeiende kern met 12.000 inwoners."}),
+     27, {"bereikbaarheid": "In de nieuwe wijk Duin is geen apotheek binnen 4 km.",
+          "meer_keuze": "Tweede apotheek in een groeiende kern met 12.000 inwoners."}),
     ("Apotheekhoudende praktijk De Wadden", "apotheekhoudende_huisarts", "Hollum", "Friesland",
-     ["farmaceutische_zorg"], date(2023, 4, 11),
+     ["farmaceutische_zorg"], 19,
      {"bereikbaarheid": "Overname van de praktijk op Ameland; de vorige houder stopt."}),
     ("Zorgapotheek Online", "internetapotheek", "Eindhoven", "Noord-Brabant",
-     ["farmaceutische_zorg", "dieetpreparaten"], date(2023, 4, 19),
+     ["farmaceutische_zorg", "dieetpreparaten"], 11,
      {"onderscheidend": "Bezorging binnen 24 uur en video-instructie bij inhalatoren."}),
     ("Dieetvoeding Start B.V.", "facilitair_bedrijf", "Nijmegen", "Gelderland", ["dieetpreparaten"],
-     date(2023, 4, 26), {"effectievere_zorg": "Startend bedrijf, AGB-code per 1 januari 2024."}),
+     5, {"effectievere_zorg": "Startend bedrijf, AGB-code per 1 januari 2024."}),
     ("Dienstapotheek Westland", "zuivere_dienstapotheek", "Naaldwijk", "Zuid-Holland",
-     ["farmaceutische_zorg"], date(2023, 4, 28),
+     ["farmaceutische_zorg"], 3,
      {"bereikbaarheid": "ANZ-dekking in het Westland ontbreekt na sluiting van de huidige post."}),
 )
 
 
-def _pending_applications(seed: int) -> int:
-    """A few applications received in April 2023, through the same operation as the form."""
+def applicant_agb(n: int, kind: str) -> str:
+    return f"{'47' if kind == 'facilitair_bedrijf' else '06'}9{n:05d}"
+
+
+def _pending_applications(seed: int, day: date) -> int:
+    """The applicants' applications, each received some days before `day` and so still within
+    the answer term on it, through the same operation as the form, on the simulated clock of
+    its day (put back to `day` after). An applicant that applied already is left as it is."""
+    from .models import Application
+    from .operations import clock
     from .operations.applications import submit_application
+    from .operations.audit import Actor
     rng = random.Random(seed + 7)
-    for n, (name, kind, city, _region, contracts, received, motivations) in enumerate(_APPLICANTS):
-        agb = f"{'47' if kind == 'facilitair_bedrijf' else '06'}9{n:05d}"
+    applied = set(db.session.scalars(select(Application.agb)))
+    submitted = 0
+    for n, (name, kind, city, _region, contracts, days_before, motivations) in enumerate(_APPLICANTS):
+        agb, kvk = applicant_agb(n, kind), f"{rng.randint(10_000_000, 99_999_999)}"
+        if agb in applied:
+            continue
+        received = day - timedelta(days=days_before)
+        clock.set_today(received, Actor("demo", "system"), record=False)
         submit_application({
-            "organisation": name, "agb": agb, "kvk": f"{rng.randint(10_000_000, 99_999_999)}",
+            "organisation": name, "agb": agb, "kvk": kvk,
             "provider_type": kind, "address": f"Marktplein {n + 1}", "postcode": f"{1300 + 97 * n} AB",
             "city": city, "agb_start": date(2024, 1, 1) if kind == "facilitair_bedrijf" else date(2023, 3, 1),
             "contact_email": f"info@{agb}.example", "contracts": contracts,
-            "start_date": date(2024, 1, 1), "motivations": motivations}, [], received_on=received)
-    return len(_APPLICANTS)
+            "start_date": date(2024, 1, 1), "motivations": motivations}, [],
+            received_on=received)
+        submitted += 1
+    clock.set_today(day, Actor("demo", "system"), record=False)
+    return submitted
 
 
 def _accounts(ids: dict[str, int], names: dict[str, str]) -> tuple[DemoAccount, ...]:
@@ -872,3 +894,115 @@ def _accounts(ids: dict[str, int], names: dict[str, str]) -> tuple[DemoAccount, 
         accounts.append(DemoAccount(email, role, names[agb] if agb else None, agb))
     db.session.execute(_bulk(User), rows)
     return tuple(accounts)
+
+
+# -- the story at the demo's date ---------------------------------------------------------------
+
+#: What the providers ask in their counter-proposals, and what the insurer answers.
+COUNTER_PROPOSALS = (
+    "Wij vragen een hoger tarief voor de eerste terhandstelling: onze kosten voor bezorging "
+    "aan huis zijn dit jaar fors gestegen.",
+    "Wij stellen een hoger tarief voor, in lijn met de index van de NZa voor 2024.",
+)
+INSURER_ANSWER = ("Wij kunnen u op dit tarief deels tegemoetkomen; zie het bedrag hieronder. "
+                  "Laat u weten of dit voor u akkoord is?")
+CENT = Decimal("0.01")
+#: Days before the story's date the providers countered and the insurer answered.
+COUNTERED_DAYS_BEFORE, ANSWERED_DAYS_BEFORE = 4, 1
+DEMO_MANAGER = _STAFF[0][0]
+
+
+@dataclass(frozen=True)
+class DemoStory:
+    """What `stage_story` added: the negotiations it started (offer ids, and the one the
+    insurer answered) and the applications it had come in."""
+
+    day: date
+    countered: tuple[int, ...] = ()
+    answered: int | None = None
+    applications: int = 0
+
+
+def stage_story(seed: int = DEFAULT_SEED) -> DemoStory:
+    """Make the demo tell a story on the simulated date, as people would have made it: every
+    negotiable offer still waiting for an answer gets a counter-proposal from its provider some
+    days ago (a higher amount on its first tariff line), the insurer has answered the demo
+    organisation's (so its signatory has a reply to read, and the manager another proposal to
+    answer), and the applicants' applications came in during the last weeks, within their
+    answer term. Everything goes through the portal's own operations; the clock is moved back
+    to date each step and put back. Safe to run twice: what happened already is left alone.
+    Commits."""
+    from .operations import clock
+    from .operations.audit import Actor
+
+    day = clock.today()
+    system = Actor("demo", "system")
+    try:
+        clock.set_today(day - timedelta(days=COUNTERED_DAYS_BEFORE), system, record=False)
+        countered = _counter_proposals()
+        answered = None
+        own = [offer_id for offer_id, has_account in countered if has_account]
+        if own:
+            clock.set_today(day - timedelta(days=ANSWERED_DAYS_BEFORE), system, record=False)
+            answered = _insurer_answers(own[0])
+        clock.set_today(day, system, record=False)
+        applications = _pending_applications(seed, day)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return DemoStory(day, tuple(offer_id for offer_id, _own in countered), answered, applications)
+
+
+def _counter_proposals() -> list[tuple[int, bool]]:
+    """A counter-proposal on each negotiable offer that waits for its provider's answer, by the
+    provider's signatory (a demo organisation's person, or a simulated one); (offer id, whether
+    the provider has a portal account), the demo organisations' first."""
+    from .models import Offer
+    from .operations.audit import Actor
+    from .operations.offers import tariff_lines, transition
+
+    waiting = db.session.execute(
+        select(Offer.id, Offer.provider_id, Provider.name, Provider.agb)
+        .join(Provider, Provider.id == Offer.provider_id)
+        .where(Offer.negotiable.is_(True), Offer.status == "aangeboden")
+        .order_by(Offer.id)).all()
+    signatories = dict(db.session.execute(
+        select(User.provider_id, User.email).where(User.role == "provider_signatory")
+        .order_by(User.id.desc())).all())
+    demo_agbs = {o.agb for o in DEMO_ORGANISATIONS}
+    waiting.sort(key=lambda row: row.agb not in demo_agbs)
+    countered = []
+    for n, (offer_id, provider_id, name, _agb) in enumerate(waiting):
+        email = signatories.get(provider_id)
+        actor = Actor(email or f"simulatie: tekenbevoegde {name}", "provider_signatory", provider_id)
+        offer = db.session.get(Offer, offer_id)
+        first = tariff_lines(offer, [])[:1]
+        changes = [{"code": line.code, "amount": str(_raised(line.current))} for line in first]
+        transition(offer_id, "counter", actor, reason=COUNTER_PROPOSALS[n % len(COUNTER_PROPOSALS)],
+                   changes=changes)
+        countered.append((offer_id, email is not None))
+    return countered
+
+
+def _insurer_answers(offer_id: int) -> int:
+    """The demo's contract manager answers a counter-proposal halfway: the line's amount between
+    the insurer's and the provider's."""
+    from .models import NegotiationRound, Offer
+    from .operations.audit import Actor
+    from .operations.offers import tariff_lines, transition
+
+    offer = db.session.get(Offer, offer_id)
+    rounds = db.session.scalars(select(NegotiationRound).where(NegotiationRound.offer_id == offer_id)
+                                .order_by(NegotiationRound.number)).all()
+    changes = [{"code": line.code, "amount": str(((line.current + line.proposed) / 2).quantize(CENT))}
+               for line in tariff_lines(offer, rounds) if line.proposed is not None]
+    manager = db.session.scalar(select(User.email).where(User.email == DEMO_MANAGER))
+    transition(offer_id, "respond", Actor(manager or DEMO_MANAGER, "contract_manager"),
+               reason=INSURER_ANSWER, changes=changes)
+    return offer_id
+
+
+def _raised(amount: Decimal) -> Decimal:
+    """What a provider asks: about 8 % more, to the cent."""
+    return (amount * Decimal("1.08")).quantize(CENT)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 import threading
 import time
@@ -11,7 +12,7 @@ from datetime import date, datetime, timezone
 from functools import wraps
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, g, render_template, request, session
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import get_translations, gettext
 from flask_login import UserMixin, current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -208,20 +209,72 @@ LABELS = {
     "geweigerd": _l("geweigerd"),
 }
 
+#: What an audit entry's action says (`{{ entry.action|label }}`): the verbs the operations
+#: record, as what happened, in the user's language.
+AUDIT_ACTIONS = {
+    # offers (contracts/offers.py TRANSITIONS, and the record an issue writes first)
+    "create": _l("aangemaakt"), "issue": _l("aangeboden"), "accept": _l("aanvaard"),
+    "decline": _l("afgewezen door de zorgaanbieder"), "counter": _l("tegenvoorstel gedaan"),
+    "respond": _l("gereageerd op tegenvoorstel"), "agree": _l("overeenstemming bereikt"),
+    "expire": _l("verlopen"), "withdraw": _l("ingetrokken"),
+    "record": _l("vastgelegd zonder acceptatie"),
+    # applications, consent and authorisation requests
+    "submit": _l("ingediend"), "answer": _l("beantwoord"), "take": _l("in behandeling genomen"),
+    "grant": _l("verleend"), "refuse": _l("geweigerd"),
+    # shortages (contracts/shortages.py ACTIONS)
+    "registreren": _l("geregistreerd"), "wijzigen": _l("gewijzigd"), "beeindigen": _l("beëindigd"),
+    # batches, imports, the clock, messages, feeds
+    "request": _l("aangevraagd"), "run": _l("uitgevoerd"), "import": _l("geïmporteerd"),
+    "set": _l("simulatiedatum verzet"), "read": _l("gelezen"), "read_all": _l("alles gelezen"),
+    "feed_renewed": _l("agendalink vernieuwd"),
+    # accounts (as the account pages name them)
+    "invite": _l("uitgenodigd"), "login": _l("ingelogd"), "login_failed": _l("inloggen mislukt"),
+    "logout": _l("uitgelogd"), "logout_everywhere": _l("overal uitgelogd"),
+    "password_changed": _l("wachtwoord gewijzigd"), "password_set": _l("wachtwoord ingesteld"),
+    "password_reset": _l("wachtwoord hersteld"),
+    "password_reset_requested": _l("herstellink aangevraagd"),
+    "2fa_enrolled": _l("tweestaps ingesteld"), "2fa_used": _l("tweestapscode gebruikt"),
+    "2fa_failed": _l("tweestapscode onjuist"), "recovery_code_used": _l("herstelcode gebruikt"),
+    "2fa_disabled": _l("tweestaps uitgezet"), "token_issued": _l("API-token gemaakt"),
+    "token_revoked": _l("API-token ingetrokken"), "deactivated": _l("gedeactiveerd"),
+    "reactivated": _l("weer geactiveerd"),
+}
+
 
 def label(value, translate=None) -> str:
-    """The word for a slug in the user's language; an unknown slug with its underscores as spaces.
+    """The word for a slug (LABELS) or an audit entry's action (AUDIT_ACTIONS) in the user's
+    language; an unknown slug with its underscores as spaces.
     `translate`: the render's gettext (templates), else Flask-Babel's."""
     if value is None:
         return ""
     text = str(value)
-    return (translate or gettext)(LABELS[text]) if text in LABELS else text.replace("_", " ")
+    word = LABELS.get(text) or AUDIT_ACTIONS.get(text)
+    return (translate or gettext)(word) if word else text.replace("_", " ")
 
 
 @pass_context
 def label_filter(context, value) -> str:
     """`label` for templates, with the render's translations."""
     return label(value, _translations(context).ugettext)
+
+
+#: "rule_id: " before a reason of the policy engine or a check ("geen_regel: ...",
+#: "voorkeursmiddel: ..."): the rule's internal name, which pages leave out.
+RULE_ID = re.compile(r"^[a-z0-9_]+: ")
+
+
+def reason_text(reason: str) -> str:
+    """A reason as a page shows it (`{{ r|reason }}`): without the rule's internal name, as a
+    sentence."""
+    text = RULE_ID.sub("", str(reason), count=1)
+    return text[:1].upper() + text[1:]
+
+
+@pass_context
+def dutch_filter(context, value) -> str:
+    """The vocabulary's label of a slug (contracts.vocabulary.dutch: provider types, contracts,
+    channels), in the user's language: Dutch as the documents say it, else its translation."""
+    return _translations(context).ugettext(dutch(value)) if value is not None else ""
 
 
 def _translations(context):
@@ -261,14 +314,23 @@ def register_template_helpers(app) -> None:
     # The simulated date is read once per request: forget it when the next request starts
     # (an app context, and so `g`, can outlive a request).
     app.before_request(forget_simulation_today)
-    app.jinja_env.filters.update(nl_date=nl_date, euro=euro, dutch=dutch, days_left=days_left,
-                                label=label_filter, b64encode=b64encode)
+    app.jinja_env.filters.update(nl_date=nl_date, euro=euro, dutch=dutch_filter, days_left=days_left,
+                                label=label_filter, b64encode=b64encode,
+                                reason=reason_text)
 
     @app.context_processor
     def shared():
         return {"simulation_today": simulation_today, "MANAGERS": MANAGERS,
                 "PROVIDER_STAFF": PROVIDER_STAFF, "lang": select_locale(),
                 "babel_translations": get_translations()}
+
+
+def register_favicon(app) -> None:
+    """/favicon.ico, which browsers ask for whatever the page links: the portal's icon (the SVG
+    every page links), by a permanent redirect to the static file, not a 404 in the log."""
+    @app.get("/favicon.ico")
+    def favicon():
+        return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 #: Stands for the CSRF token in a memoised page; each request puts its own token in its place.
@@ -385,6 +447,51 @@ def register_error_pages(app) -> None:
         response.status_code = 503
         response.headers["Retry-After"] = "5"
         return response
+
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, http_error)
+
+
+#: The HTTP errors a person sees as a page in the portal's layout and language: title, what it
+#: means and what to do. (The API keeps its JSON errors; 429 and 503 have pages of their own.)
+ERROR_PAGES = {
+    400: (_l("Dit verzoek is niet uitgevoerd"),
+          _l("Het portaal kon dit verzoek niet lezen, bijvoorbeeld omdat een formulier te lang "
+             "open stond. Er is niets gewijzigd. Ga terug, laad de pagina opnieuw en probeer het "
+             "nog eens.")),
+    403: (_l("Geen toegang"),
+          _l("Deze pagina is niet bedoeld voor uw account. Log in met een account dat er toegang "
+             "toe heeft, of ga terug naar de startpagina.")),
+    404: (_l("Pagina niet gevonden"),
+          _l("Deze pagina bestaat niet (meer). Controleer het adres, of ga naar de startpagina.")),
+    405: (_l("Dit kan hier niet"),
+          _l("Deze pagina kan dit verzoek niet uitvoeren. Er is niets gewijzigd. Gebruik de "
+             "knoppen en formulieren van het portaal.")),
+    500: (_l("Er ging iets mis"),
+          _l("Er ging in het portaal iets mis bij dit verzoek. Er is niets opgeslagen. Probeer "
+             "het opnieuw; lukt het dan nog niet, neem dan contact op met de zorgverzekeraar.")),
+}
+
+
+def http_error(error):
+    """An HTTP error: for the API flask-smorest's JSON error as before, for a person a page in
+    the portal's layout. A failed request's transaction is rolled back first (the page reads
+    the user and the simulated date); if the layout cannot be rendered either, the standalone
+    error page. Never a traceback: Flask logged the original exception already."""
+    if request.path.startswith("/api/"):
+        from .api import api
+        return api.handle_http_exception(error)
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    title, message = (gettext(text) for text in ERROR_PAGES[error.code])
+    try:
+        if error.code >= 500:
+            db.session.rollback()
+        page = render_template("http_error.html", title=title, message=message, code=error.code)
+    except Exception:  # the database itself, or the layout, failed: the page that needs neither
+        current_app.logger.exception("the error page could not be rendered in the layout")
+        db.session.remove()
+        page = render_template("error.html", title=title, message=message)
+    return page, error.code, headers
 
 
 #: Requests that only read.

@@ -78,16 +78,18 @@ SECONDS = click.FloatRange(min=0.1, max=86400)
               help="Seconds between tries to take over while another scheduler leads.")
 @click.option("--simulate-answers/--no-simulate-answers", default=False, show_default=True,
               help="Let providers without a portal account answer their offers (the demo).")
+@click.option("--verbose", is_flag=True,
+              help="Also log APScheduler's own lines (each tick's start and end).")
 @answer_options
 @with_appcontext
-def run(interval, standby_poll, simulate_answers, **answer_options_):
+def run(interval, standby_poll, simulate_answers, verbose, **answer_options_):
     """Run the scheduler until stopped: APScheduler (blocking, UTC) with its job store in the
     portal's database and one periodic job that does what falls due for the simulated date."""
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging(verbose)
     app = current_app._get_current_object()
     leadership = Leadership(db.engine, lease_seconds=max(3 * interval, 10.0))
     stopping = {"now": False}
@@ -160,6 +162,13 @@ def status():
         "last_summary": current.last_summary,
     }, indent=2))
     db.session.rollback()
+
+
+def configure_logging(verbose: bool) -> None:
+    """What the scheduler did at INFO on the console; APScheduler's own lines ("Running job",
+    "executed successfully", every tick) only with --verbose, its warnings and errors always."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def writer_engine() -> None:

@@ -7,7 +7,10 @@ the registered shortages applied (seed 004; the default), and a group typed by h
 """
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -20,13 +23,14 @@ from contracts.dispensing import (consent_categories, dispensing_period, persona
 from contracts.entitlement import check_entitlement
 from contracts.errors import CaseError
 from contracts.importmedicine import check_import
+from contracts.seedrules import load_rules, quotes_in
 
 from ..extensions import db
 from ..models import Product
 from ..operations import clock
 from ..operations import shortages as shortage_ops
 from ..provider.routes import unread_messages
-from ..web import PROVIDER_STAFF, roles_required
+from ..web import PROVIDER_STAFF, reason_text, roles_required
 from .forms import (ConsentForm, ContributionForm, DispensingForm, EntitlementForm, ImportForm,
                     RegisterEntitlementForm)
 
@@ -103,10 +107,26 @@ def mark(form, error: CaseError, fields: dict) -> None:
         target.errors = [*target.errors, field_message(error.field)]
 
 
+#: The rule files whose source is written in English (seed 003, HollandZorg's conditions).
+ENGLISH_SOURCES = ("farmacie_2025",)
+
+
+@functools.cache
+def english_quotes() -> frozenset[str]:
+    """Every seed sentence quoted from an English source."""
+    return frozenset(quote for name in ENGLISH_SOURCES
+                     for _where, quotes in quotes_in(load_rules(name)) for quote in quotes)
+
+
 def split_reason(reason: str) -> tuple[str, str]:
-    """"1a: what (“quote”)" as ("1a: what", "quote")."""
+    """"rule_id: what (“quote”)" as ("What", "quote") for the page: without the rule's internal
+    name, and without the quote where the source is English and the page Dutch (the reason's own
+    words are the Dutch reading of that sentence; the English page shows the source itself)."""
     text, _sep, quote = reason.partition(" (“")
-    return text, quote.removesuffix("”)")
+    quote = quote.removesuffix("”)")
+    if quote in english_quotes() and get_locale().language != "en":
+        quote = ""
+    return reason_text(text), quote
 
 
 def sentence(message: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
 from contracts import shortages as domain
@@ -123,8 +124,9 @@ def manager_new():
             mark(form, error)
         else:
             db.session.commit()
-            flash(_("Het tekort is geregistreerd; %(n)s apotheken krijgen het bericht.",
-                    n=shortage.versions[-1].notified), "success")
+            flash(ngettext("Het tekort is geregistreerd; %(num)d apotheek krijgt het bericht.",
+                           "Het tekort is geregistreerd; %(num)d apotheken krijgen het bericht.",
+                           shortage.versions[-1].notified), "success")
             return redirect(url_for(".manager_detail", shortage_id=shortage.id))
     elif not form.is_submitted():
         form.started_on.data = today

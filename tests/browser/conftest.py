@@ -59,18 +59,28 @@ def live_portal(tmp_path_factory):
 
 @pytest.fixture
 def page(chromium, request, tmp_path_factory):
-    """A fresh Dutch browser tab; on failure its screenshot and HTML are kept."""
+    """A fresh Dutch browser tab; on failure its screenshot and HTML are kept. Every page the
+    journey opens must have been checked for overflow (`steps.assert_no_overflow`, which `audit`
+    runs) at least once: a journey that passed but left a page unchecked fails here, naming it."""
+    from .steps import checked_pages, page_of
+
     context = chromium.new_context(locale="nl-NL")
     tab = context.new_page()
+    visited = []
+    tab.on("framenavigated", lambda frame: frame.parent_frame is None
+           and frame.url.startswith("http") and visited.append(page_of(frame.url)))
     yield tab
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.failed:
         keep = Path(os.environ.get("BROWSER_ARTIFACTS", tmp_path_factory.getbasetemp())) / request.node.name
         keep.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(keep / "page.png"), full_page=True)
         (keep / "page.html").write_text(tab.content(), encoding="utf-8")
         print(f"browser artefacts kept in {keep}")
     context.close()
+    if call is not None and call.passed:
+        unchecked = sorted(set(visited) - checked_pages(tab))
+        assert not unchecked, f"pages the journey opened but never checked for overflow: {unchecked}"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -104,12 +114,15 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
 
 @pytest.fixture
 def audit(axe_source):
-    """Checks the page as it is now: `lang` on <html>, a label on every input, and no serious or
-    critical axe-core violation. axe is evaluated over the DevTools protocol, which the portal's
+    """Checks the page as it is now: `lang` on <html>, a label on every input, no horizontal
+    overflow at 1,280 and 390 px, and no serious or critical axe-core violation. axe is evaluated over the DevTools protocol, which the portal's
     Content-Security-Policy does not govern, so the journeys keep that policy (no bypass_csp)."""
+    from .steps import assert_no_overflow
+
     def check(page):
         assert page.locator("html").get_attribute("lang") in ("nl", "en"), page.url
         assert page.evaluate(LABELS) == [], f"inputs without a label on {page.url}"
+        assert_no_overflow(page)
         if axe_source is None:
             return []
         if not page.evaluate("() => typeof window.axe === 'object'"):

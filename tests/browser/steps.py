@@ -15,10 +15,15 @@ TESTER = ("browser-journey", "contract_manager")
 
 
 def login(page, base, email, password=DEMO_PASSWORD):
+    """Logs in through the form; the login page and the page it leads to (the user's start page,
+    the two-factor step or the form with its message) are checked for overflow."""
     page.goto(f"{base}/inloggen")
+    assert_no_overflow(page)
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert_no_overflow(page)
 
 
 def logout(page):
@@ -29,8 +34,7 @@ def logout(page):
 def set_date(page, base, day: str, audit=None):
     """The manager (logged in) moves the simulated date on /beheer/simulatiedatum."""
     page.goto(f"{base}/beheer/simulatiedatum")
-    if audit:
-        audit(page)
+    (audit or assert_no_overflow)(page)
     page.fill("#day", day)
     page.click("main button[type=submit]")
     expect(page.locator(".clock")).to_contain_text(day)
@@ -107,18 +111,63 @@ def current_date(app) -> date:
         return today()
 
 
-WIDTHS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+#: The widths every page must fit without scrolling sideways (WCAG 1.4.10): a desktop window
+#: and a phone held upright.
+WIDTHS = (1280, 390)
+
+#: How wide the page is, and the elements that stick out of the window where their parent does
+#: not (the widest first), leaving out what sits in a box that scrolls or clips on its own.
+MEASURE = """() => {
+  const root = document.documentElement, window_ = root.clientWidth;
+  const clipped = el => {  // (an absolute box escapes a scrolling ancestor that is not positioned)
+    if (['absolute', 'fixed'].includes(getComputedStyle(el).position)) return false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + [...el.classList].map(c => '.' + c).join('')
+    + ' "' + (el.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 40) + '"';
+  const sticksOut = el => el.getBoundingClientRect().right > window_ + 0.5;
+  const out = root.scrollWidth <= window_ ? [] : [...document.body.querySelectorAll('*')]
+    .filter(el => sticksOut(el) && !sticksOut(el.parentElement) && !clipped(el))
+    .map(el => [el, el.getBoundingClientRect().right])
+    .sort((a, b) => b[1] - a[1]).slice(0, 3)
+    .map(([el, right]) => `${name(el)} to ${Math.round(right)} px`);
+  return {wide: root.scrollWidth, window: window_, out: out};
+}"""
 
 
-def fitting(audit):
-    """The audit, and then: the page fits the window's width, nothing makes the whole page scroll
-    sideways (WCAG 1.4.10; a wide table scrolls in a region of its own)."""
-    def check(page):
-        violations = audit(page)
-        wide, window = page.evaluate(WIDTHS)
-        assert wide <= window, f"{page.url} scrolls sideways: {wide} px in a {window} px window"
-        return violations
-    return check
+def assert_no_overflow(page):
+    """The page as it is now fits the window at 1,280 and at 390 px: nothing makes the whole page
+    scroll sideways (a wide table scrolls in a box of its own). On failure it names the widest
+    elements. The window goes back to its size, so the journey goes on as it was."""
+    size = page.viewport_size
+    try:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": size["height"]})
+            found = page.evaluate(MEASURE)
+            assert found["wide"] <= found["window"], (
+                f"{page.url} scrolls sideways at {width} px: {found['wide']} px in a "
+                f"{found['window']} px window; widest: {'; '.join(found['out']) or '?'}")
+    finally:
+        page.set_viewport_size(size)
+    checked_pages(page).add(page_of(page.url))
+
+
+def checked_pages(page) -> set:
+    """The pages (`page_of`) this tab has checked for overflow."""
+    if not hasattr(page, "overflow_checked"):
+        page.overflow_checked = set()
+    return page.overflow_checked
+
+
+def page_of(url: str) -> str:
+    """A page as the overflow check counts them: its path, with ids and query left out (offer
+    12 and offer 13 are one page)."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url).split("?")[0].split("#")[0]
+    return re.sub(r"/\d+(?=/|$)", "/<id>", path)
 
 
 # -- the keyboard ------------------------------------------------------------------------------

@@ -71,5 +71,7 @@ def test_the_zorgzoeker_lists_the_contracted_after_12_november(live_portal, page
     expect(page).to_have_url(re.compile(r"plaats=utrecht"))
     expect(page.locator("#plaats")).to_have_value("utrecht")
     expect(page.locator("main table")).to_contain_text(name)
-    expect(page.locator("main [role=status]")).to_contain_text(re.compile(r"\d+ resultat?en|1 resultaat"))
+    # one line per provider, counted as providers (not one per provider and contract)
+    expect(page.locator("main [role=status]")).to_contain_text(
+        re.compile(r"^(1 zorgaanbieder|\d+ zorgaanbieders) gevonden"))
     audit(page)

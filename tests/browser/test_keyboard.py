@@ -15,6 +15,7 @@ def test_log_in_and_accept_an_offer_with_the_keyboard_only(live_portal, page, au
     offer_id = open_offer(app, "06100002", "module_zorgprestaties")  # Service Apotheek Kerkstraat
 
     page.goto(f"{base}/inloggen")
+    audit(page)
     first = tab_to(page, lambda el: True)
     assert first["href"] == "#main", "the first Tab reaches the skip link"
     tab_to(page, lambda el: el["id"] == "email")

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .steps import current_date, fitting, login, logout
+from .steps import current_date, login, logout
 
 PHARMACIST = "signatory@apotheek-de-linde.example"
 ADVISOR = "adviseur@vgz.example"
@@ -76,7 +76,6 @@ def fill_claim(page, code: str):
 def test_an_import_medicine_needs_an_authorisation_which_is_granted_and_then_declared(
         live_portal, page, audit):
     app, base = live_portal
-    audit = fitting(audit)
     outcome = page.locator("main #uitkomst")
 
     # -- the check: not in the G-Standaard, rational, 1 in 200.000, nothing asked yet ------------

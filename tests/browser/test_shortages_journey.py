@@ -12,7 +12,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .steps import MANAGER, fitting, login, logout, set_date
+from .steps import MANAGER, login, logout, set_date
 
 PHARMACIST = "medewerker@service-apotheek-kerkstraat.example"  # contracted until 31-12-2024
 MONDAY, WEEK = "02-10-2023", "2023-W40"
@@ -39,6 +39,7 @@ def beside(box, label):
 def check_entitlement(page, base, audit):
     """Controles → Aanspraak: the levothyroxine group of the register, prescribed by substance."""
     page.goto(f"{base}/zorgaanbieder/controles/")
+    audit(page)
     page.locator("main nav.subnav").get_by_role("link", name="Aanspraak").click()
     expect(page.locator("h1")).to_have_text(
         "Aanspraak binnen een groep onderling vervangbare middelen")
@@ -55,7 +56,6 @@ def check_entitlement(page, base, audit):
 def test_a_shortage_is_told_to_every_pharmacy_and_followed_until_it_ends(
         live_portal, page, audit, simulated_date):
     _app, base = live_portal
-    audit = fitting(audit)
 
     # -- the manager registers the shortage (Beheer → Tekorten → nieuw) -------------------------
     login(page, base, MANAGER)

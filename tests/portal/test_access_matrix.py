@@ -86,6 +86,8 @@ def expected(path, role, endpoint=None):
         side = ("contract_manager", "admin")
     elif path.startswith("/zorgaanbieder"):
         side = ("provider_user", "provider_signatory")
+    elif path == "/favicon.ico":
+        return {301}  # to the static icon, for everyone
     elif path == "/inloggen":
         return {200} if role == "anonymous" else {302}  # a logged-in user goes to their home
     elif path == "/inloggen/code":

@@ -270,7 +270,8 @@ def test_before_a_shortage_the_preferred_product_is_reimbursed(pharmacist, auth,
                                               "ja", "nee"]
     assert product_row(page, IMPORT_NAME)[1] == "€ 4,90"
     # seed 003, point a, cited as the free-form check cites it
-    assert "you are not entitled to another medicine" in page
+    assert "alleen het voorkeursmiddel wordt vergoed" in page and "entitled" not in page
+    assert "voorkeursmiddel: " not in page  # no rule id before the reason
     assert "Tekortbericht" not in page and TEVA_PAGE not in page
     assert f'<option selected value="{THYRAX}">' in page  # the choice stays
 
@@ -295,7 +296,8 @@ def test_during_a_shortage_of_the_preferred_product_the_pharmacist_chooses(pharm
     assert "Uitkomst: Logistieke noodzaak: het middel dat de apotheker kiest" in page
     assert reimbursed(page) == f"{EUTHYROX_NAME}, {IMPORT_NAME}, {THYRAX_NAME}"
     assert "volgt uit het tekortenregister" in page
-    assert "you are entitled to the medicine chosen by the chemist" in page
+    assert "het middel dat de apotheker kiest wordt vergoed" in page and "chemist" not in page
+    assert "logistieke_noodzaak" not in page
     assert product_row(page, TEVA_NAME) == [TEVA, "€ 3,15", "voorkeursmiddel", "Niet leverbaar",
                                             "nee", "nee"]
     # the notice, in the fixed format the pharmacies were sent

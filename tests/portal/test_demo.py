@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -329,3 +330,132 @@ def test_some_applications_wait_for_an_answer(session):
     assert summary.applications == len(pending) >= 3
     assert all(a.status == "ontvangen" and a.received_on.month == 4 and a.answer_due.month == 5
                for a in pending)
+
+
+# -- the story on the demo's date (make demo) ----------------------------------------------------
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def demo_date() -> date:
+    """DEMO_DATE as `make demo` sets it."""
+    found = re.search(r"^DEMO_DATE \?= (\d{4})-(\d{2})-(\d{2})$", (ROOT / "Makefile").read_text(),
+                      re.MULTILINE)
+    return date(*map(int, found.groups()))
+
+
+def audited_on(session, entity: str, entity_id: int, action: str) -> date:
+    from portal.web import AMSTERDAM
+    at = session.scalar(select(AuditEntry.at).where(
+        AuditEntry.entity == entity, AuditEntry.entity_id == entity_id, AuditEntry.action == action))
+    if at.tzinfo is None:  # SQLite hands back naive UTC
+        at = at.replace(tzinfo=__import__("datetime").timezone.utc)
+    return at.astimezone(AMSTERDAM).date()
+
+
+@pytest.fixture
+def at_the_demo_date(session):
+    """The register as `make demo` has it on DEMO_DATE, for what the story needs: the 15
+    September offers of the preferred internet pharmacies out (the negotiable ones), waiting."""
+    from portal.operations import clock
+    from portal.operations.audit import Actor
+    from portal.operations.offers import issue_offer
+
+    load_demo(providers=SIZE, applications=False)
+    day = demo_date()
+    clock.set_today(day, Actor("test", "system"), record=False)
+    preferred = session.scalars(select(Provider).where(
+        Provider.provider_type == T.INTERNETAPOTHEEK_VOORKEUR).order_by(Provider.agb)).all()
+    offers = [issue_offer(p, "farmaceutische_zorg", 2024, Actor("test", "contract_manager"))
+              for p in preferred]
+    session.commit()
+    assert len(offers) == 2 and all(o.negotiable and o.status == "aangeboden" for o in offers)
+    return day, offers
+
+
+def test_at_the_demo_date_negotiations_are_running_one_answered_by_the_insurer(
+        session, at_the_demo_date):
+    from portal.demo import stage_story
+    from portal.models import NegotiationRound
+    from portal.operations import clock
+
+    day, offers = at_the_demo_date
+    story = stage_story()
+    assert sorted(story.countered) == sorted(o.id for o in offers)
+    statuses = {o.provider.agb: session.get(Offer, o.id).status for o in offers}
+    # the demo organisation's (it has a signatory who can read the reply) was answered
+    assert statuses.pop("06100003") == "in_onderhandeling"
+    assert list(statuses.values()) == ["tegenvoorstel"]  # the other waits for the manager
+    answered = next(o for o in offers if o.provider.agb == "06100003")
+    assert story.answered == answered.id
+
+    rounds = session.scalars(select(NegotiationRound).where(NegotiationRound.offer_id == answered.id)
+                             .order_by(NegotiationRound.number)).all()
+    assert [r.party for r in rounds] == ["zorgaanbieder", "vgz"]
+    assert rounds[0].author == "signatory@receptenpost-internetapotheek.example"
+    asked, given = (Decimal(r.changes[0]["amount"]) for r in rounds)
+    assert rounds[0].changes[0]["code"] == rounds[1].changes[0]["code"]
+    assert given < asked and rounds[0].message and rounds[1].message
+    # dated on the simulated clock some days back, and the clock put back
+    assert audited_on(session, "offer", answered.id, "counter") < audited_on(
+        session, "offer", answered.id, "respond") < day
+    assert clock.today() == day
+
+    again = stage_story()
+    assert again.countered == () and again.answered is None and again.applications == 0
+    assert session.scalar(select(func.count(NegotiationRound.id))) == 3
+
+
+def test_at_the_demo_date_the_applications_are_fresh(session, at_the_demo_date):
+    from portal.demo import stage_story
+    from portal.models import Application
+
+    day, _offers = at_the_demo_date
+    assert stage_story().applications >= 3
+    pending = session.scalars(select(Application)).all()
+    assert len(pending) >= 3 and all(a.status == "ontvangen" for a in pending)
+    for application in pending:
+        assert day - application.received_on <= __import__("datetime").timedelta(days=28)
+        assert application.received_on < day <= application.answer_due, "within the term"
+        assert audited_on(session, "application", application.id, "submit") == application.received_on
+
+
+def test_make_demo_loads_replays_and_then_tells_the_story():
+    """The demo target loads without applications, replays to DEMO_DATE, then sets the story,
+    and keeps the scheduler's per-tick lines out of its console."""
+    target = (ROOT / "Makefile").read_text().split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    steps = [line.strip() for line in target.splitlines() if "/portal " in line]
+    load, simulate, story = (next(i for i, s in enumerate(steps) if word in s)
+                             for word in ("demo load", "simulate --to $(DEMO_DATE)", "demo story"))
+    assert load < simulate < story and "--no-applications" in steps[load]
+
+
+def test_cli_story_and_reset(app, session, at_the_demo_date):
+    from portal.cli.demo import demo
+    runner = app.test_cli_runner()
+    told = runner.invoke(demo, ["story"])
+    assert told.exit_code == 0, told.output
+    assert "2 counter-proposals (1 answered by the insurer)" in told.stdout
+
+    refused = runner.invoke(demo, ["reset"], input="n\n")
+    assert refused.exit_code == 1 and session.scalar(select(func.count(Offer.id))) == 2
+    reset = runner.invoke(demo, ["reset", "--yes", "--providers", "60"])
+    assert reset.exit_code == 0, reset.output
+    assert session.scalar(select(func.count(Offer.id))) == 0
+    assert session.scalar(select(func.count(Provider.id))) == 60
+    assert session.scalar(select(SimulationClock.today)) == date(2023, 5, 1)
+
+
+@pytest.mark.parametrize("verbose, level", [(False, "WARNING"), (True, "INFO")])
+def test_the_schedulers_ticks_stay_out_of_the_demos_console(verbose, level, monkeypatch):
+    """`portal scheduler run` (make demo starts it) logs what it did, but APScheduler's lines of
+    every tick only with --verbose; its warnings always."""
+    import logging
+
+    from scheduler.cli import configure_logging
+    quiet = logging.getLogger("apscheduler")
+    monkeypatch.setattr(quiet, "level", quiet.level)  # put back after the test
+    configure_logging(verbose)
+    assert logging.getLevelName(logging.getLogger("apscheduler.executors.default")
+                                .getEffectiveLevel()) == level
+    assert logging.getLogger("apscheduler.scheduler").isEnabledFor(logging.WARNING)
