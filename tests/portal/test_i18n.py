@@ -113,13 +113,14 @@ def test_the_compiled_mo_is_up_to_date_with_the_po():
 
 
 def test_flask_babel_finds_the_translations_in_the_source_tree(app):
-    from flask_babel import get_babel, gettext
+    from flask_babel import get_babel, gettext, ngettext
 
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         directories = get_babel().translation_directories
         assert str(TRANSLATIONS) in [os.path.abspath(d) for d in directories]
         assert gettext("Inloggen") == "Log in"
-        assert gettext("%(n)s zorgaanbieders gevonden.", n=3) == "3 care providers found."
+        assert ngettext("%(total)s zorgaanbieder gevonden.", "%(total)s zorgaanbieders gevonden.", 3,
+                        total=3) == "3 care providers found."
     with app.test_request_context("/"):
         assert gettext("Inloggen") == "Inloggen"
 
@@ -233,13 +234,13 @@ def test_a_manager_page_in_english(client, auth, make_provider, make_user):
     english(html)
     for phrase in ("Procurement dashboard", "Upcoming milestones", "Offers by contract and status",
                    "Care providers", "Issue offers", "Simulation date", "in negotiation",
-                   "Type of care provider"):
+                   "Agreement and type of care provider"):
         assert phrase in html, phrase
     assert "Volgende mijlpalen" not in html and "in onderhandeling" not in html
 
     register = text(client, "/beheer/zorgaanbieders")
     english(register)
-    assert "care providers found." in register and "Search by name, AGB code or city" in register
+    assert "1 care provider found." in register and "Search by name, AGB code or city" in register
 
     clock = text(client, "/beheer/simulatiedatum")
     assert 'placeholder="dd-mm-yyyy"' in clock and "Simulation date (dd-mm-yyyy)" in clock
