@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import AuditEntry, User, UserSession
 from ..operations import sessions, twofactor
 from ..operations.accounts import change_password, deactivate, reactivate
-from ..web import current_actor, roles_required, session_limits
+from ..web import AUDIT_ACTIONS, current_actor, roles_required, session_limits
 from ..auth.forms import ChangePasswordForm
 from .routes import bp
 
@@ -26,19 +26,13 @@ def _l(text: str) -> str:
     return text
 
 
-#: The audit actions of signing in and of the account layer, shown to admins, in their words.
-AUTH_EVENTS = {
-    "login": _l("ingelogd"), "login_failed": _l("inloggen mislukt"), "logout": _l("uitgelogd"),
-    "logout_everywhere": _l("overal uitgelogd"), "2fa_enrolled": _l("tweestaps ingesteld"),
-    "2fa_used": _l("tweestapscode gebruikt"), "2fa_failed": _l("tweestapscode onjuist"),
-    "recovery_code_used": _l("herstelcode gebruikt"), "2fa_disabled": _l("tweestaps uitgezet"),
-    "password_changed": _l("wachtwoord gewijzigd"), "password_set": _l("wachtwoord ingesteld"),
-    "password_reset": _l("wachtwoord hersteld"),
-    "password_reset_requested": _l("herstellink aangevraagd"),
-    "token_issued": _l("API-token gemaakt"), "token_revoked": _l("API-token ingetrokken"),
-    "deactivated": _l("gedeactiveerd"), "reactivated": _l("weer geactiveerd"),
-}
-AUTH_ACTIONS = tuple(AUTH_EVENTS)
+#: The audit actions of signing in and of the account layer, shown to admins, in their words
+#: (the words are the portal's one vocabulary of audit actions, portal.web.AUDIT_ACTIONS).
+AUTH_ACTIONS = ("login", "login_failed", "logout", "logout_everywhere", "2fa_enrolled", "2fa_used",
+                "2fa_failed", "recovery_code_used", "2fa_disabled", "password_changed",
+                "password_set", "password_reset", "password_reset_requested", "token_issued",
+                "token_revoked", "deactivated", "reactivated")
+AUTH_EVENTS = {action: AUDIT_ACTIONS[action] for action in AUTH_ACTIONS}
 #: The roles of the accounts, as the admin reads them.
 ROLE_NAMES = {"contract_manager": _l("contractmanager"), "admin": _l("beheerder"),
               "adviseur": _l("adviseur"), "provider_user": _l("medewerker"),
