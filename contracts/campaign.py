@@ -1,0 +1,54 @@
+"""Which contract year the portal works for on a day: the one function everyone asks.
+
+The policy files give each contract year a procurement calendar that runs in the year before
+(`calendar_year`: 2023 for contract year 2024). On a day, the portal, the API, the scheduler and
+the demo all work for the same year, answered here from the data alone:
+
+- while a campaign runs (the day's year is a policy's calendar year), that policy: on
+  20-09-2023 the 2024 campaign, on 01-05-2022 the 2023 one;
+- after the last campaign in the data, the contract year that is running: on 01-01-2024 (no
+  2025 policy) contract year 2024;
+- before the first, the first campaign: the register is loaded ahead of it.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .policy import Policy, available_years, load_policy
+
+
+def campaign_policy(day: date) -> Policy | None:
+    """The policy whose procurement calendar runs in the day's year (2024's in 2023), if any."""
+    for year in available_years():
+        policy = load_policy(year)
+        if policy.calendar_year == day.year:
+            return policy
+    return None
+
+
+def policy_in_force(day: date) -> Policy:
+    """The policy of the contract year the portal works for on `day` (see the module's note)."""
+    campaign = campaign_policy(day)
+    if campaign is not None:
+        return campaign
+    years = available_years()
+    begun = [year for year in years if year <= day.year]
+    return load_policy(begun[-1] if begun else years[0])
+
+
+def year_in_force(day: date) -> int:
+    """The contract year of policy_in_force(day)."""
+    return policy_in_force(day).year
+
+
+def published_policy(day: date) -> Policy | None:
+    """The policy whose contracted providers the zorgzoeker shows on `day`, once its
+    `publicatie_zorgzoeker` milestone has come: the campaign of the day's year, or, in a contract
+    year without a campaign of its own in the data, that contract year's policy."""
+    policy = campaign_policy(day)
+    if policy is None and day.year in available_years():
+        policy = load_policy(day.year)
+    milestone = policy.milestones.get("publicatie_zorgzoeker") if policy else None
+    if milestone is None or milestone.date is None or milestone.date > day:
+        return None
+    return policy
