@@ -21,6 +21,20 @@ settings.register_profile("ci", deadline=None, max_examples=300, derandomize=Tru
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 SEED_002 = Path(__file__).parent / "data" / "seed_002.txt"
+#: The seeds as the project received them, beside the repository (../shared/seeds). The tests read
+#: the copies in tests/data; these originals prove the copies unchanged.
+SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def shared_seed(filename: str) -> Path:
+    """The original of a seed; the test is skipped when the seeds are not beside the repository,
+    and fails instead where they must be (REQUIRE_SEEDS, which .ci/run sets)."""
+    path = SHARED_SEEDS / filename
+    if not path.exists():
+        if os.environ.get("REQUIRE_SEEDS"):
+            pytest.fail(f"{path} is missing: the seeds must be beside the repository here (REQUIRE_SEEDS)")
+        pytest.skip(f"{path} not beside the repository")
+    return path
 
 
 def normalised(text: str) -> str:

@@ -1,6 +1,5 @@
 """Entitlement, dispensing period, personal contribution and prior consent against seed 003
 (expected values are read from the seed's sentences, quoted in the tables)."""
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,13 +12,9 @@ from contracts.dispensing import (consent_categories, dispensing_period, persona
 from contracts.entitlement import check_entitlement
 from contracts.errors import CaseError
 from contracts.seedrules import load_rules, quotes_in
+from tests.conftest import normalised, shared_seed
 
 DATA = Path(__file__).parents[1] / "data"
-SHARED = Path(__file__).parents[2].parent / "shared" / "seeds" / "003_3f9fc1b668f8b9ea.txt"
-
-
-def normalised(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def test_every_quote_stands_in_seed_003():
@@ -30,9 +25,8 @@ def test_every_quote_stands_in_seed_003():
     assert missing == []
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared/seeds not beside the repository")
 def test_the_copy_of_seed_003_is_the_seed():
-    assert (DATA / "seed_003.txt").read_bytes() == SHARED.read_bytes()
+    assert (DATA / "seed_003.txt").read_bytes() == shared_seed("003_3f9fc1b668f8b9ea.txt").read_bytes()
 
 
 # -- which medicines are reimbursed ------------------------------------------------------------

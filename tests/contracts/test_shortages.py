@@ -3,7 +3,6 @@ a notice, the notice's fixed format, the preference status and the weekly file, 
 before, during and after a shortage. Expected values are worked by hand from the cases below."""
 import csv
 import io
-import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,13 +14,9 @@ from contracts.shortages import (NOTICE_LINES, Product, ShortageRefused, Version
                                  definitions, next_states, notice, parse_week, preference_file,
                                  shortage_entitlement, statuses, write_csv)
 from contracts.seedrules import load_rules, quotes_in
+from tests.conftest import normalised, shared_seed
 
 DATA = Path(__file__).parents[1] / "data"
-SHARED = Path(__file__).parents[2].parent / "shared" / "seeds" / "004_65261397232842b3.txt"
-
-
-def normalised(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def test_every_quote_stands_in_seed_004():
@@ -32,9 +27,8 @@ def test_every_quote_stands_in_seed_004():
     assert missing == []
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared/seeds not beside the repository")
 def test_the_copy_of_seed_004_is_the_seed():
-    assert (DATA / "seed_004.txt").read_bytes() == SHARED.read_bytes()
+    assert (DATA / "seed_004.txt").read_bytes() == shared_seed("004_65261397232842b3.txt").read_bytes()
 
 
 # -- agreement 5a: definitions ------------------------------------------------------------------
@@ -124,7 +118,7 @@ def test_agreement_2_new_update_and_end_read_the_same_way():
                         products=PRODUCTS, today=date(2024, 1, 3), previous=second)
     bodies = [notice(v, PRODUCTS, previous=p, link="/tekorten/levo")
               for v, p in ((first, None), (second, first), (end, second))]
-    for subject, body in bodies:
+    for _subject, body in bodies:
         assert [line.split(": ", 1)[0] for line in body.splitlines()] == list(NOTICE_LINES)
     subject, body = bodies[0]
     assert subject == "Nieuw tekort: Levo Teva – niet leverbaar"
