@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo policy test test-sqlite test-postgres bench clean
+.PHONY: demo demo-from-2022 policy test test-sqlite test-postgres lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,19 @@ $(KEY):
 DEMO_DATE ?= 2023-09-20
 demo: $(VENV)/.installed $(KEY)
 	$(VENV)/bin/portal db upgrade
-	$(VENV)/bin/portal demo load --if-empty --no-applications
+	$(VENV)/bin/portal demo load --if-empty --no-applications $(if $(DEMO_FROM),--from $(DEMO_FROM))
 	$(VENV)/bin/portal simulate --to $(DEMO_DATE)
 	$(VENV)/bin/portal demo story
 	@echo "Zorginkoop portaal: http://127.0.0.1:5000  (demo-accounts: zie README)"
 	$(VENV)/bin/portal scheduler run --interval 5 --simulate-answers & scheduler=$$!; \
 		trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 		$(VENV)/bin/portal run --host 127.0.0.1 --port 5000
+
+## demo-from-2022: as demo, but the register stands on 1 May 2022: the 2023 campaign (run in
+## 2022), then the 2024 one on the agreements the first concluded. On an existing database:
+## portal demo reset --yes --from 2022-05-01 first.
+demo-from-2022: DEMO_FROM = 2022-05-01
+demo-from-2022: demo
 
 ## policy: the 2024 decision table, the 2023 calendar and one sample document of each kind.
 policy: $(VENV)/.installed $(KEY)
@@ -66,6 +72,12 @@ test-postgres: $(VENV)/.installed
 	else \
 		echo "PostgreSQL not reachable: the suite ran on SQLite only"; \
 	fi
+
+## lint: the style (ruff) and the layering (import-linter's contracts in pyproject.toml); the
+## suite runs both too (tests/test_layering.py), so `make test` fails on either.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'

@@ -25,8 +25,9 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
+    from contracts.campaign import latest_policy
+    from demo import load_demo
     from portal import create_app
-    from portal.demo import load_demo
     from portal.extensions import db
     from portal.operations.audit import SYSTEM
     from portal.operations.batches import plan
@@ -37,15 +38,16 @@ def main() -> None:
     with app.app_context():
         upgrade()
         load_demo(reset=True)
+        year = latest_policy().year
         start = time.perf_counter()
-        todo = plan(args.milestone)
-        history = profile_history(2024)
+        todo = plan(args.milestone, year)
+        history = profile_history(year)
         planned = time.perf_counter() - start
         first, *rest = todo.offers[: args.offers + 1]
-        issue_offer(first[0], first[1], 2024, SYSTEM, history=history)  # prepares the template
+        issue_offer(first[0], first[1], year, SYSTEM, history=history)  # prepares the template
         start = time.perf_counter()
         for provider, contract, _decision in rest:
-            issue_offer(provider, contract, 2024, SYSTEM, history=history)
+            issue_offer(provider, contract, year, SYSTEM, history=history)
         db.session.commit()
         seconds = time.perf_counter() - start
     print(f"bulk issue bench: {len(rest)} of {len(todo.offers)} planned offers "

@@ -1,7 +1,8 @@
 """Benchmark: the 2023 campaign replayed by the scheduler, and one scan over 100,000 deadlines.
 
 campaign: builds a fresh database (a new SQLite file, or the database given, emptied), loads the
-demo register and replays 2023-05-01..2024-01-01 as `portal simulate` does (the simulated date
+demo register as it stood on --from and replays --from..--to (2023-05-01..2024-01-01: the 2024
+campaign; from 2022-05-01: the 2023 and the 2024 campaigns) as `portal simulate` does (the simulated date
 set day by day, one scheduler scan per day, with the simulated parties answering). Prints the
 total, the counts, and where the time went per phase, with the SQL statements each ran.
 
@@ -37,9 +38,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 #: The phases of a day (scheduler.jobs functions, replaced by timed wrappers while the bench runs).
-PHASES = ("issue_due_milestones", "expire_and_escalate", "send_reminders", "publish",
-          "run_requested_batches", "deliver_mail")
-LABELS = {"clock": "clock + scan state", "issue_due_milestones": "milestones (bulk issue)",
+PHASES = ("extend_contract_year", "issue_due_milestones", "expire_and_escalate", "send_reminders",
+          "publish", "run_requested_batches", "deliver_mail")
+LABELS = {"clock": "clock + scan state", "extend_contract_year": "extensions (1 January)",
+          "issue_due_milestones": "milestones (bulk issue)",
           "answers": "simulated answers", "expire_and_escalate": "expiry + escalation",
           "send_reminders": "reminders", "publish": "publication",
           "run_requested_batches": "requested batches", "deliver_mail": "mail (queue + send)"}
@@ -105,7 +107,7 @@ def make_app(url: str | None):
 
 def campaign(args) -> None:
     import scheduler.jobs as jobs
-    from portal.demo import load_demo
+    from demo import load_demo
     from portal.extensions import db
     from portal.operations import clock
     from scheduler.cli import SIMULATOR
@@ -115,7 +117,7 @@ def campaign(args) -> None:
     first, last = date.fromisoformat(args.start), date.fromisoformat(args.end)
     with app.app_context():
         start = time.perf_counter()
-        load_demo(providers=args.providers, reset=True)
+        load_demo(providers=args.providers, reset=True, start=first)
         loaded = time.perf_counter() - start
 
         meter = Meter(db.engine)
@@ -156,7 +158,7 @@ def campaign(args) -> None:
           f"batches_run {total.batches_run}")
     print("  " + "  ".join(f"{k} {v}" for k, v in counts.items()))
     print(f"  {'phase':<26} {'seconds':>8} {'share':>6} {'SQL statements':>15}")
-    for name in ("clock", "issue_due_milestones", "answers", "expire_and_escalate",
+    for name in ("clock", "extend_contract_year", "issue_due_milestones", "answers", "expire_and_escalate",
                  "send_reminders", "publish", "run_requested_batches", "deliver_mail"):
         print(f"  {LABELS[name]:<26} {meter.seconds[name]:8.2f} "
               f"{meter.seconds[name] / seconds * 100:5.1f}% {meter.statements[name]:15,}")
@@ -197,7 +199,8 @@ def bulk_bench(args) -> None:
     """The worker's run of one milestone batch (plan, offers, documents, audit, inbox), on a
     register large enough for about `--bulk-offers` offers."""
     import portal.operations.batches as batches
-    from portal.demo import load_demo
+    from contracts.campaign import latest_policy
+    from demo import load_demo
     from portal.extensions import db
     from portal.operations import clock
     from portal.operations.audit import SYSTEM
@@ -207,8 +210,9 @@ def bulk_bench(args) -> None:
         # 2,500 demo providers give 1,335 offers at fz_aflopend_aanbod
         providers = max(args.providers, round(args.bulk_offers * 2500 / 1335))
         load_demo(providers=providers, reset=True)
-        clock.set_today(date(2023, 9, 15), SYSTEM, record=False)
-        batch = batches.request_batch(args.milestone, SYSTEM)
+        policy = latest_policy()
+        clock.set_today(policy.milestones[args.milestone].date, SYSTEM, record=False)
+        batch = batches.request_batch(args.milestone, SYSTEM, policy.year)
         db.session.commit()
         meter = Meter(db.engine)
         plan = batches.plan
@@ -238,7 +242,7 @@ def scan_bench(args) -> None:
     from sqlalchemy import delete, func, insert, select
 
     from contracts.vocabulary import Contract
-    from portal.demo import delete_all_data
+    from demo import delete_all_data
     from portal.extensions import db
     from portal.models import Notification, Offer, Provider
     from portal.operations.deadlines import open_deadlines

@@ -9,21 +9,20 @@ the demo all work for the same year, answered here from the data alone:
 - after the last campaign in the data, the contract year that is running: on 01-01-2024 (no
   2025 policy) contract year 2024;
 - before the first, the first campaign: the register is loaded ahead of it.
+
+A campaign opens on the first dated milestone of its planning (`opening_day`): 01-05-2023 for
+2024. A portal whose date nobody set stands where the latest campaign in the data opens.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from .policy import Policy, available_years, load_policy
+from .policy import Policy, available_years, calendar_policy, load_policy
 
 
 def campaign_policy(day: date) -> Policy | None:
     """The policy whose procurement calendar runs in the day's year (2024's in 2023), if any."""
-    for year in available_years():
-        policy = load_policy(year)
-        if policy.calendar_year == day.year:
-            return policy
-    return None
+    return calendar_policy(day.year)
 
 
 def policy_in_force(day: date) -> Policy:
@@ -52,3 +51,15 @@ def published_policy(day: date) -> Policy | None:
     if milestone is None or milestone.date is None or milestone.date > day:
         return None
     return policy
+
+
+def latest_policy() -> Policy:
+    """The policy of the last contract year in the data."""
+    return load_policy(available_years()[-1])
+
+
+def opening_day(policy: Policy) -> date:
+    """The day the policy's campaign opens: the date of the first dated milestone of its
+    planning (the first of its calendar year if none is dated)."""
+    dated = [m.date for m in policy.milestones.values() if m.date is not None]
+    return min(dated) if dated else date(policy.calendar_year, 1, 1)

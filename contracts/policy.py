@@ -108,6 +108,19 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class AgreementTerm:
+    """How many contract years an agreement concluded in a year's campaign runs: `years` per
+    contract named, one year for every other."""
+
+    years: Mapping[Contract, int]
+    seed: tuple[str, ...]
+    reading: str | None = None
+
+    def of(self, contract) -> int:
+        return self.years.get(Contract(contract), 1)
+
+
+@dataclass(frozen=True)
 class Policy:
     """The procurement policy of one contract year."""
 
@@ -122,6 +135,7 @@ class Policy:
     new_providers: Mapping[str, Any] | None
     profile: Mapping[str, Any] | None
     acceptance: AcceptancePeriod | None = None
+    agreement_term: AgreementTerm | None = None
     _index: Mapping[tuple, tuple[Rule, ...]] = field(repr=False, compare=False, default=None)
 
     def rules_for(self, provider_type, contract, relation) -> tuple[Rule, ...]:
@@ -156,6 +170,18 @@ class Policy:
     def milestone_of(self, rule: Rule) -> Milestone | None:
         return self.milestones.get(rule.milestone) if rule.milestone else None
 
+    def agreement_start(self, contract) -> date:
+        """The first day of an agreement concluded in this year's campaign: 1 January of the
+        contract year."""
+        return date(self.year, 1, 1)
+
+    def agreement_end(self, contract) -> date:
+        """The last day of an agreement for `contract` concluded in this year's campaign: 31
+        December of its last contract year (`agreement_term`; one year where the data names
+        none)."""
+        years = self.agreement_term.of(contract) if self.agreement_term else 1
+        return date(self.year + years - 1, 12, 31)
+
     def acceptance_deadline(self, rule_id: str, issued: date, negotiable: bool) -> date | None:
         """By when an offer under this rule, issued on `issued`, must be answered.
 
@@ -165,7 +191,8 @@ class Policy:
             return None
         rule = self.rules.get(rule_id)
         milestone = self.milestone_of(rule) if rule else None
-        agreement = self.milestones.get(milestone.agreement_by) if milestone and milestone.agreement_by else None
+        agreement = (self.milestones.get(milestone.agreement_by)
+                     if milestone and milestone.agreement_by else None)
         return self.acceptance.deadline(issued, agreement.date if agreement and negotiable else None)
 
 
@@ -271,6 +298,18 @@ def _acceptance(a: Mapping | None) -> AcceptancePeriod | None:
         raise PolicyError("acceptance: needs weeks >= 1, min_days >= 0 and a latest date")
     return AcceptancePeriod(weeks=a["weeks"], min_days=a["min_days"], latest=a["latest"],
                             seed=_seed(a, "acceptance"), reading=a.get("reading"))
+
+
+def _agreement_term(t: Mapping | None) -> AgreementTerm | None:
+    if t is None:
+        return None
+    years = {}
+    for contract, count in (t.get("years") or {}).items():
+        where = f"agreement_term.years.{contract}"
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise PolicyError(f"{where}: a term is a whole number of years, 1 or more, not {count!r}")
+        years[_enum(Contract, contract, where)] = count
+    return AgreementTerm(years=years, seed=_seed(t, "agreement_term"), reading=t.get("reading"))
 
 
 RULE_FIELDS = {"summary", "provider_types", "contract", "relations", "route", "seed", "document",
@@ -398,6 +437,7 @@ def load_policy(year: int) -> Policy:
             new_providers=data.get("new_providers"),
             profile=data.get("profile"),
             acceptance=_acceptance(data.get("acceptance")),
+            agreement_term=_agreement_term(data.get("agreement_term")),
             _index=_index(rules))
     except KeyError as missing:
         raise PolicyError(f"policy {year}: missing {missing}") from None
@@ -412,11 +452,20 @@ def load_policy(year: int) -> Policy:
     return policy
 
 
-def policy_for_calendar_year(calendar_year: int) -> Policy:
-    """The policy whose procurement calendar runs in `calendar_year` (2023 for contract year 2024)."""
+def calendar_policy(calendar_year: int) -> Policy | None:
+    """The policy whose procurement calendar runs in `calendar_year` (2024's in 2023), if any."""
     for year in available_years():
         policy = load_policy(year)
         if policy.calendar_year == calendar_year:
             return policy
+    return None
+
+
+def policy_for_calendar_year(calendar_year: int) -> Policy:
+    """The policy whose procurement calendar runs in `calendar_year` (2023 for contract year
+    2024); CaseError naming the calendar years there are if none."""
+    policy = calendar_policy(calendar_year)
+    if policy is not None:
+        return policy
     raise CaseError("year", f"no procurement calendar for {calendar_year}",
                     [load_policy(y).calendar_year for y in available_years()])

@@ -344,7 +344,7 @@ class ProfileHistory:
 
 
 @functools.cache
-def load_profile_model(year: int = 2024) -> ProfileModel:
+def load_profile_model(year: int) -> ProfileModel:
     """The profile model of policy year `year` (a year with a `base` inherits the base's)."""
     from .policy import load_policy  # the policy loader checks the model; import late, no cycle
 
@@ -477,7 +477,7 @@ def _least_squares_slope(xs: list[int], ys: list[int]) -> Fraction:
     """The exact least-squares slope of whole numbers (distinct xs): n·Σxy − ΣxΣy over
     n·Σx² − (Σx)²."""
     n = len(xs)
-    covariance = n * sum(x * y for x, y in zip(xs, ys)) - sum(xs) * sum(ys)
+    covariance = n * sum(x * y for x, y in zip(xs, ys, strict=True)) - sum(xs) * sum(ys)
     spread = n * sum(x * x for x in xs) - sum(xs) ** 2
     return Fraction(covariance, spread)
 

@@ -17,6 +17,7 @@ from flask.cli import with_appcontext
 
 from portal.database import make_engine
 from portal.extensions import db
+from portal.models import SchedulerState
 from portal.operations import clock
 from portal.operations.audit import Actor
 
@@ -178,10 +179,11 @@ def writer_engine() -> None:
 
 
 STEP = re.compile(r"^(\d+)([dw])$")
-#: The days a simulation may run through: a campaign of this century. Deadlines and reminders
-#: are reckoned days and months on from them, which near the ends of the calendar (years 1 and
-#: 9999) would leave the dates Python can hold.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+#: The days a simulation may run through: deadlines and reminders are reckoned days and months
+#: on from them, so they keep a margin from the ends of the calendar Python can hold (years 1
+#: and 9999).
+MARGIN = timedelta(days=10 * 366)
+FIRST_DAY, LAST_DAY = date.min + MARGIN, date.max - MARGIN
 
 
 def _step(value: str) -> int:
@@ -200,9 +202,24 @@ def _day(ctx, param, value: datetime | None) -> date | None:
     return value.date()
 
 
+def _refused_start(start: date) -> str | None:
+    """Why a simulation may not begin on `start`, or None. It may begin on the simulated date or
+    later, or on a day already processed (a replay, which does nothing twice); not on a day
+    before the register's date that was never processed: the register was not built as it stood
+    then (load it from that day: `portal demo load --reset --from`)."""
+    today, current = clock.today(), db.session.get(SchedulerState, 1)
+    processed = current.processed_through if current else None
+    if start >= today or (processed is not None and start <= processed):
+        return None
+    return (f"--from {start}: het register staat al op {today:%d-%m-%Y} en de dagen ervoor zijn "
+            f"nooit gesimuleerd; laad het register vanaf die dag "
+            f"(portal demo load --reset --from {start})")
+
+
 @click.command("simulate")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, callback=_day,
-              help="First day (default: the simulated date now).")
+              help="First day (default: the simulated date now). Not before the simulated date, "
+                   "unless that period was simulated already (a replay does nothing twice).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, callback=_day,
               help="Last day.")
 @click.option("--step", default="1d", show_default=True, help="Move the clock by this much (1d, 1w).")
@@ -212,7 +229,9 @@ def _day(ctx, param, value: datetime | None) -> date | None:
 @answer_options
 @with_appcontext
 def simulate(start, end, step, answers, as_json, **answer_options_):
-    """Move the simulated date day by day and do what falls due, as the scheduler would.
+    """Move the simulated date day by day and do what falls due, as the scheduler would: each
+    day works for the campaign in force on it (contracts.campaign), so a period across a new
+    year runs one campaign after the other, on the agreements the first concluded.
 
     Running the same period again does nothing new: every step is done once.
     """
@@ -226,6 +245,9 @@ def simulate(start, end, step, answers, as_json, **answer_options_):
             return
     if start > end:
         raise click.UsageError(f"--from {start} is after --to {end}")
+    refused = _refused_start(start)
+    if refused:
+        raise click.UsageError(refused)
     model = _model(**answer_options_) if answers else None
     writer_engine()
     moments = [start + timedelta(days=n) for n in range(0, (end - start).days + 1, days)]
@@ -251,6 +273,9 @@ def simulate(start, end, step, answers, as_json, **answer_options_):
 def _describe(summary: Summary) -> str:
     return "\n".join(f"  {label:<28} {value}" for label, value in (
         ("aanbiedingen uitgegeven", summary.offers_issued),
+        ("  per contractjaar", ", ".join(f"{year}: {count}" for year, count
+                                         in sorted(summary.offers_per_year.items())) or "-"),
+        ("overeenkomsten verlengd", summary.extended),
         ("herinneringen verstuurd", summary.reminders_sent),
         ("escalaties", summary.escalations),
         ("verlopen", summary.expired),

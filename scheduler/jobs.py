@@ -5,32 +5,39 @@ deadline. Every step is safe to run twice: a milestone's batch has a unique key,
 escalation a unique notification key, and an offer that expired cannot expire again. So a restart,
 a replay of the same period, or a second scheduler changes nothing that was done.
 
-A day is processed in this order: the milestones that fall due (bulk issue), the simulated
-parties' answers (only in a simulation), expiry and escalation of what was missed, reminders of
-what is coming, publication. After the days, the managers' requested batches and the mail.
+A day is processed in this order: on the first day of a contract year the agreements its policy
+extends, the milestones that fall due (bulk issue), the simulated parties' answers (only in a
+simulation), expiry and escalation of what was missed, reminders of what is coming,
+publication. After the days, the managers' requested batches and the mail.
+
+The campaign of a day is the one `contracts.campaign` says is in force on it, so a period that
+crosses a new year runs one campaign after the other: the second reads the agreements the first
+concluded (`portal.operations.agreements`).
 """
 from __future__ import annotations
 
 import logging
 import os
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from contracts.calendar import MilestoneKind
+from contracts.campaign import campaign_policy, published_policy
 from contracts.errors import CaseError
 from contracts.offers import OfferStatus, TransitionRefused
-from contracts.policy import Policy, available_years, load_policy
+from contracts.policy import available_years
 from contracts.vocabulary import Route
 
 from portal.extensions import db
 from portal.models import IssueBatch, Offer, SchedulerState
 from portal.operations import clock
+from portal.operations.agreements import extend_agreements
 from portal.operations.audit import SYSTEM
-from portal.operations.batches import request_batch, run_batch
+from portal.operations.batches import next_waiting, request_batch, run_batch, run_waiting
 from portal.operations.deadlines import PROVIDER, Deadline, open_deadlines
 from portal.operations.notifications import existing_keys, notify_many
 from portal.operations.offers import transition
@@ -55,19 +62,28 @@ class Summary:
     agreed: int = 0
     mails_sent: int = 0
     batches_run: int = 0
+    extended: int = 0
+    #: The offers issued, per policy year (their sum is offers_issued).
+    offers_per_year: dict[int, int] = field(default_factory=dict)
 
     JSON_KEYS = ("offers_issued", "reminders_sent", "escalations", "expired", "accepted",
                  "declined", "published")
 
     def add(self, other: "Summary") -> "Summary":
         for f in fields(self):
-            if f.name != "published":  # a state, not an event: the latest count stands
+            if f.name not in ("published", "offers_per_year"):
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-        self.published = other.published or self.published
+        self.published = other.published or self.published  # a state: the latest count stands
+        for year, issued in other.offers_per_year.items():
+            self.offers_per_year[year] = self.offers_per_year.get(year, 0) + issued
         return self
 
     def as_json(self) -> dict:
-        return {key: getattr(self, key) for key in self.JSON_KEYS}
+        """The counts, and the offers issued per policy year (keys are years, as JSON's are
+        strings)."""
+        return {**{key: getattr(self, key) for key in self.JSON_KEYS},
+                "offers_per_year": {str(year): self.offers_per_year[year]
+                                    for year in sorted(self.offers_per_year)}}
 
     def anything(self) -> bool:
         return any(v for k, v in asdict(self).items() if k != "published")
@@ -86,28 +102,20 @@ def reminder_offsets() -> tuple[int, ...]:
     return offsets
 
 
-# -- the campaign of a day ------------------------------------------------------------------------
+# -- the contract year --------------------------------------------------------------------------
 
-def campaign_policy(day: date) -> Policy | None:
-    """The policy whose procurement calendar runs in the day's year (2024's in 2023), if any."""
-    for year in available_years():
-        policy = load_policy(year)
-        if policy.calendar_year == day.year:
-            return policy
-    return None
-
-
-def published_policy(day: date) -> Policy | None:
-    """The policy whose contracted providers the zorgzoeker shows on `day`, once it has opened:
-    the campaign of the day's year, or, in a contract year without a campaign of its own in the
-    data, that contract year's policy."""
-    policy = campaign_policy(day)
-    if policy is None and day.year in available_years():
-        policy = load_policy(day.year)
-    milestone = policy.milestones.get("publicatie_zorgzoeker") if policy else None
-    if milestone is None or milestone.date is None or milestone.date > day:
-        return None
-    return policy
+def extend_contract_year(day: date) -> Summary:
+    """On 1 January of a contract year in the policy data, the agreements its policy extends
+    without an offer run on for its term ("Bij internetapotheken (voorkeursaanbieders)
+    verlengen we de overeenkomst"), so that the next campaign finds them; done once (an
+    agreement held is not written again)."""
+    if day.year not in available_years() or (day.month, day.day) != (1, 1):
+        return Summary()
+    extended = extend_agreements(day.year)
+    db.session.commit()
+    if extended:
+        log.info("contract year %s: %d agreements extended", day.year, extended)
+    return Summary(extended=extended)
 
 
 # -- milestones ---------------------------------------------------------------------------------
@@ -137,6 +145,7 @@ def issue_due_milestones(day: date) -> Summary:
         done = run_batch(batch.id)
         issued = _offer_count(policy.year) - before
         summary.offers_issued += issued
+        summary.offers_per_year[policy.year] = summary.offers_per_year.get(policy.year, 0) + issued
         summary.batches_run += 1
         log.info("milestone %s due %s: batch %s %s, %d offers issued", milestone.id,
                  milestone.date, done.key, done.status, issued)
@@ -149,10 +158,19 @@ def _offer_count(policy_year: int) -> int:
 
 def run_requested_batches() -> Summary:
     """The batches managers requested in the portal (the worker's loop, in the scheduler)."""
-    from portal.cli.worker import run_waiting  # the worker's loop: one definition
-    before = db.session.scalar(select(func.count(Offer.id)))
+    if next_waiting() is None:  # most scans: nothing requested, nothing to count
+        return Summary()
+    before = _offers_per_year()
     ran, _failed = run_waiting(echo=log.info)
-    return Summary(batches_run=ran, offers_issued=db.session.scalar(select(func.count(Offer.id))) - before)
+    after = _offers_per_year()
+    issued = {year: count - before.get(year, 0) for year, count in after.items()
+              if count != before.get(year, 0)}
+    return Summary(batches_run=ran, offers_issued=sum(issued.values()), offers_per_year=issued)
+
+
+def _offers_per_year() -> dict[int, int]:
+    return dict(db.session.execute(select(Offer.policy_year, func.count(Offer.id))
+                                   .group_by(Offer.policy_year)).all())
 
 
 # -- expiry and escalation ------------------------------------------------------------------------
@@ -299,7 +317,8 @@ def run_day(day: date, *, today: date | None = None, answers=None,
     """Everything that falls due on `day`, in order; `today` is the simulated date now (later
     than `day` when catching up: reminders then go out for today only)."""
     today = today or day
-    summary = issue_due_milestones(day)
+    summary = extend_contract_year(day)
+    summary.add(issue_due_milestones(day))
     if answers is not None:
         summary.add(answers.answer(day))
     summary.add(expire_and_escalate(day, today))

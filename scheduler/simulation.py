@@ -24,10 +24,11 @@ from portal.operations.offers import ROW_ACTIONS, transition, transition_many
 from .jobs import Summary
 
 S = OfferStatus
+#: Why a simulated provider declines; `{year}` is the offer's contract year.
 DECLINE_REASONS = (
-    "Wij sluiten voor 2024 geen overeenkomst met VGZ.",
+    "Wij sluiten voor {year} geen overeenkomst met VGZ.",
     "De tarieven zijn voor onze apotheek niet kostendekkend.",
-    "Wij stoppen per 1 januari 2024 met deze zorg.",
+    "Wij stoppen per 1 januari {year} met deze zorg.",
 )
 COUNTER_MESSAGES = (
     "Wij vragen een hoger tarief voor de terhandstelling, gezien onze gestegen kosten.",
@@ -67,7 +68,7 @@ def _play(moves: list[Move]) -> list[Move]:
         outcomes = transition_many([(m.offer_id, m.action, m.actor, m.reason) for m in together])
     except TransitionRefused:  # rolled back
         return _one_by_one(moves)
-    made = [m for m, outcome in zip(together, outcomes)
+    made = [m for m, outcome in zip(together, outcomes, strict=True)
             if not isinstance(outcome, TransitionRefused)]
     for move in moves:
         if move.action in ROW_ACTIONS:
@@ -109,7 +110,7 @@ class Script:
 class AnswerModel:
     """How simulated parties behave; probabilities of the provider's answer (the rest is silence)."""
 
-    seed: int = 2023
+    seed: int = 1
     accept: float = 0.78
     decline: float = 0.04
     negotiate: float = 0.12
@@ -151,16 +152,17 @@ class AnswerModel:
         summary = Summary()
         people = select(User.provider_id).where(User.provider_id.is_not(None))
         rows = db.session.execute(
-            select(Offer.id, Offer.status, Offer.negotiable, Offer.issued_at, Offer.provider_id)
+            select(Offer.id, Offer.status, Offer.negotiable, Offer.issued_at, Offer.provider_id,
+                   Offer.policy_year)
             .where(Offer.status.in_((S.AANGEBODEN.value, S.TEGENVOORSTEL.value,
                                      S.IN_ONDERHANDELING.value)),
                    Offer.issued_at.is_not(None), Offer.provider_id.not_in(people))
             .order_by(Offer.id)).all()
         negotiated = set(db.session.scalars(select(NegotiationRound.offer_id).distinct()))
         moves = []
-        for offer_id, status, negotiable, issued_at, provider_id in rows:
+        for offer_id, status, negotiable, issued_at, provider_id, policy_year in rows:
             move = self._move(offer_id, status, negotiable, offer_id in negotiated,
-                              issued_at.date(), day)
+                              issued_at.date(), day, policy_year)
             if move is None:
                 continue
             action, actor, reason = move
@@ -180,8 +182,10 @@ class AnswerModel:
                     summary.agreed += 1
         return summary
 
-    def _move(self, offer_id, status, negotiable, negotiated: bool, issued: date, day: date):
-        """The move the script makes on `day` for an offer in `status`, or None."""
+    def _move(self, offer_id, status, negotiable, negotiated: bool, issued: date, day: date,
+              policy_year: int):
+        """The move the script makes on `day` for an offer (of `policy_year`) in `status`, or
+        None."""
         # the script is drawn for the offer as issued: negotiable until the insurer agreed
         key = (offer_id, bool(negotiable or negotiated))
         script = self._scripts.get(key)
@@ -192,7 +196,7 @@ class AnswerModel:
             return None
         rng = random.Random(f"{self.seed}:{offer_id}:reason")
         if script.outcome == "decline" and status != S.TEGENVOORSTEL.value:
-            return "decline", None, rng.choice(DECLINE_REASONS)
+            return "decline", None, rng.choice(DECLINE_REASONS).format(year=policy_year)
         if script.outcome == "accept" and status == S.AANGEBODEN.value:
             return "accept", None, ""
         if script.outcome == "negotiate":

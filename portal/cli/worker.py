@@ -9,38 +9,9 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..operations.batches import next_waiting, run_batch
+from ..operations.batches import run_waiting
 
 log = logging.getLogger(__name__)
-
-
-def run_waiting(echo=click.echo) -> tuple[int, int]:
-    """Run every waiting batch, oldest first, until none waits: (batches run, batches failed).
-
-    A failed batch is marked `mislukt` by run_batch and left for a manager to request again; the
-    worker goes on with the next one.
-    """
-    ran = failed = 0
-    tried: set[int] = set()
-    while (batch := next_waiting()) is not None:
-        batch_id, key = batch.id, batch.key
-        if batch_id in tried:  # it failed before it could be marked: leave it for the next look
-            break
-        tried.add(batch_id)
-        try:
-            done = run_batch(batch_id)
-        except Exception as error:  # run_batch has recorded it on the batch; keep serving
-            db.session.rollback()
-            failed += 1
-            log.exception("batch %s (%s) failed", batch_id, key)
-            echo(f"batch {batch_id} {key}: mislukt: {type(error).__name__}: {error}")
-        else:
-            ran += 1
-            echo(f"batch {batch_id} {key}: {done.status}, {done.done}/{done.total} "
-                 f"({done.excluded} uitgesloten)")
-        finally:
-            db.session.expire_all()  # read the next batch, and its offers, fresh
-    return ran, failed
 
 
 @click.command("worker")
@@ -57,7 +28,7 @@ def worker(once: bool, interval: float):
     try:
         while True:
             try:
-                ran, failed = run_waiting()
+                ran, failed = run_waiting(click.echo)
             except SQLAlchemyError:
                 if once:
                     raise

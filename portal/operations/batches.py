@@ -1,15 +1,16 @@
 """Bulk issue per calendar milestone: the engine proposes, a manager requests, a worker runs.
 
-The request only records a batch; a worker process (`portal worker`) runs it outside any web
-request, committing its progress as it goes, so any web worker can show it. A batch has a unique
-key per policy year and milestone, and issuing an offer twice returns the first, so running a
-batch again issues nothing twice.
+The request only records a batch; a worker (`portal worker`, or the scheduler's scan) runs the
+waiting batches (`run_waiting`) outside any web request, committing its progress as it goes, so
+any web worker can show it. A batch has a unique key per policy year and milestone, and issuing
+an offer twice returns the first, so running a batch again issues nothing twice.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
@@ -41,8 +42,8 @@ class Plan:
     history: object = None  # the profile history the plan was made with, for issuing it
 
 
-def plan(milestone_id: str, policy_year: int = 2024) -> Plan:
-    """The providers and offers the policy selects for a milestone."""
+def plan(milestone_id: str, policy_year: int) -> Plan:
+    """The providers and offers the policy of `policy_year` selects for a milestone."""
     policy = load_policy(policy_year)
     if milestone_id not in policy.milestones:
         raise CaseError("milestone", f"unknown milestone {milestone_id!r}", sorted(policy.milestones))
@@ -79,8 +80,9 @@ def plan(milestone_id: str, policy_year: int = 2024) -> Plan:
     return result
 
 
-def request_batch(milestone_id: str, actor: Actor, policy_year: int = 2024) -> IssueBatch:
-    """Record a bulk issue for a worker to run; asking twice gives the same batch."""
+def request_batch(milestone_id: str, actor: Actor, policy_year: int) -> IssueBatch:
+    """Record a bulk issue of a milestone of `policy_year` for a worker to run; asking twice gives
+    the same batch."""
     if milestone_id not in load_policy(policy_year).milestones:
         raise CaseError("milestone", f"unknown milestone {milestone_id!r}",
                         sorted(load_policy(policy_year).milestones))
@@ -172,3 +174,34 @@ def _reload(provider_ids: list[int]) -> None:
 def next_waiting() -> IssueBatch | None:
     """The oldest batch a worker may take (waiting, or abandoned by a worker that died)."""
     return db.session.scalar(select(IssueBatch).where(_runnable()).order_by(IssueBatch.id).limit(1))
+
+
+def run_waiting(echo: Callable[[str], None] = log.info) -> tuple[int, int]:
+    """Run every waiting batch, oldest first, until none waits: (batches run, batches failed).
+    The worker's loop and the scheduler's scan both run batches through it; `echo` gets a line
+    per batch.
+
+    A failed batch is marked `mislukt` by run_batch and left for a manager to request again; the
+    next one is run all the same.
+    """
+    ran = failed = 0
+    tried: set[int] = set()
+    while (batch := next_waiting()) is not None:
+        batch_id, key = batch.id, batch.key
+        if batch_id in tried:  # it failed before it could be marked: leave it for the next look
+            break
+        tried.add(batch_id)
+        try:
+            done = run_batch(batch_id)
+        except Exception as error:  # run_batch has recorded it on the batch; keep serving
+            db.session.rollback()
+            failed += 1
+            log.exception("batch %s (%s) failed", batch_id, key)
+            echo(f"batch {batch_id} {key}: mislukt: {type(error).__name__}: {error}")
+        else:
+            ran += 1
+            echo(f"batch {batch_id} {key}: {done.status}, {done.done}/{done.total} "
+                   f"({done.excluded} uitgesloten)")
+        finally:
+            db.session.expire_all()  # read the next batch, and its offers, fresh
+    return ran, failed

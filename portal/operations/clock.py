@@ -5,14 +5,17 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
+from contracts.campaign import latest_policy, opening_day
+
 from ..extensions import db
 from ..models import SimulationClock
 from ..models.documents import forget_simulated_today
 from . import audit
 from .audit import Actor
 
-#: Where a fresh portal starts: before the first milestone of the 2023 planning.
-START = date(2023, 5, 1)
+#: Where a portal whose date nobody set stands: the day the latest campaign in the policy data
+#: opens (its first milestone; the demo sets its own start when it loads the register).
+START = opening_day(latest_policy())
 
 
 def today_column():

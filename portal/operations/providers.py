@@ -18,12 +18,18 @@ from ..models import ProfileScore, Provider
 
 def relation_to(provider: Provider, contract: str, policy_year: int):
     """The provider's relation to a contract (for an addendum: to the Overeenkomst
-    Farmaceutische zorg it adds to), from the agreements it holds."""
+    Farmaceutische zorg it adds to), from the agreements it holds.
+
+    Only agreements that began before the contract year count: one accepted in this year's
+    campaign (from 1 January of the contract year, `agreements.record_agreements`) is the
+    outcome of the relation, not its ground, and does not make an `aflopend` provider
+    `doorlopend` for the same year."""
     policy = load_policy(policy_year)
     basis = contract
     if contract in ("module_zorgprestaties", "spoedzorg", "aanvullende_afspraken"):
         basis = Contract.FARMACEUTISCHE_ZORG.value
     held = [c for c in provider.contracts if c.contract == basis
+            and c.start < policy.agreement_start(basis)
             and c.end >= date(policy.calendar_year, 1, 1)]
     if not held:
         return classify_relation(policy, has_contract=False)
@@ -39,13 +45,18 @@ _facts: tuple = (None, {})
 
 
 def profile_history(policy_year: int):
-    """Every pharmacy's profile over the years on record (groups and trends need them all)."""
+    """Every pharmacy's profile over the years on record up to the campaign's calendar year
+    (groups and trends need them all): the campaign for 2024, run in 2023, knows the profiles
+    up to 2023, and a register loaded for an earlier campaign may hold the later years' scores
+    already (the demo's does) without the earlier campaign reading them."""
     model = load_profile_model(policy_year)
+    known = load_policy(policy_year).calendar_year
     raw: dict[int, dict[str, dict]] = {}
     # plain rows, not ORM objects: this reads every pharmacy's every year at once
     for year, agb, kwaliteit, klantbeleving, kosten in db.session.execute(
             select(ProfileScore.year, Provider.agb, ProfileScore.kwaliteit,
-                   ProfileScore.klantbeleving, ProfileScore.kosten).join(Provider)):
+                   ProfileScore.klantbeleving, ProfileScore.kosten).join(Provider)
+            .where(ProfileScore.year <= known)):
         raw.setdefault(year, {})[agb] = {"kwaliteit": kwaliteit, "klantbeleving": klantbeleving,
                                          "kosten": kosten}
     scored = _scored.get(policy_year)
@@ -68,7 +79,7 @@ def profile_facts(provider: Provider, policy_year: int, history=None) -> Profile
         if not provider.scores:
             return None
         history = profile_history(policy_year)
-    elif not history.of(provider.agb):  # no scores on record
+    if not history.of(provider.agb):  # no scores on record (up to the calendar year)
         return None
     read = _facts
     if read[0] is not history:

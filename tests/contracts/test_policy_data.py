@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from contracts.errors import CaseError, PolicyError
-from contracts.policy import SizeBand, _index, _rule, available_years, load_policy
+from contracts.policy import SizeBand, _agreement_term, _index, _rule, available_years, load_policy
 from contracts.vocabulary import Contract, ProviderType, Relation, Route
 
 
@@ -19,6 +19,7 @@ def everything_quoted(policy):
         yield f"exclusion ground {ground.id}", ground.seed
     yield "minimum requirement", policy.minimum_requirement["seed"]
     yield "acceptance", policy.acceptance.seed
+    yield "agreement term", policy.agreement_term.seed
 
 
 @pytest.mark.parametrize("year", [2023, 2024])
@@ -56,7 +57,8 @@ def test_every_reading_is_listed_in_the_readme():
             m.id for m in policy.milestones.values() if m.reading] + [
             c.id for c in policy.criteria.values() if c.reading] + [
             g.id for g in policy.exclusion_grounds.values() if g.reading] + [
-            "acceptance" for _ in [policy.acceptance] if policy.acceptance.reading]
+            "acceptance" for _ in [policy.acceptance] if policy.acceptance.reading] + [
+            "agreement_term" for _ in [policy.agreement_term] if policy.agreement_term.reading]
         assert [i for i in with_readings if f"`{i}`" not in readme] == []
 
 
@@ -132,3 +134,41 @@ def test_acceptance_deadline(rule_id, issued, negotiable, expected):
 
 def test_the_2023_acceptance_cap_moves_with_the_calendar():
     assert load_policy(2023).acceptance.latest == date(2022, 11, 11)
+
+
+# "Reeds gecontracteerde zorgaanbieders met een Zorgovereenkomst Farmaceutische zorg 2023-2024
+# ...": an Overeenkomst Farmaceutische zorg of the 2023 campaign runs 2023 and 2024. The seed
+# gives no other term: one contract year (README `agreement_term`, also for 2024's choice).
+@pytest.mark.parametrize("year, contract, start, end", [
+    (2023, "farmaceutische_zorg", date(2023, 1, 1), date(2024, 12, 31)),
+    (2023, "dieetpreparaten", date(2023, 1, 1), date(2023, 12, 31)),
+    (2023, "spoedzorg", date(2023, 1, 1), date(2023, 12, 31)),
+    (2024, "module_zorgprestaties", date(2024, 1, 1), date(2024, 12, 31)),
+    (2024, "stoppen_met_roken", date(2024, 1, 1), date(2024, 12, 31)),
+])
+def test_the_term_of_an_agreement_concluded_in_a_campaign(year, contract, start, end):
+    policy = load_policy(year)
+    assert (policy.agreement_start(contract), policy.agreement_end(contract)) == (start, end)
+
+
+def test_2024_states_its_own_pharmaceutical_term():
+    # 2023.yaml is based on 2024.yaml: each names its term, with its own seed and reading
+    assert load_policy(2024).agreement_term.seed != load_policy(2023).agreement_term.seed
+    assert load_policy(2024).agreement_end("farmaceutische_zorg") == date(2025, 12, 31)
+
+
+@pytest.mark.parametrize("years, field", [
+    ({"farmaceutische_zorgen": 2}, "agreement_term.years.farmaceutische_zorgen: unknown Contract"),
+    ({"farmaceutische_zorg": 0}, "agreement_term.years.farmaceutische_zorg: a term is a whole number"),
+    ({"dieetpreparaten": -1}, "agreement_term.years.dieetpreparaten: a term is a whole number"),
+    ({"dieetpreparaten": 1.5}, "agreement_term.years.dieetpreparaten: a term is a whole number"),
+    ({"dieetpreparaten": True}, "agreement_term.years.dieetpreparaten: a term is a whole number"),
+])
+def test_a_bad_agreement_term_is_refused_naming_the_field(years, field):
+    with pytest.raises(PolicyError, match=field):
+        _agreement_term({"years": years, "seed": ["quote"]})
+
+
+def test_an_agreement_term_without_its_seed_sentence_is_refused():
+    with pytest.raises(PolicyError, match="agreement_term: every rule carries the seed"):
+        _agreement_term({"years": {"farmaceutische_zorg": 2}})

@@ -17,10 +17,10 @@ def test_the_plan_selects_what_the_milestone_names(session, make_provider):
     ending, running = make_provider(contracts=ENDING), make_provider(contracts=RUNNING)
     excluded = make_provider(contracts=ENDING, riz_contra_indication=True)
     make_provider(contracts=ENDING, provider_type="facilitair_bedrijf")
-    result = plan("fz_aflopend_aanbod")
+    result = plan("fz_aflopend_aanbod", 2024)
     assert [(p.id, c) for p, c, _ in result.offers] == [(ending.id, "farmaceutische_zorg")]
     assert [(p.id, d.exclusion) for p, _, d in result.excluded] == [(excluded.id, "minimumeis")]
-    assert [p.id for p, _, _ in plan("module_doorlopend_aanbod").offers] == [running.id]
+    assert [p.id for p, _, _ in plan("module_doorlopend_aanbod", 2024).offers] == [running.id]
 
 
 def test_bijlage_2_exclusion_is_computed_from_the_register(session, make_provider):
@@ -37,19 +37,19 @@ def test_bijlage_2_exclusion_is_computed_from_the_register(session, make_provide
                                      klantbeleving=90 - n, kosten=90 - n))
     session.flush()
     session.expire_all()
-    result = plan("fz_aflopend_aanbod")
+    result = plan("fz_aflopend_aanbod", 2024)
     assert [(p.id, d.exclusion) for p, _, d in result.excluded] == [(weak.id, "uitsluitingsgrond")]
     assert len(result.offers) == 24
 
 
 def test_a_batch_runs_once_and_again_issues_nothing_twice(session, make_provider):
     providers = [make_provider(contracts=ENDING) for _ in range(3)]
-    batch = request_batch("fz_aflopend_aanbod", MANAGER)
-    assert request_batch("fz_aflopend_aanbod", MANAGER).id == batch.id
+    batch = request_batch("fz_aflopend_aanbod", MANAGER, 2024)
+    assert request_batch("fz_aflopend_aanbod", MANAGER, 2024).id == batch.id
     done = run_batch(batch.id)
     assert (done.status, done.total, done.done) == ("klaar", 3, 3)
     assert session.scalar(select(func.count()).select_from(Offer)) == 3
-    again = run_batch(request_batch("fz_aflopend_aanbod", MANAGER).id)
+    again = run_batch(request_batch("fz_aflopend_aanbod", MANAGER, 2024).id)
     assert (again.status, again.total, again.done) == ("klaar", 3, 3)
     assert session.scalar(select(func.count()).select_from(Offer)) == 3
     assert session.scalar(select(func.count()).select_from(IssueBatch)) == 1
@@ -62,7 +62,7 @@ def test_a_running_batch_is_left_alone_and_one_whose_worker_died_is_taken_up(ses
 
     from portal.operations.batches import claim, next_waiting
     monkeypatch.setitem(app.config, "BATCH_STALE_SECONDS", 300)
-    batch = request_batch("fz_aflopend_aanbod", Actor("manager@vgz.example", "contract_manager"))
+    batch = request_batch("fz_aflopend_aanbod", Actor("manager@vgz.example", "contract_manager"), 2024)
     session.commit()
     assert claim(batch.id) is True  # this worker runs it and beats
     session.refresh(batch)
@@ -72,3 +72,18 @@ def test_a_running_batch_is_left_alone_and_one_whose_worker_died_is_taken_up(ses
     session.commit()
     assert next_waiting().id == batch.id
     assert claim(batch.id) is True and claim(batch.id) is False  # taken up again, by one
+
+
+def test_waiting_batches_run_oldest_first_and_once(session, make_provider):
+    # the worker (`portal worker`) and the scheduler's scan both run them through run_waiting
+    from portal.operations.batches import run_waiting
+    make_provider(contracts=ENDING)
+    make_provider(contracts=RUNNING)
+    first = request_batch("fz_aflopend_aanbod", MANAGER, 2024)
+    second = request_batch("module_doorlopend_aanbod", MANAGER, 2024)
+    session.commit()
+    lines = []
+    assert run_waiting(lines.append) == (2, 0)
+    assert lines == [f"batch {first.id} 2024:fz_aflopend_aanbod: klaar, 1/1 (0 uitgesloten)",
+                     f"batch {second.id} 2024:module_doorlopend_aanbod: klaar, 1/1 (0 uitgesloten)"]
+    assert run_waiting(lines.append) == (0, 0) and len(lines) == 2

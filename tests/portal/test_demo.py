@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -15,9 +16,9 @@ from contracts.exclusion import ground_applies
 from contracts.policy import load_policy
 from contracts.profile import load_profile_model
 from contracts.vocabulary import Exclusion, ImprovementAgreements, ProviderType, Relation
-from portal.demo import (CITIES, COLLECTIVES, DEMO_ACCOUNTS, DEMO_PASSWORD, GP_COLLECTIVE,
-                         NATIONAL_COLLECTIVE, PROGRESS_TOTAL, VILLAGES, DemoDataExists, load_demo,
-                         type_counts)
+from demo import (CITIES, COLLECTIVES, DEMO_ACCOUNTS, DEMO_PASSWORD, GP_COLLECTIVE,
+                  NATIONAL_COLLECTIVE, PROGRESS_TOTAL, VILLAGES, DemoDataExists, load_demo,
+                  type_counts)
 from portal.models import (AuditEntry, ContractHeld, Notification, Offer, ProfileScore, Provider,
                            SimulationClock, User)
 
@@ -282,12 +283,12 @@ def test_a_second_load_refuses_and_reset_replaces_everything(session):
 
 
 def test_a_failed_load_leaves_nothing_behind(session, monkeypatch):
-    import portal.demo
+    import demo.register
 
     def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(portal.demo, "_accounts", broken)
+    monkeypatch.setattr(demo.register, "write_accounts", broken)
     with pytest.raises(RuntimeError):
         load_demo(providers=SIZE)
     for model in (Provider, ProfileScore, ContractHeld, User, SimulationClock):
@@ -375,7 +376,7 @@ def at_the_demo_date(session):
 
 def test_at_the_demo_date_negotiations_are_running_one_answered_by_the_insurer(
         session, at_the_demo_date):
-    from portal.demo import stage_story
+    from demo import stage_story
     from portal.models import NegotiationRound
     from portal.operations import clock
 
@@ -407,7 +408,7 @@ def test_at_the_demo_date_negotiations_are_running_one_answered_by_the_insurer(
 
 
 def test_at_the_demo_date_the_applications_are_fresh(session, at_the_demo_date):
-    from portal.demo import stage_story
+    from demo import stage_story
     from portal.models import Application
 
     day, _offers = at_the_demo_date
@@ -459,3 +460,79 @@ def test_the_schedulers_ticks_stay_out_of_the_demos_console(verbose, level, monk
     assert logging.getLevelName(logging.getLogger("apscheduler.executors.default")
                                 .getEffectiveLevel()) == level
     assert logging.getLogger("apscheduler.scheduler").isEnabledFor(logging.WARNING)
+
+
+# -- a register that starts a campaign earlier (two campaigns in sequence) ------------------------
+
+def test_a_register_from_2022_stands_as_it_stood_for_the_2023_campaign(session):
+    # On 01-05-2022 the campaign in force is the 2023 one (calendar 2022). Its providers read
+    # their agreements by their end: ending 31-12-2022 is aflopend for 2023, running into 2023
+    # doorlopend (the reading of demo.terms, one year earlier than the default register).
+    from portal.operations.providers import profile_history, relation_to
+
+    summary = load_demo(providers=SIZE, start=date(2022, 5, 1))
+    assert summary.today == date(2022, 5, 1)
+    assert session.scalars(select(SimulationClock.today)).all() == [date(2022, 5, 1)]
+    providers = providers_by_agb(session)
+    terms = Counter()
+    for p in providers.values():
+        fz = next((c for c in p.contracts if c.contract == "farmaceutische_zorg"), None)
+        if fz:
+            terms[(fz.start, fz.end)] += 1
+            relation = relation_to(p, "farmaceutische_zorg", 2023)[0]
+            assert relation is (Relation.AFLOPEND if fz.end.year == 2022 else Relation.DOORLOPEND)
+    assert set(terms) == {(date(2021, 1, 1), date(2022, 12, 31)), (date(2022, 1, 1), date(2022, 12, 31)),
+                          (date(2022, 1, 1), date(2023, 12, 31))}
+    linde, kerkstraat = providers["06100001"], providers["06100002"]
+    assert relation_to(linde, "farmaceutische_zorg", 2023)[0] is Relation.AFLOPEND
+    assert relation_to(kerkstraat, "farmaceutische_zorg", 2023)[0] is Relation.DOORLOPEND
+
+    # the scores of 2020-2022 for the 2023 campaign, and those of 2023 that the 2024 campaign
+    # reads a year later (the simulation measures no profiles); each reads up to its calendar year
+    assert sorted(session.scalars(select(ProfileScore.year).distinct())) == [2020, 2021, 2022, 2023]
+    assert profile_history(2023).years() == [2020, 2021, 2022]
+    assert profile_history(2024).years() == [2020, 2021, 2022, 2023]
+
+
+@pytest.mark.parametrize("seed", [20230501, 3])
+def test_a_2022_register_has_pharmacies_the_exclusion_ground_reaches_in_both_campaigns(session, seed):
+    # "3 achtereenvolgende jaren behoren tot de groep met het laagst scorende apotheekprofiel
+    # én Een dalende trend vertonen op een van de onderdelen van het apotheekprofiel én
+    # Verbeterafspraken onvoldoende zijn nagekomen of deze niet willen maken." Each campaign
+    # weighs the profile years up to its calendar year.
+    from portal.operations.providers import case_for, profile_facts
+
+    summary = load_demo(seed=seed, providers=SIZE, start=date(2022, 5, 1))
+    pharmacies = [p for p in providers_by_agb(session).values() if p.scores]
+    for year in (2023, 2024):
+        excluded = set()
+        for p in pharmacies:
+            case = case_for(p, "farmaceutische_zorg", year, profile_facts(p, year))
+            if decide(replace(case, relation=Relation.AFLOPEND)).exclusion is Exclusion.UITSLUITINGSGROND:
+                excluded.add(p.agb)
+                assert p.improvement_agreements in ("niet_nagekomen", "geweigerd")
+        assert 1 <= len(excluded) <= 0.02 * SIZE, year
+        if year == 2023:
+            assert excluded == set(summary.excluded)
+
+
+def test_the_cli_loads_from_a_date(app, session):
+    from portal.cli.demo import demo
+    run = app.test_cli_runner().invoke(demo, ["load", "--providers", "60", "--from", "2022-05-01"])
+    assert run.exit_code == 0, run.output
+    assert "simulated date 01-05-2022" in run.stdout
+    assert session.scalar(select(SimulationClock.today)) == date(2022, 5, 1)
+
+
+def test_the_portal_does_not_load_the_demo(tmp_path):
+    """The demo is no module of the portal: creating the app and building its CLI load neither
+    the `demo` package nor its modules (the demo commands import it when they run)."""
+    import os
+    import subprocess
+    import sys
+    probe = ("import sys; from portal import create_app; import portal.cli; create_app(); "
+             "print(sorted(m for m in sys.modules if m == 'demo' or m.startswith('demo.')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"},
+                         cwd=ROOT).stdout.strip()
+    assert out == "[]"

@@ -14,7 +14,7 @@ from portal.models import Notification, Offer, OutgoingMail
 
 PORTAL = Path(sys.executable).with_name("portal")
 KEYS = {"offers_issued", "reminders_sent", "escalations", "expired", "accepted", "declined",
-        "published"}
+        "published", "offers_per_year"}
 
 
 def test_create_app_never_starts_the_scheduler(tmp_path):
@@ -49,7 +49,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, field):
 
 @pytest.mark.db
 def test_a_replayed_campaign_and_the_same_replay_again(app, session):
-    from portal.demo import load_demo
+    from demo import load_demo
     from scheduler.cli import simulate
 
     load_demo(providers=120)
@@ -65,6 +65,7 @@ def test_a_replayed_campaign_and_the_same_replay_again(app, session):
     contracted = db.session.scalar(select(func.count(func.distinct(Offer.provider_id)))
                                    .where(Offer.status == "geaccepteerd", Offer.policy_year == 2024))
     assert counts["offers_issued"] == offers > 0
+    assert counts["offers_per_year"] == {"2024": offers}
     # the demo's people (providers with an account) answer for themselves: the rest is simulated
     assert 0 < counts["accepted"] <= accepted
     assert counts["expired"] == expired and counts["published"] == contracted > 0
@@ -75,5 +76,5 @@ def test_a_replayed_campaign_and_the_same_replay_again(app, session):
 
     again = runner.invoke(simulate, ["--from", "2023-09-10", "--to", "2023-11-15", "--json"])
     assert json.loads(again.stdout.strip().splitlines()[-1]) == {
-        **{key: 0 for key in KEYS}, "published": contracted}
+        **{key: 0 for key in KEYS}, "offers_per_year": {}, "published": contracted}
     assert db.session.scalar(select(func.count(Offer.id))) == offers

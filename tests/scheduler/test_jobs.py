@@ -53,7 +53,7 @@ def test_a_milestone_issues_its_batch_on_its_date_and_once(make_provider, scan_o
 def test_a_batch_a_manager_already_ran_is_not_run_again(make_provider, scan_on):
     from portal.operations.batches import request_batch, run_batch
     make_provider()
-    batch = request_batch("fz_aflopend_aanbod", Actor("m@vgz.example", "contract_manager"))
+    batch = request_batch("fz_aflopend_aanbod", Actor("m@vgz.example", "contract_manager"), 2024)
     db.session.commit()
     run_batch(batch.id)
     issued = db.session.scalar(select(func.count(Offer.id)))
@@ -234,7 +234,7 @@ def test_the_interval_trigger_runs_in_utc_through_the_change_of_summer_time():
             fire = trigger.get_next_fire_time(fire, now)
             times.append(fire)
             now = fire
-    gaps = {(b - a).total_seconds() for a, b in zip(times, times[1:])}
+    gaps = {(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)}
     assert gaps == {3600.0}
 
 
@@ -271,3 +271,14 @@ def test_one_insert_of_messages_to_providers_and_managers_stores_each_once(sessi
     stored = messages("test-mixed:")
     assert [m.key for m in stored] == [f"test-mixed:{n}" for n in range(7)]
     assert [m.provider_id for m in stored] == [provider.id if n % 2 else None for n in range(7)]
+
+
+def test_the_scan_runs_the_requested_batches_and_counts_their_offers_per_year(make_provider):
+    from portal.operations.batches import request_batch
+    from scheduler.jobs import run_requested_batches
+    make_provider()
+    request_batch("fz_aflopend_aanbod", Actor("m@vgz.example", "contract_manager"), 2024)
+    db.session.commit()
+    done = run_requested_batches()
+    assert (done.batches_run, done.offers_issued, done.offers_per_year) == (1, 1, {2024: 1})
+    assert done.as_json()["offers_per_year"] == {"2024": 1}
