@@ -106,8 +106,14 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="bericht", index=True)
     #: Where in the portal the message leads (a path, e.g. /aanbod/12); the e-mail links to it.
     link: Mapped[str | None] = mapped_column(String(300))
+    #: The text as written, in Dutch: what the e-mail says and what a search finds.
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    #: The key of the message's template (portal.operations.messages) and the values of its
+    #: placeholders, so that the inbox shows it in the reader's language; None for a message
+    #: written as text alone (the inbox shows its subject and body).
+    template: Mapped[str | None] = mapped_column(String(60))
+    params: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=simulated_now)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -29,7 +29,7 @@ from contracts.errors import CaseError
 from ..extensions import db
 from ..signing import timed_serializer
 from ..models import LoginThrottle, Provider, User
-from . import audit, notifications, sessions
+from . import audit, messages, notifications, sessions
 from .audit import Actor
 from .passwords import MIN_PASSWORD, check_password_rules  # noqa: F401  (MIN_PASSWORD: forms)
 
@@ -52,11 +52,13 @@ def password_token(user: User, salt: str = SALT) -> str:
 
 
 def password_link(user: User) -> str:
-    return f"/wachtwoord-instellen/{password_token(user)}"
+    """The invitation's link: it sets the account's first password."""
+    return messages.link("auth.set_password_page", token=password_token(user))
 
 
 def reset_link(user: User) -> str:
-    return f"/wachtwoord-herstellen/{password_token(user, RESET_SALT)}"
+    """The reset's link: it sets a new password."""
+    return messages.link("auth.reset_password", token=password_token(user, RESET_SALT))
 
 
 def read_password_token(token: str, salt: str = SALT) -> User | None:
@@ -91,11 +93,8 @@ def invite_signatory(provider: Provider, email: str, actor: Actor, *, name: str 
     audit.record(actor, "user", user.id, "invite", None, SIGNATORY, email)
     days = int(current_app.config.get("INVITATION_DAYS", 14))
     notifications.notify(
-        provider_id=provider.id, key=f"user:{user.id}:invite",
-        subject="Uw account voor het Zorginkoopportaal van VGZ",
-        body=(f"Er is een account voor u aangemaakt als tekenbevoegde van {provider.name} "
-              f"(inlognaam {email}). Kies binnen {days} dagen uw wachtwoord via de link hieronder; "
-              f"daarna logt u in met uw e-mailadres en dat wachtwoord."),
+        provider_id=provider.id, key=f"user:{user.id}:invite", template="account.invite",
+        params={"provider": provider.name, "email": email, "days": days},
         link=password_link(user))
     db.session.flush()
     return user
@@ -149,10 +148,7 @@ def request_password_reset(email: str) -> User | None:
     minutes = int(current_app.config.get("PASSWORD_RESET_MINUTES", 60))
     notifications.notify(
         user_id=user.id, key=f"user:{user.id}:reset:{secrets.token_hex(8)}",
-        subject="Uw wachtwoord voor het Zorginkoopportaal van VGZ",
-        body=(f"Iemand (hopelijk u) vroeg een nieuw wachtwoord aan voor {user.email}. Kies het "
-              f"binnen {minutes} minuten via de link hieronder; de link werkt één keer. Vroeg u "
-              f"niets aan, dan kunt u dit bericht negeren: uw wachtwoord blijft zoals het is."),
+        template="account.reset", params={"email": user.email, "minutes": minutes},
         link=reset_link(user))
     audit.record(Actor.of(user), "user", user.id, "password_reset_requested", None, None, "")
     db.session.flush()

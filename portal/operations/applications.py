@@ -16,13 +16,14 @@ from contracts.calendar import add_months
 from contracts.cases import Case
 from contracts.engine import Decision, decide
 from contracts.errors import CaseError
+from contracts.identifiers import is_agb, is_kvk
 from contracts.newproviders import check_dates, record_assessment, start_window
 from contracts.policy import load_policy
-from contracts.vocabulary import Contract, ProviderType, Relation, Route, dutch
+from contracts.vocabulary import Contract, ProviderType, Relation, Route
 
 from ..extensions import db
-from ..models import Application, Attachment, Notification, Offer, Provider
-from . import audit, clock
+from ..models import Application, Attachment, Offer, Provider
+from . import audit, clock, messages, notifications
 from .audit import Actor
 from .deadlines import APPLICATION_OPEN
 from .offers import issue_offer, offer_link
@@ -33,6 +34,8 @@ PUBLIC = Actor("website", "provider_user")
 MAX_ATTACHMENTS = 10
 #: The longest attachment name kept (the column's width), extension included.
 NAME_LENGTH = 200
+#: How near the end a PDF's end-of-file marker (%%EOF) must stand (bytes after it are allowed).
+PDF_TAIL = 2 * 1024
 #: The key space of the transaction locks that put one AGB code's applications in a row.
 AGB_LOCKS = 0x6167  # "ag"
 
@@ -94,10 +97,11 @@ class PreviewLine:
 
 
 def preview(provider_type: str, contracts: Sequence[str], agb_start: date | None,
-            policy_year: int = 2024, *, received_on: date | None = None,
+            policy_year: int, *, received_on: date | None = None,
             agb: str | None = None) -> list[PreviewLine]:
-    """Per contract, the policy's decision for a new provider of this type (shown before
-    submitting: a facility company with an AGB start before 2024 is told it is not eligible).
+    """Per contract, the policy's decision for a new provider of this type in `policy_year`
+    (shown before submitting: a facility company whose AGB code is older than the policy's
+    start date is told it is not eligible).
 
     `received_on` is the day of receipt (the simulated today for an application still to be
     sent), from which the answer term runs. With `agb`, a registered provider is told what
@@ -108,7 +112,7 @@ def preview(provider_type: str, contracts: Sequence[str], agb_start: date | None
         case = Case(policy_year, ProviderType(provider_type), Contract(contract), Relation.NIEUW,
                     agb_start=agb_start, application_received=received_on)
         lines.append(PreviewLine(contract, decide(case)))
-    if agb and re.fullmatch(r"\d{8}", agb):
+    if is_agb(agb):
         known = _known(agb, contracts, policy_year, received_on or clock.today())
         pending = _open_applications(agb)
         lines = [replace(line, known=known.get(line.contract),
@@ -188,7 +192,7 @@ def attachment_name(name: str) -> str:
 def _pdf(filename: str, content: bytes, limit: int) -> None:
     if len(content) > limit:
         raise CaseError("attachments", f"{filename}: larger than {limit // (1024 * 1024)} MB")
-    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
+    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-PDF_TAIL:]:
         raise CaseError("attachments", f"{filename}: not a PDF file (checked by content)")
 
 
@@ -242,13 +246,14 @@ def _not_known_yet(agb: str, contracts: Sequence[str]) -> None:
 
 
 def submit_application(data: Mapping, attachments: Sequence[tuple[str, bytes]], *,
-                       received_on: date, policy_year: int = 2024) -> Application:
-    """Record an application of a provider the insurer does not know yet; CaseError names the
-    first bad field (a `Refusal` also its reason), and nothing is stored then."""
+                       received_on: date, policy_year: int) -> Application:
+    """Record an application of a provider the insurer does not know yet, for the contracts of
+    `policy_year`; CaseError names the first bad field (a `Refusal` also its reason), and
+    nothing is stored then."""
     agb, kvk = str(data.get("agb", "")).strip(), str(data.get("kvk", "")).strip()
-    if not re.fullmatch(r"\d{8}", agb):
+    if not is_agb(agb):
         raise CaseError("agb", "an AGB code has 8 digits")
-    if not re.fullmatch(r"\d{8}", kvk):
+    if not is_kvk(kvk):
         raise CaseError("kvk", "a KvK number has 8 digits")
     try:
         ProviderType(data.get("provider_type"))
@@ -285,19 +290,20 @@ def submit_application(data: Mapping, attachments: Sequence[tuple[str, bytes]], 
                                   sha256=hashlib.sha256(content).hexdigest(), size=len(content),
                                   content=content))
     audit.record(PUBLIC, "application", application.id, "submit", None, "ontvangen")
-    db.session.add(Notification(
-        provider_id=None, key=f"application:{application.id}:received",
-        subject=f"Nieuwe aanvraag: {application.organisation}",
-        body=f"Aanvraag {application.id} ontvangen op {received_on:%d-%m-%Y}; "
-             f"reactie uiterlijk {application.answer_due:%d-%m-%Y}.", created_at=clock.now()))
+    notifications.notify(
+        key=f"application:{application.id}:received", template="application.received",
+        params={"organisation": application.organisation, "received": received_on,
+                "answer_due": application.answer_due},
+        link=messages.link("manager.application", application_id=application.id))
     db.session.flush()
     return application
 
 
 def assess_application(application_id: int, actor: Actor, *, granted: bool, motivation: str,
                        findings: Mapping[str, Mapping], answered_on: date,
-                       policy_year: int = 2024) -> Application:
-    """Record the manager's assessment and answer; a grant registers the provider."""
+                       policy_year: int) -> Application:
+    """Record the manager's assessment and answer against the policy of `policy_year`; a grant
+    registers the provider."""
     application = db.session.scalar(select(Application).where(Application.id == application_id)
                                      .with_for_update())
     if application is None:
@@ -338,22 +344,28 @@ def assess_application(application_id: int, actor: Actor, *, granted: bool, moti
                  outcome.motivation)
     offers = _issue_granted(application, actor, policy_year)[0] if granted else []
     if application.provider_id is not None:  # a registered provider reads the answer in its inbox
-        verdict = "toegekend" if granted else "afgewezen"
-        offered = " VGZ heeft u het aanbod gedaan: u vindt het onder Aanbiedingen." if offers else ""
-        db.session.add(Notification(
-            provider_id=application.provider_id, key=f"application:{application.id}:answer",
-            subject=f"Uw aanvraag is {verdict}",
-            body=f"Aanvraag van {application.received_on:%d-%m-%Y} voor "
-                 f"{', '.join(dutch(Contract(c)) for c in application.contracts)}: {verdict}. "
-                 f"{outcome.motivation}{offered}",
-            link=(offer_link(offers[0].id, True) if len(offers) == 1
-                  else "/zorgaanbieder/aanbiedingen" if offers else None),
-            created_at=clock.now()))
+        _tell_the_answer(application, granted, outcome.motivation, offers)
     db.session.flush()
     return application
 
 
-def granted_offers(application: Application, policy_year: int = 2024) -> dict[str, Offer]:
+def _tell_the_answer(application: Application, granted: bool, motivation: str,
+                     offers: Sequence[Offer]) -> None:
+    """The applicant's message: the answer, and where the offers made on a grant are."""
+    if not granted:
+        template = "application.refused"
+    else:
+        template = "application.granted_offered" if offers else "application.granted"
+    notifications.notify(
+        provider_id=application.provider_id, key=f"application:{application.id}:answer",
+        template=template, params={"received": application.received_on,
+                                   "contracts": list(application.contracts),
+                                   "motivation": motivation},
+        link=(offer_link(offers[0].id, True) if len(offers) == 1
+              else messages.link("provider.offers") if offers else None))
+
+
+def granted_offers(application: Application, policy_year: int) -> dict[str, Offer]:
     """The offers made to a granted applicant for the contracts it applied for, by contract."""
     if application.provider_id is None:
         return {}
@@ -381,7 +393,7 @@ def _issue_granted(application: Application, actor: Actor,
     return issued, refused
 
 
-def offer_after_grant(application_id: int, actor: Actor, *, policy_year: int = 2024) -> list[Offer]:
+def offer_after_grant(application_id: int, actor: Actor, *, policy_year: int) -> list[Offer]:
     """Issue the offers a granted application leads to that were not made on the grant (the
     policy made none on that day, or the grant came before grants made offers); CaseError when
     the application is not granted or the policy still makes none."""

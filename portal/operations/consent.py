@@ -14,18 +14,17 @@ from datetime import date
 from typing import Mapping
 
 from flask import current_app
-from sqlalchemy import select
 
 from contracts.consent import Kind, answer_due, check_prescription, validate_request
 from contracts.errors import CaseError
 
 from ..extensions import db
 from ..models import ConsentRequest
-from . import audit, clock, notifications
+from . import audit, clock, messages, notifications
+from .access import load_scoped
 from .audit import Actor
 from .concurrency import second_writer_refused
 from .deadlines import ADVISORS, AUDIENCE_ROLES
-from .offers import NotFound
 
 #: Who decides requests: the advisors, and admins.
 ADVISOR_ROLES = AUDIENCE_ROLES[ADVISORS]
@@ -33,27 +32,19 @@ ENTITY = "consent_request"
 
 
 def provider_link(request_id: int) -> str:
-    return f"/zorgaanbieder/toestemmingen/{request_id}"
+    """The request's page for the pharmacy."""
+    return messages.link("consent.request_detail", request_id=request_id)
 
 
 def advisor_link(request_id: int) -> str:
-    return f"/beheer/toestemmingen/{request_id}"
+    """The request's page for the advisors."""
+    return messages.link("consent.advisor_detail", request_id=request_id)
 
 
 def get_request(request_id: int, actor: Actor, *, lock: bool = False) -> ConsentRequest:
     """The request, if the actor may see it: provider staff their own organisation's only, the
     advisors (and admins) every one; anyone else none. NotFound otherwise, as if it did not exist."""
-    query = select(ConsentRequest).where(ConsentRequest.id == request_id)
-    if actor.provider_id is not None:
-        query = query.where(ConsentRequest.provider_id == actor.provider_id)
-    elif actor.role not in ADVISOR_ROLES:
-        raise NotFound(f"consent request {request_id}")
-    if lock:
-        query = query.with_for_update()  # PostgreSQL row lock; SQLite serialises writers
-    found = db.session.scalar(query)
-    if found is None:
-        raise NotFound(f"consent request {request_id}")
-    return found
+    return load_scoped(ConsentRequest, request_id, actor, insurer_roles=ADVISOR_ROLES, lock=lock)
 
 
 def answer_term_days() -> int | None:
@@ -150,8 +141,8 @@ def decide_request(request_id: int, actor: Actor, *, granted: bool, reason: str 
     audit.record(actor, ENTITY, request.id, "grant" if granted else "refuse", before,
                  request.status, reason)
     notifications.notify(provider_id=request.provider_id, key=f"{ENTITY}:{request.id}:besluit",
-                         link=provider_link(request.id), subject=_subject(request),
-                         body=_outcome(request))
+                         link=provider_link(request.id), template=_template(request),
+                         params=_outcome(request))
     db.session.flush()
     return request
 
@@ -176,40 +167,19 @@ def withdraw_request(request_id: int, actor: Actor, *, reason: str = "",
 
 # -- the pharmacy's message ------------------------------------------------------------------------
 
-def _kind_text(request: ConsentRequest) -> str:
-    return "toestemming" if request.kind == Kind.TOESTEMMING else "machtiging"
+def _template(request: ConsentRequest) -> str:
+    """The message of the decision (portal.operations.messages): its kind and outcome."""
+    kind = "toestemming" if request.kind == Kind.TOESTEMMING else "machtiging"
+    return f"consent.{kind}.{'granted' if request.status == 'verleend' else 'refused'}"
 
 
-def _subject(request: ConsentRequest) -> str:
-    verdict = "verleend" if request.status == "verleend" else "geweigerd"
-    return f"{_kind_text(request).capitalize()} {verdict}: {request.reference} {request.substance}"[:300]
-
-
-def _outcome(request: ConsentRequest) -> str:
-    """The decision in Dutch, with what the pharmacy does next as the memo says. The insured is
-    named by initials and the pharmacy's own reference only: the message also goes by e-mail."""
-    medicine = request.substance + (f" ({request.brand})" if request.brand else "")
-    if request.zindex_number:
-        medicine += f", Z-indexnummer {request.zindex_number}"
-    insured = request.insured_initials + (f", uw referentie {request.patient_reference}"
-                                          if request.patient_reference else "")
-    lines = [f"Uw aanvraag {request.reference} om {_kind_text(request)} voor {medicine} "
-             f"(verzekerde {insured}) is op {request.decided_on:%d-%m-%Y} "
-             f"{'verleend' if request.status == 'verleend' else 'geweigerd'} door VGZ."]
-    if request.status == "verleend":
-        if request.valid_until:
-            lines.append(f"De {_kind_text(request)} geldt tot en met {request.valid_until:%d-%m-%Y}.")
-        if request.kind == Kind.TOESTEMMING:
-            lines.append(f"U declareert het geneesmiddel met Z-indexnummer {request.zindex_number}.")
-        else:
-            lines.append("U declareert het geneesmiddel met de lokale code 97095005 of een code uit "
-                         "de range 97095551 tot en met 97095600. Zet in het commentaarrecord de "
-                         f"stof- en merknaam, de naam van de importeur ({request.importer}) en de "
-                         "kosten van het geneesmiddel inclusief de transport- en verzendkosten.")
-        if request.reason:
-            lines.append(f"Toelichting: {request.reason}")
-    else:
-        lines.append(f"Reden: {request.reason}")
-        lines.append("U levert het geneesmiddel niet af, of u levert het in overleg met de "
-                     "verzekerde wel af; de kosten komen dan voor rekening van de verzekerde.")
-    return "\n\n".join(lines)
+def _outcome(request: ConsentRequest) -> dict:
+    """The facts the pharmacy's message states, with what it does next as the memo says. The
+    insured is named by initials and the pharmacy's own reference only: the message also goes
+    by e-mail."""
+    return {"reference": request.reference, "substance": request.substance,
+            "medicine": request.substance + (f" ({request.brand})" if request.brand else ""),
+            "insured": request.insured_initials, "patient_reference": request.patient_reference or None,
+            "decided": request.decided_on, "valid_until": request.valid_until,
+            "zindex": request.zindex_number or None, "importer": request.importer or None,
+            "reason": request.reason or None}

@@ -25,6 +25,7 @@ from contracts.vocabulary import Contract, dutch
 
 from ..extensions import db
 from ..models import Application, ConsentRequest, Offer, Provider
+from .messages import link
 from .offers import offer_link
 
 PROVIDER, INSURER = "zorgaanbieder", "vgz"
@@ -87,13 +88,15 @@ class Deadline:
         return AUDIENCE_ROLES.get(self.audience, ())
 
     def link(self, for_provider: bool) -> str:
+        """The path of what the deadline is about, for the provider or the insurer's staff."""
         if self.entity == "offer":
             return offer_link(self.entity_id, for_provider)
         if self.entity == "consent_request":
-            return (f"/zorgaanbieder/toestemmingen/{self.entity_id}" if for_provider
-                    else f"/beheer/toestemmingen/{self.entity_id}")
+            return (link("consent.request_detail", request_id=self.entity_id) if for_provider
+                    else link("consent.advisor_detail", request_id=self.entity_id))
         # an applicant reads the answer in its messages; the managers open the application
-        return "/zorgaanbieder/berichten" if for_provider else f"/beheer/aanvragen/{self.entity_id}"
+        return (link("provider.messages") if for_provider
+                else link("manager.application", application_id=self.entity_id))
 
 
 def audience_of_key(key: str) -> str:

@@ -99,7 +99,7 @@ def issue_documents(items: Sequence[tuple[str, Mapping]], *, author: str) -> lis
         .where(DocumentVersion.document_key.in_(set(keys)))
         .group_by(DocumentVersion.document_key)).all())
     rows, templates = [], {}
-    for (contract, facts), key in zip(items, keys):
+    for (contract, facts), key in zip(items, keys, strict=False):
         version = latest[key] = (latest.get(key) or 0) + 1  # a key twice: the next version
         context = _context(contract, facts, key, version, author)
         if contract not in templates:  # the set is rendered with the templates of one moment

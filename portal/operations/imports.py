@@ -14,17 +14,19 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Callable, Iterable
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import insert, select
 
+from contracts.identifiers import is_agb, is_kvk, postcode
 from contracts.vocabulary import DUTCH, ProviderType
 
 from ..extensions import db
+from ..fields import NoSuchDate, parse_dutch_date
 from ..models import ProfileScore, Provider
-from . import audit
+from . import audit, clock
 from .audit import SYSTEM, Actor
 
 PROVIDER_COLUMNS = ("agb", "naam", "type", "adres", "postcode", "plaats", "regio", "kvk",
@@ -32,7 +34,6 @@ PROVIDER_COLUMNS = ("agb", "naam", "type", "adres", "postcode", "plaats", "regio
 PROVIDER_REQUIRED = ("agb", "naam", "type", "plaats")
 SCORE_COLUMNS = ("agb", "jaar", "kwaliteit", "klantbeleving", "kosten")
 SCORE_PARTS = ("kwaliteit", "klantbeleving", "kosten")
-YEARS = (2000, 2100)
 #: How many AGB codes one `IN (...)` query looks up (well below every database's limit).
 CHUNK = 500
 
@@ -115,7 +116,7 @@ def _records(content: str | bytes, columns: tuple[str, ...], required: tuple[str
             result.errors.append(RowError(n, "", f"Deze rij heeft {len(row)} kolommen; de kopregel "
                                                  f"heeft er {len(names)}."))
             continue
-        records.append((n, {name: cell.strip() for name, cell in zip(names, row)}))
+        records.append((n, {name: cell.strip() for name, cell in zip(names, row, strict=True)}))
     result.rows = len(numbered) - 1
     if not numbered[1:]:
         result.errors.append(RowError(header_row, "", "Het bestand bevat alleen een kopregel, geen "
@@ -141,13 +142,13 @@ def _cell(record: dict[str, str], column: str, n: int, result: ImportResult,
 # -- cell parsers -------------------------------------------------------------------------------
 
 def _agb(value: str) -> str:
-    if not re.fullmatch(r"\d{8}", value):
+    if not is_agb(value):
         raise _Invalid("Een AGB-code bestaat uit 8 cijfers.")
     return value
 
 
 def _kvk(value: str) -> str:
-    if not re.fullmatch(r"\d{8}", value):
+    if not is_kvk(value):
         raise _Invalid("Een KvK-nummer bestaat uit 8 cijfers.")
     return value
 
@@ -173,21 +174,20 @@ def _provider_type(value: str) -> str:
 
 
 def _postcode(value: str) -> str:
-    match = re.fullmatch(r"(\d{4})\s?([A-Za-z]{2})", value)
-    if not match:
+    written = postcode(value)
+    if written is None:
         raise _Invalid("Geen geldige postcode; schrijf bijvoorbeeld 1234 AB.")
-    return f"{match.group(1)} {match.group(2).upper()}"
+    return written
 
 
 def _date(value: str) -> date:
     try:
-        if re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", value):
-            return datetime.strptime(value, "%d-%m-%Y").date()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value)
-    except ValueError:
+        return parse_dutch_date(value)
+    except NoSuchDate:
         raise _Invalid("Deze datum bestaat niet.") from None
-    raise _Invalid("Geen geldige datum; schrijf dd-mm-jjjj (15-09-2023) of jjjj-mm-dd (2023-09-15).")
+    except ValueError:
+        raise _Invalid("Geen geldige datum; schrijf dd-mm-jjjj (15-09-2023) of jjjj-mm-dd "
+                       "(2023-09-15).") from None
 
 
 def _email(value: str) -> str:
@@ -197,10 +197,14 @@ def _email(value: str) -> str:
         raise _Invalid("Geen geldig e-mailadres.") from None
 
 
-def _year(value: str) -> int:
-    if not re.fullmatch(r"\d{4}", value) or not YEARS[0] <= int(value) <= YEARS[1]:
-        raise _Invalid(f"Geen geldig jaar; een jaartal van {YEARS[0]} tot en met {YEARS[1]}.")
-    return int(value)
+def _years_until(last: int) -> Callable[[str], int]:
+    """A year of scores: four digits, not after `last` (the simulated date's year: a score
+    measures a year gone by or running)."""
+    def parse(value: str) -> int:
+        if not re.fullmatch(r"[0-9]{4}", value) or int(value) > last:
+            raise _Invalid(f"Geen geldig jaar; een jaartal van vier cijfers, niet na {last}.")
+        return int(value)
+    return parse
 
 
 def _score(value: str) -> float:
@@ -257,7 +261,7 @@ def import_providers(content: str | bytes, actor: Actor = SYSTEM) -> ImportResul
             rows.append((n, row))
     _first_rows(records, lambda r: r.get("agb") or None, "agb",
                 "Deze AGB-code staat ook in rij {row}.", result)
-    agbs = sorted({r.get("agb") for _, r in records if re.fullmatch(r"\d{8}", r.get("agb", ""))})
+    agbs = sorted({r.get("agb") for _, r in records if is_agb(r.get("agb", ""))})
     registered = {agb for chunk in _chunks(agbs) for agb in db.session.scalars(
         select(Provider.agb).where(Provider.agb.in_(chunk)))}
     for n, record in records:
@@ -281,11 +285,12 @@ def import_scores(content: str | bytes, actor: Actor = SYSTEM) -> ImportResult:
     none; every AGB code must be registered and have no score for that year yet."""
     result = ImportResult("profielscores")
     records = _records(content, SCORE_COLUMNS, SCORE_COLUMNS, result)
+    year = _years_until(clock.today().year)
     rows: list[tuple[int, dict]] = []
     for n, record in records:
         before = len(result.errors)
         row = {"agb": _cell(record, "agb", n, result, _agb, required=True),
-               "year": _cell(record, "jaar", n, result, _year, required=True),
+               "year": _cell(record, "jaar", n, result, year, required=True),
                **{part: _cell(record, part, n, result, _score, required=True) for part in SCORE_PARTS}}
         if len(result.errors) == before:
             rows.append((n, row))

@@ -28,6 +28,8 @@ from flask_babel import force_locale, ngettext
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 
+from contracts.formatting import nl_date
+
 from ..extensions import db
 from ..models import Notification, OutgoingMail, Provider, User
 from . import clock
@@ -238,7 +240,7 @@ def _queue_digests() -> tuple[int, int]:
 def digest_subject(day: date, count: int) -> str:
     with force_locale("nl"):  # the insurer's mail is Dutch, as the messages it lists
         return ngettext("Dagoverzicht %(day)s: %(num)d bericht",
-                        "Dagoverzicht %(day)s: %(num)d berichten", count, day=f"{day:%d-%m-%Y}")
+                        "Dagoverzicht %(day)s: %(num)d berichten", count, day=nl_date(day))
 
 
 def digest_body(day: date, messages, portal_url: str) -> str:
@@ -246,7 +248,7 @@ def digest_body(day: date, messages, portal_url: str) -> str:
     with force_locale("nl"):
         intro = ngettext("Op %(day)s kwam in het portaal %(num)d bericht voor VGZ binnen:",
                          "Op %(day)s kwamen in het portaal %(num)d berichten voor VGZ binnen:",
-                         len(messages), day=f"{day:%d-%m-%Y}")
+                         len(messages), day=nl_date(day))
     items = []
     for number, message in enumerate(messages, 1):
         lines = [f"{number}. {message.subject}", *("   " + line for line in

@@ -1,8 +1,10 @@
 """The inbox: writing messages (`notify`), reading an organisation's messages, opening one,
 marking them read.
 
-Every message goes through `notify` (one) or `notify_many` (a batch: the scheduler's reminders,
-a shortage notice to every pharmacy); the mail queue (`portal.operations.mail`) e-mails it.
+Every message goes through `notify` (one) or `notify_many` (a batch: an offer's steps, a bulk
+issue, the scheduler's reminders, a shortage notice to every pharmacy); the mail queue
+(`portal.operations.mail`) e-mails it. A message is written from a template of
+`portal.operations.messages` with its values (shown in the reader's language), or as text.
 An organisation's inbox is a provider's messages (`provider_id`), or, for the insurer's staff
 (an actor without a provider), the messages for the insurer (no provider, no personal user).
 Read state belongs to the organisation, like the messages: what one colleague opened is read
@@ -10,16 +12,19 @@ for all of them.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Mapping
 from urllib.parse import urlsplit
 
-from sqlalchemy import String, any_, bindparam, func, select, update
+from sqlalchemy import JSON, String, Text, any_, bindparam, cast, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import Notification
-from . import audit, clock
+from . import audit, clock, messages
+from .access import NotFound
 from .audit import Actor
 
 #: Messages a page of an inbox shows.
@@ -72,6 +77,10 @@ class InboxPage:
     def pages(self) -> int:
         return max(-(-self.total // PER_PAGE), 1)
 
+    def text(self, message: Notification) -> messages.Shown:
+        """The message's subject and body in the reader's language."""
+        return messages.shown(message)
+
 
 def inbox(actor: Actor, *, text: str = "", kind: str = "", page: int = 1) -> InboxPage:
     """A page of the actor's organisation's messages, newest first, optionally only those of a
@@ -90,7 +99,6 @@ def inbox(actor: Actor, *, text: str = "", kind: str = "", page: int = 1) -> Inb
 
 
 def _message(notification_id: int, actor: Actor, *, lock: bool = False) -> Notification:
-    from .offers import NotFound  # not at the top: offers.py may write through notify()
     query = select(Notification).where(Notification.id == notification_id, *own(actor))
     message = db.session.scalar(query.with_for_update() if lock else query)
     if message is None:
@@ -133,33 +141,47 @@ def mark_all_read(actor: Actor) -> int:
 #: Keys per lookup of the messages already there, and rows per insert statement (SQLite).
 KEY_CHUNK, INSERT_CHUNK = 5000, 5000
 #: The columns a message is written with; `notify_many` fills the ones a row leaves out.
-COLUMNS = ("provider_id", "user_id", "kind", "key", "link", "subject", "body", "created_at")
+COLUMNS = ("provider_id", "user_id", "kind", "key", "link", "subject", "body", "template",
+           "params", "created_at")
 
 
-def notify(*, key: str, subject: str, body: str, link: str | None = None,
+def notify(*, key: str, template: str | None = None, params: Mapping | None = None,
+           subject: str = "", body: str = "", link: str | None = None,
            provider_id: int | None = None, user_id: int | None = None,
            kind: str = "bericht") -> bool:
     """Put one message in an inbox; True when it is new (a key already there changes nothing).
+
+    `template`: the key of its kind in `portal.operations.messages.TEMPLATES`, `params` the
+    values of its placeholders (dates as dates); its stored subject and body are the template's
+    Dutch text. Without a template, `subject` and `body` are the text (shown as they are).
 
     `provider_id`: the provider's inbox; None: the insurer's, whose staff the key's entity names
     (`deadlines.audience_of_key`: the advisors for a consent request, else the contract
     managers); `user_id`: a personal message to that user alone, in no inbox. `kind`: bericht,
     herinnering, escalatie, publicatie or tekort (the insurer's "bericht"s are e-mailed in the
-    daily digest, the rest at once). `link`: the path in the portal it is about, built by the
-    caller with url_for or as a path; the mail adds the portal's address. Dated on the
-    simulated clock; e-mailed by the mail queue.
+    daily digest, the rest at once). `link`: the path in the portal it is about, built from
+    its endpoint (`messages.link`); the mail adds the portal's address. Dated on the simulated
+    clock; e-mailed by the mail queue.
     """
     return notify_many([dict(provider_id=provider_id, user_id=user_id, kind=kind, key=key,
-                             link=link, subject=subject, body=body)]) == 1
+                             link=link, template=template, params=params, subject=subject,
+                             body=body)]) == 1
 
 
-def _checked(row: dict, now) -> dict:
-    """A row with every column, its subject fitted to the column, its link a portal path."""
+def _checked(row: Mapping, now) -> dict:
+    """A row with every column: the Dutch text of its template, its subject fitted to the
+    column, its link a portal path."""
     link = row.get("link")
     if link is not None and (not link.startswith("/") or link.startswith("//")):
         raise ValueError(f"a message links to a path in the portal, not {link!r}")
     values = {"provider_id": None, "user_id": None, "kind": "bericht", "link": None,
-              "created_at": now, **row}
+              "template": None, "params": None, "created_at": now, **row}
+    if values["template"] is not None:
+        values["params"] = messages.stored_params(values["params"] or {})
+        values["subject"], values["body"] = messages.dutch_text(values["template"],
+                                                                values["params"])
+    elif not values.get("subject"):
+        raise ValueError(f"message {values['key']!r} has neither a template nor a subject")
     values["subject"] = values["subject"][:300]
     return {name: values[name] for name in COLUMNS}
 
@@ -187,7 +209,9 @@ def notify_many(rows: list[dict], existing: set[str] | None = None) -> int:
     bulk: on PostgreSQL one INSERT ... SELECT FROM unnest(<one array per column>), on SQLite the
     driver's executemany. A key another scheduler wrote at the same moment is still skipped by
     the database itself (ON CONFLICT DO NOTHING on the unique key), so it is neither written nor
-    counted twice. `existing`: the keys the caller has just read with `existing_keys`.
+    counted twice. `existing`: the keys the caller has just read with `existing_keys` (or knows
+    to be new: an offer's step is keyed by the offer's version). A row may carry `created_at`
+    (default: the simulated moment now).
     """
     if not rows:
         return 0
@@ -199,7 +223,10 @@ def notify_many(rows: list[dict], existing: set[str] | None = None) -> int:
             fresh.setdefault(row["key"], row)
     if not fresh:
         return 0
-    now = clock.now()  # the simulated moment: a replayed 2023 inbox reads as 2023
+    if all("created_at" in row for row in fresh.values()):
+        now = None  # the caller dated them (and reading the clock would flush its session)
+    else:
+        now = clock.now()  # the simulated moment: a replayed 2023 inbox reads as 2023
     new = [_checked(row, now) for row in fresh.values()]
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
@@ -221,10 +248,15 @@ def _insert_unnest(connection, rows: list[dict]) -> int:
     from psycopg.types.array import ListBinaryDumper
 
     table = Notification.__table__
-    arrays = func.unnest(*(bindparam(f"column_{name}", [row[name] for row in rows],
-                                     type_=postgresql.ARRAY(table.c[name].type))
-                           for name in COLUMNS)).table_valued(*COLUMNS).render_derived("new")
-    compiled = (postgresql.insert(table).from_select(COLUMNS, select(*arrays.c))
+    columns = {name: [row[name] for row in rows] for name in COLUMNS}
+    # the driver's cursor gets the values as they are: the JSON values go as text, cast back
+    columns["params"] = [None if p is None else json.dumps(p) for p in columns["params"]]
+    arrays = func.unnest(*(bindparam(f"column_{name}", values, type_=postgresql.ARRAY(
+        Text if name == "params" else table.c[name].type)) for name, values in columns.items())
+                         ).table_valued(*COLUMNS).render_derived("new")
+    selected = [cast(arrays.c.params, JSON) if name == "params" else arrays.c[name]
+                for name in COLUMNS]
+    compiled = (postgresql.insert(table).from_select(COLUMNS, select(*selected))
                 .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
                 .compile(dialect=connection.dialect))
     with connection.connection.driver_connection.cursor() as cursor:

@@ -18,18 +18,14 @@ from contracts.policy import load_policy
 from contracts.vocabulary import Contract, Route
 
 from ..extensions import db
-from ..models import (Application, AuditEntry, NegotiationRound, Notification, Offer, Provider,
-                      User)
-from . import audit, clock
+from ..models import Application, AuditEntry, NegotiationRound, Offer, Provider, User
+from . import clock, messages, notifications
+from .access import NotFound, load_scoped
+from .agreements import record_agreements
 from .audit import Actor
 from .concurrency import second_writer_refused
 from .documents import issue_document, issue_documents
 from .providers import case_for, facts_for_document, profile_facts, profile_history
-
-
-class NotFound(LookupError):
-    """No such record, or one of another organisation (which must look the same)."""
-
 
 #: Who sees every organisation's offers: the contract managers, admins and the scheduler.
 #: Provider staff see their own organisation's; anyone else (an advisor) none.
@@ -46,17 +42,7 @@ def may_see(actor: Actor, provider_id: int) -> bool:
 def get_offer(offer_id: int, actor: Actor, *, lock: bool = False) -> Offer:
     """The offer, if the actor may see it (`may_see`); otherwise NotFound, as for an offer that
     does not exist."""
-    if actor.provider_id is None and actor.role not in SEES_ALL_OFFERS:
-        raise NotFound(f"offer {offer_id}")
-    query = select(Offer).where(Offer.id == offer_id)
-    if actor.provider_id is not None:
-        query = query.where(Offer.provider_id == actor.provider_id)
-    if lock:
-        query = query.with_for_update()  # PostgreSQL row lock; SQLite serialises writers
-    offer = db.session.scalar(query)
-    if offer is None:
-        raise NotFound(f"offer {offer_id}")
-    return offer
+    return load_scoped(Offer, offer_id, actor, insurer_roles=SEES_ALL_OFFERS, lock=lock)
 
 
 def issue_offer(provider: Provider, contract: str, policy_year: int, actor: Actor, *,
@@ -103,7 +89,7 @@ def issue_offers(items: Iterable[tuple[Provider, str]], policy_year: int, actor:
                                 # the document states the offer's own date to answer by
                                 "answer_by": _iso(row["deadline"])})
              for row in drafts.values()], author=actor.name)
-        for row, document_id in zip(drafts.values(), document_ids):
+        for row, document_id in zip(drafts.values(), document_ids, strict=True):
             row["document_id"] = document_id
         # One INSERT ... RETURNING for the offers, one INSERT for their audit trail and one for
         # the inbox messages (the unit of work would insert SQLite rows one at a time; without
@@ -111,15 +97,13 @@ def issue_offers(items: Iterable[tuple[Provider, str]], policy_year: int, actor:
         offers.update({(o.provider_id, o.contract): o for o in db.session.scalars(
             insert(Offer).returning(Offer), list(drafts.values()))})
         issued = [offers[key] for key in drafts]
-        db.session.execute(insert(AuditEntry).execution_options(render_nulls=True), [
-            entry for offer in issued for entry in (
-                _entry(actor, offer.id, "create", None, OfferStatus.CONCEPT.value,
-                       override_reason or f"rule {offer.rule}"),
-                _entry(actor, offer.id, "issue", OfferStatus.CONCEPT.value, offer.status,
-                       override_reason))])
-        db.session.execute(insert(Notification).execution_options(render_nulls=True), [
-            _notice(offer, "issue", override_reason, providers[offer.provider_id], now)
-            for offer in issued])
+        _write([entry for offer in issued for entry in (
+                   _entry(actor, offer.id, "create", None, OfferStatus.CONCEPT.value,
+                          override_reason or f"rule {offer.rule}"),
+                   _entry(actor, offer.id, "issue", OfferStatus.CONCEPT.value, offer.status,
+                          override_reason))],
+               [_notice(offer, "issue", override_reason, now, providers[offer.provider_id])
+                for offer in issued])
     return [offers[provider.id, contract] for provider, contract in items]
 
 
@@ -390,77 +374,54 @@ def acceptance_of(offer: Offer):
         sha256=document.sha256)
 
 
-#: Who hears of which step, and how it reads (Dutch, as the inbox and the e-mails are).
-NOTICES = {
-    "issue": ("provider", "Nieuw aanbod: {contract} {year}",
-              "VGZ heeft u een aanbod gedaan voor de {contract} {year}.{deadline}"),
-    "respond": ("provider", "Reactie op uw tegenvoorstel: {contract} {year}",
-                "VGZ heeft gereageerd op uw tegenvoorstel: {reason}"),
-    "agree": ("provider", "Definitief aanbod: {contract} {year}",
-              "Er is overeenstemming. Het definitieve aanbod staat klaar om te aanvaarden."),
-    "withdraw": ("provider", "Aanbod ingetrokken: {contract} {year}", "Reden: {reason}"),
-    "expire": ("provider", "Aanbod verlopen: {contract} {year}",
-               "De termijn om te reageren is verstreken."),
-    "record": ("provider", "Overeenkomst vastgelegd: {contract} {year}", "Reden: {reason}"),
-    "counter": ("managers", "Tegenvoorstel van {provider}: {contract} {year}", "{reason}"),
-    "accept": ("managers", "Aanbod aanvaard door {provider}: {contract} {year}",
-               "Aanvaard door {actor} op {answered}. Het ontvangstbewijs (PDF) noemt het kenmerk "
-               "en het controlegetal (SHA-256) van het aanvaarde document."),
-    "receipt": ("provider", "Ontvangstbewijs van uw aanvaarding: {contract} {year}",
-                "U hebt het aanbod aanvaard op {answered} (door {actor}). Het ontvangstbewijs "
-                "(PDF) noemt het kenmerk en het controlegetal (SHA-256) van het aanvaarde "
-                "document."),
-    "decline": ("managers", "Aanbod afgewezen door {provider}: {contract} {year}", "Reden: {reason}"),
-}
-
-
+#: The steps the contract managers hear of; the provider hears of every other one. What each
+#: says: the template "offer.<step>" of portal.operations.messages.
+TO_MANAGERS = frozenset({"counter", "accept", "decline"})
 #: A step that also tells the other party: an acceptance gives the provider its receipt.
 ALSO = {"accept": "receipt"}
 #: The steps whose message leads to the receipt rather than to the offer.
 TO_RECEIPT = frozenset({"accept", "receipt"})
+#: The steps that answer the offer: they record when, and by whom.
+ANSWERS = frozenset({"accept", "decline", "record"})
 
 
-def _notify(offer: Offer, action: str, reason: str) -> None:
-    """The inbox message for the party whose turn it is now (sent by e-mail by the scheduler),
-    and the provider's receipt of an acceptance."""
-    with db.session.no_autoflush:  # reading the clock must not flush the change half-made
-        now = clock.now()
-    db.session.add_all(Notification(**notice) for notice in _notices(offer, action, reason, now))
-
-
-def _notices(offer: Offer, action: str, reason: str, now: datetime) -> list[dict]:
+def _notices(offer: Offer, action: str, reason: str, now: datetime,
+             provider: Provider | None = None) -> list[dict]:
     """The inbox messages of a step (see ALSO), as rows."""
-    return [_notice(offer, step, reason, now=now) for step in (action, ALSO.get(action)) if step]
+    return [_notice(offer, step, reason, now, provider)
+            for step in (action, ALSO.get(action)) if step]
 
 
-def _notice(offer: Offer, action: str, reason: str, provider: Provider | None = None,
-            now: datetime | None = None) -> dict:
-    """The inbox message of a step, as the columns of its row, dated `now` (the simulated
-    moment, so a replayed 2023 inbox reads as 2023)."""
-    from contracts.vocabulary import dutch
-    audience, subject, body = NOTICES[action]
-    values = {"contract": dutch(Contract(offer.contract)), "year": offer.policy_year,
+def _notice(offer: Offer, action: str, reason: str, now: datetime,
+            provider: Provider | None = None) -> dict:
+    """The inbox message of a step for the party whose turn it is now, as the arguments of
+    `notifications.notify`, keyed by the offer's version it answers and dated `now` (the
+    simulated moment, so a replayed 2023 inbox reads as 2023)."""
+    template = f"offer.{action}"
+    wanted = messages.placeholders(template)
+    values = {"contract": offer.contract, "year": offer.policy_year,
               "reason": reason.strip() or "-", "actor": offer.answered_by or "",
-              "answered": f"{offer.answered_at:%d-%m-%Y}" if offer.answered_at else "",
-              "deadline": f" Reageer uiterlijk op {offer.deadline:%d-%m-%Y}." if offer.deadline else ""}
-    if "{provider}" in subject + body:  # read the provider only for the messages that name it
+              "answered": offer.answered_at.date() if offer.answered_at else None,
+              "deadline": offer.deadline}
+    if "provider" in wanted:  # read the provider only for the messages that name it
         values["provider"] = (provider or offer.provider).name
-    to_provider = audience == "provider"
+    to_provider = action not in TO_MANAGERS
     return dict(provider_id=offer.provider_id if to_provider else None,
-                key=f"offer:{offer.id}:{action}:v{offer.version}",
-                subject=subject.format(**values)[:300], body=body.format(**values),
+                key=f"offer:{offer.id}:{action}:v{offer.version}", template=template,
+                params={name: value for name, value in values.items() if name in wanted},
                 link=(receipt_link if action in TO_RECEIPT else offer_link)(offer.id, to_provider),
-                created_at=now or datetime.now(timezone.utc))
+                created_at=now)
 
 
 def offer_link(offer_id: int, for_provider: bool) -> str:
     """The offer's page in the portal, for the provider or for the managers."""
-    return f"/zorgaanbieder/aanbiedingen/{offer_id}" if for_provider else f"/beheer/aanbiedingen/{offer_id}"
+    return messages.link("provider.offer" if for_provider else "manager.offer", offer_id=offer_id)
 
 
 def receipt_link(offer_id: int, for_provider: bool) -> str:
     """The receipt of an accepted offer (PDF), for the provider or for the managers."""
-    return f"{offer_link(offer_id, for_provider)}/ontvangstbewijs.pdf"
+    return messages.link("provider.receipt" if for_provider else "manager.offer_receipt",
+                         offer_id=offer_id)
 
 
 def transition(offer_id: int, action: str, actor: Actor, *, reason: str = "",
@@ -501,8 +462,12 @@ def transition_many(moves: Sequence[tuple[int, str, Actor, str]]
     offers = {o.id: o for o in db.session.scalars(
         select(Offer).where(Offer.id.in_(ids)).order_by(Offer.id).with_for_update()
         .execution_options(populate_existing=True))}
+    # the managers' messages name the provider: those providers read at once
+    named = {offers[offer_id].provider_id for offer_id, action, _actor, _reason in moves
+             if action in TO_MANAGERS and offer_id in offers}
+    providers = {p.id: p for p in db.session.scalars(select(Provider).where(Provider.id.in_(named)))}
     now = clock.now()
-    outcomes, entries, notices = [], [], []
+    outcomes, changed = [], []
     with db.session.no_autoflush:
         for offer_id, action, actor, reason in moves:
             offer = offers.get(offer_id)
@@ -513,66 +478,93 @@ def transition_many(moves: Sequence[tuple[int, str, Actor, str]]
             except TransitionRefused as refused:
                 outcomes.append(refused)
                 continue
-            before = offer.status
-            offer.status = step.target.value
-            if action in ("accept", "decline", "record"):
-                offer.answered_at, offer.answered_by = now, actor.name
-            # the message is keyed by the version it answers, as _notify keys it
-            notices.extend(_notices(offer, action, reason, now))
-            entries.append(_entry(actor, offer.id, action, before, offer.status, reason))
+            changed.append((offer, *_change(offer, step, action, actor, reason, now,
+                                            providers.get(offer.provider_id))))
             outcomes.append(offer)
     with second_writer_refused(TransitionRefused("version", "an offer was changed at the same moment")):
         db.session.flush()
-    if entries:
-        db.session.execute(insert(AuditEntry).execution_options(render_nulls=True), entries)
-        db.session.execute(insert(Notification).execution_options(render_nulls=True), notices)
+    _written(changed)
     return outcomes
 
 
 def _step(offer: Offer, action: str, actor: Actor, *, reason: str = "",
           changes: list | None = None) -> Offer:
-    """Check and apply one action to an offer already loaded (and locked) by the caller."""
+    """Check and apply one action to an offer already loaded (and locked) by the caller: what
+    only a single step does (a negotiation round, its documents), then the row's change that
+    every step makes (`_change`), flushed once."""
     step = check(action, offer.status, actor.role, offer.negotiable, reason)
     if changes:
         changes = _check_changes(offer, changes)
+    now = clock.now()  # before any change: reading it would flush them, one UPDATE each
     with second_writer_refused(TransitionRefused(
             "version", "the offer was changed at the same moment; reload it")):
-        _apply(offer, step, action, actor, reason, changes)
+        with db.session.no_autoflush:  # the offer's change is flushed once, at the end
+            _negotiate(offer, action, actor, reason, changes, now)
+            entry, notices = _change(offer, step, action, actor, reason, now)
         db.session.flush()
+    _written([(offer, entry, notices)])
     return offer
 
 
-def _apply(offer: Offer, step, action: str, actor: Actor, reason: str, changes: list | None) -> None:
-    """The changes one step makes: status, times, negotiation round, documents, inbox, audit."""
-    now = clock.now()  # before any change: reading it would flush them, one UPDATE each
+def _change(offer: Offer, step, action: str, actor: Actor, reason: str, now: datetime,
+            provider: Provider | None = None) -> tuple[dict, list[dict]]:
+    """The change every step makes to the offer's row (status; when it was issued or answered,
+    and by whom), and what it leaves behind as rows for `_written`: its audit entry and its inbox
+    messages (keyed by the version the step answers: the caller flushes after). `provider`: the
+    offer's, if the caller has read it."""
     before = offer.status
     offer.status = step.target.value
     if action == "issue":
         offer.issued_at = now
-    if action in ("accept", "decline", "record"):
+    if action in ANSWERS:
         offer.answered_at, offer.answered_by = now, actor.name
+    return (_entry(actor, offer.id, action, before, offer.status, reason),
+            _notices(offer, action, reason, now, provider))
+
+
+def _written(changed: Sequence[tuple[Offer, dict, list[dict]]]) -> None:
+    """Write what steps leave behind (`_change`), for one offer or many at once."""
+    _write([entry for _offer, entry, _notices in changed],
+           [notice for _offer, _entry, notices in changed for notice in notices],
+           [offer for offer, _entry, _notices in changed
+            if offer.status == OfferStatus.GEACCEPTEERD.value])
+
+
+def _write(entries: list[dict], notices: list[dict], accepted: Sequence[Offer] = ()) -> None:
+    """The audit entries (one INSERT), the inbox messages (`notifications.notify_many`, whose
+    keys are new: each names the offer's version) and the agreements of the offers accepted
+    (`agreements.record_agreements`) of one or many steps."""
+    if entries:
+        db.session.execute(insert(AuditEntry).execution_options(render_nulls=True), entries)
+    notifications.notify_many(notices, existing=set())
+    if accepted:
+        record_agreements(accepted)
+
+
+def _negotiate(offer: Offer, action: str, actor: Actor, reason: str, changes: list | None,
+               now: datetime) -> None:
+    """What a step of the negotiation adds: its round, the insurer's new document version (a
+    counter-offer, the agreed final offer), and for the agreed offer its new term."""
     if action == "agree":
         offer.negotiable = False  # the agreed offer is final: it is accepted, not negotiated
         # ... within the ordinary acceptance term from today (README `acceptance`)
         offer.deadline = load_policy(offer.policy_year).acceptance_deadline(
             offer.rule, now.date(), False) or offer.deadline
-    if action in ("counter", "respond", "agree"):
-        with db.session.no_autoflush:  # the offer's change is flushed once, at the end
-            rounds = _rounds(offer.id)
-        negotiation = NegotiationRound(
-            offer_id=offer.id, number=(rounds[-1].number if rounds else 0) + 1, author=actor.name,
-            message=reason.strip(), party="zorgaanbieder" if action == "counter" else "vgz",
-            changes=changes or [])
-        if action in ("respond", "agree"):
-            # The insurer's counter-offer, and the agreed final offer, are new document versions
-            # with the negotiated tariff lines.
-            facts = {**facts_for_document(offer.provider, offer.policy_year, offer.relation,
-                                          now.date()),
-                     "tariff_overrides": _document_lines(offer, action, rounds, changes or []),
-                     "final_offer": action == "agree", "answer_by": _iso(offer.deadline)}
-            negotiation.document_id = issue_document(offer.contract, facts, author=actor.name).id
-            if action == "agree":
-                offer.document_id = negotiation.document_id
-        db.session.add(negotiation)
-    _notify(offer, action, reason)
-    audit.record(actor, "offer", offer.id, action, before, offer.status, reason)
+    if action not in ("counter", "respond", "agree"):
+        return
+    rounds = _rounds(offer.id)
+    negotiation = NegotiationRound(
+        offer_id=offer.id, number=(rounds[-1].number if rounds else 0) + 1, author=actor.name,
+        message=reason.strip(), party="zorgaanbieder" if action == "counter" else "vgz",
+        changes=changes or [])
+    if action in ("respond", "agree"):
+        # The insurer's counter-offer, and the agreed final offer, are new document versions
+        # with the negotiated tariff lines.
+        facts = {**facts_for_document(offer.provider, offer.policy_year, offer.relation,
+                                      now.date()),
+                 "tariff_overrides": _document_lines(offer, action, rounds, changes or []),
+                 "final_offer": action == "agree", "answer_by": _iso(offer.deadline)}
+        negotiation.document_id = issue_document(offer.contract, facts, author=actor.name).id
+        if action == "agree":
+            offer.document_id = negotiation.document_id
+    db.session.add(negotiation)

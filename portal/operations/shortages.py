@@ -12,9 +12,12 @@ version and pharmacy. The caller commits.
 """
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from importlib import resources
 from typing import Mapping
 
 from sqlalchemy import or_, select
@@ -29,9 +32,9 @@ from contracts.vocabulary import ProviderType
 from ..extensions import db
 from ..models import (ContractHeld, Offer, Product, ProductPreference, Provider, Shortage,
                       ShortageAlternative, ShortageVersion)
-from . import audit, clock, notifications
+from . import audit, clock, messages, notifications
+from .access import NotFound
 from .audit import Actor
-from .offers import NotFound
 
 ENTITY = "shortage"
 #: Who registers and changes shortages.
@@ -43,11 +46,13 @@ CONTRACT = "farmaceutische_zorg"
 
 
 def public_link(product: Product) -> str:
-    return f"/tekorten/{product.slug}"
+    """The product's public shortage page (the notice links to it)."""
+    return messages.link("shortages.public_page", slug=product.slug)
 
 
 def manager_link(shortage_id: int) -> str:
-    return f"/beheer/tekorten/{shortage_id}"
+    """The shortage's page for the contract managers."""
+    return messages.link("shortages.manager_detail", shortage_id=shortage_id)
 
 
 # -- reading the register -----------------------------------------------------------------------
@@ -237,33 +242,23 @@ def check_entitlement(data, *, today: date | None = None) -> domain.ShortageEnti
 
 # -- demo data ----------------------------------------------------------------------------------
 
-#: Three groups of interchangeable medicines (fictitious Z-index numbers and prices):
-#: (zindex, name, substance, group, supplier, aip, preferred periods, import under exemption).
-DEMO_PRODUCTS = (
-    ("16010001", "Omeprazol 20 mg maagsapresistente capsule Teva", "omeprazol 20 mg",
-     "A02BC01 20 mg capsule", "Teva", "1.95", ((date(2023, 1, 1), None),), False),
-    ("16010002", "Omeprazol 20 mg maagsapresistente capsule Sandoz", "omeprazol 20 mg",
-     "A02BC01 20 mg capsule", "Sandoz", "2.10", (), False),
-    ("16010003", "Omeprazol 20 mg maagsapresistente capsule Aurobindo", "omeprazol 20 mg",
-     "A02BC01 20 mg capsule", "Aurobindo", "2.35", (), False),
-    ("16010004", "Losec MUPS 20 mg tablet", "omeprazol 20 mg", "A02BC01 20 mg capsule",
-     "AstraZeneca", "9.80", (), False),
-    ("16020001", "Metformine HCl 500 mg tablet Sandoz", "metformine 500 mg",
-     "A10BA02 500 mg tablet", "Sandoz", "2.20", ((date(2023, 1, 1), date(2023, 12, 31)),), False),
-    ("16020002", "Metformine HCl 500 mg tablet Accord", "metformine 500 mg",
-     "A10BA02 500 mg tablet", "Accord", "2.05", ((date(2024, 1, 1), None),), False),
-    ("16020003", "Metformine HCl 500 mg tablet Teva", "metformine 500 mg",
-     "A10BA02 500 mg tablet", "Teva", "2.60", (), False),
-    ("16030001", "Levothyroxine 50 microgram tablet Teva", "levothyroxine 50 microgram",
-     "H03AA01 50 mcg tablet", "Teva", "3.15", ((date(2023, 1, 1), None),), False),
-    ("16030002", "Thyrax Duotab 50 microgram tablet", "levothyroxine 50 microgram",
-     "H03AA01 50 mcg tablet", "Aspen", "3.40", (), False),
-    ("16030003", "Euthyrox 50 microgram tablet", "levothyroxine 50 microgram",
-     "H03AA01 50 mcg tablet", "Merck", "3.55", (), False),
-    ("16030004", "Levothyroxine 50 microgram tablet import (Duitsland)",
-     "levothyroxine 50 microgram", "H03AA01 50 mcg tablet", "Importeur (vrijstelling)", "4.90",
-     (), True),
-)
+#: Three groups of interchangeable medicines with fictitious Z-index numbers and prices, and the
+#: periods each is preferred (yyyy-mm-dd/yyyy-mm-dd, open-ended without the end; several
+#: separated by ";"): data, as the register an insurer loads is.
+DEMO_PRODUCTS_FILE = "data/demo_products.csv"
+
+
+def _period(text: str) -> tuple[date, date | None]:
+    start, _, end = text.partition("/")
+    return date.fromisoformat(start), date.fromisoformat(end) if end else None
+
+
+def demo_products() -> list[dict]:
+    """The demo products of DEMO_PRODUCTS_FILE, each with its preference periods."""
+    text = resources.files("portal").joinpath(DEMO_PRODUCTS_FILE).read_text("utf-8")
+    return [{**row, "aip": Decimal(row["aip"]), "import_exemption": row["import_exemption"] == "yes",
+             "preferred": [_period(p) for p in row["preferred"].split(";") if p]}
+            for row in csv.DictReader(io.StringIO(text))]
 
 
 def slugify(name: str) -> str:
@@ -278,14 +273,15 @@ def load_demo_products() -> int:
     added. Safe to run twice."""
     there = set(db.session.scalars(select(Product.zindex)))
     added = 0
-    for zindex, name, substance, group, supplier, aip, periods, imported in DEMO_PRODUCTS:
-        if zindex in there:
+    for row in demo_products():
+        if row["zindex"] in there:
             continue
-        product = Product(zindex=zindex, name=name, slug=slugify(name), substance=substance,
-                          group_code=group, supplier=supplier, aip=Decimal(aip),
-                          import_exemption=imported,
+        product = Product(zindex=row["zindex"], name=row["name"], slug=slugify(row["name"]),
+                          substance=row["substance"], group_code=row["group"],
+                          supplier=row["supplier"], aip=row["aip"],
+                          import_exemption=row["import_exemption"],
                           preferences=[ProductPreference(valid_from=start, valid_until=end)
-                                       for start, end in periods])
+                                       for start, end in row["preferred"]])
         db.session.add(product)
         added += 1
     db.session.flush()

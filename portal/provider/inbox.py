@@ -7,7 +7,7 @@ from flask_babel import ngettext
 
 from ..extensions import db
 from ..operations import notifications
-from ..operations.offers import NotFound
+from ..operations.access import NotFound
 from ..web import PROVIDER_STAFF, current_actor, roles_required
 from .forms import MarkReadForm
 from .routes import bp, organisation_id

@@ -22,7 +22,7 @@ PORTAL = Path(sys.executable).with_name("portal")
 @pytest.fixture
 def register(own_database):
     """The own database with a demo register, emptied afterwards."""
-    from portal.demo import load_demo
+    from demo import load_demo
     app = create_app({"SQLALCHEMY_DATABASE_URI": own_database})
     with app.app_context():
         load_demo(providers=600)
@@ -51,8 +51,8 @@ def test_a_bulk_issue_killed_halfway_and_run_again_leaves_no_duplicate_and_no_of
     with app.app_context():
         from portal.operations.audit import Actor
         from portal.operations.batches import plan, request_batch
-        planned = len(plan("fz_aflopend_aanbod").offers)
-        request_batch("fz_aflopend_aanbod", Actor("manager@vgz.example", "contract_manager"))
+        planned = len(plan("fz_aflopend_aanbod", 2024).offers)
+        request_batch("fz_aflopend_aanbod", Actor("manager@vgz.example", "contract_manager"), 2024)
         db.session.commit()
         db.session.remove()
     assert planned > 100

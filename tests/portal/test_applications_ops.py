@@ -14,6 +14,8 @@ from portal.operations.audit import Actor
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MANAGER = Actor("manager@vgz.nl", "contract_manager")
+#: The contract year these applications are for (the campaign that runs in 2023).
+YEAR = 2024
 DATA = {"organisation": "Apotheek Nieuw Begin", "agb": "06123456", "kvk": "12345678",
         "provider_type": "openbare_apotheek", "city": "Zwolle", "contact_email": "info@nieuw.example",
         "contracts": ["farmaceutische_zorg"], "motivations": {"bereikbaarheid": "Geen apotheek binnen 10 km"}}
@@ -22,14 +24,15 @@ DATA = {"organisation": "Apotheek Nieuw Begin", "agb": "06123456", "kvk": "12345
 def test_the_preview_tells_a_facility_company_it_is_not_eligible():
     # "Het facilitair bedrijf een nieuwe, startende zorgaanbieder is met een AGB- code waarvan de
     # startdatum niet ouder is dan 1 januari 2024."
-    [line] = preview("facilitair_bedrijf", ["dieetpreparaten"], date(2019, 4, 1))
+    [line] = preview("facilitair_bedrijf", ["dieetpreparaten"], date(2019, 4, 1), YEAR)
     assert not line.eligible and "agb_start_dieet" in line.decision.reasons[-1]
-    [line] = preview("facilitair_bedrijf", ["dieetpreparaten"], date(2024, 1, 1))
+    [line] = preview("facilitair_bedrijf", ["dieetpreparaten"], date(2024, 1, 1), YEAR)
     assert line.eligible
 
 
 def test_an_application_is_due_an_answer_one_month_after_receipt(session):
-    application = submit_application(DATA, [("vergunning.pdf", PDF)], received_on=date(2023, 1, 31))
+    application = submit_application(DATA, [("vergunning.pdf", PDF)],
+                                     received_on=date(2023, 1, 31), policy_year=YEAR)
     # "Uiterlijk 1 maand na ontvangen aanvraag Reactie op aanvraag VGZ E-mail"
     assert application.answer_due == date(2023, 2, 28) and application.status == "ontvangen"
     assert [a.filename for a in application.attachments] == ["vergunning.pdf"]
@@ -43,7 +46,7 @@ def test_an_application_is_due_an_answer_one_month_after_receipt(session):
 ])
 def test_bad_applications_name_the_field_and_store_nothing(session, change, field):
     with pytest.raises(CaseError) as error:
-        submit_application({**DATA, **change}, [], received_on=date(2023, 6, 1))
+        submit_application({**DATA, **change}, [], received_on=date(2023, 6, 1), policy_year=YEAR)
     assert error.value.field == field
     assert session.scalar(select(func.count()).select_from(Application)) == 0
 
@@ -52,7 +55,7 @@ def test_bad_applications_name_the_field_and_store_nothing(session, change, fiel
                                            ("groot.pdf", PDF + b"0" * (6 * 1024 * 1024))])
 def test_attachments_are_checked_by_content_and_size(session, name, content):
     with pytest.raises(CaseError) as error:
-        submit_application(DATA, [(name, content)], received_on=date(2023, 6, 1))
+        submit_application(DATA, [(name, content)], received_on=date(2023, 6, 1), policy_year=YEAR)
     assert error.value.field == "attachments"
     assert session.scalar(select(func.count()).select_from(Application)) == 0
 
@@ -61,40 +64,43 @@ def test_the_attachments_together_are_at_most_application_max_bytes(session, app
     # Three of 4 MB: each under the 5 MB of one attachment, together over the 10 MB of one application.
     part = PDF[:-6] + b"0" * (4 * 1024 * 1024) + b"%%EOF\n"
     with pytest.raises(CaseError) as error:
-        submit_application(DATA, [(f"deel{n}.pdf", part) for n in range(3)], received_on=date(2023, 6, 1))
+        submit_application(DATA, [(f"deel{n}.pdf", part) for n in range(3)],
+                           received_on=date(2023, 6, 1), policy_year=YEAR)
     assert (error.value.field, error.value.reason) == ("attachments", "attachments_too_large")
     assert app.config["APPLICATION_MAX_BYTES"] == 10 * 1024 * 1024
     assert session.scalar(select(func.count()).select_from(Application)) == 0
     assert len(submit_application(DATA, [(f"deel{n}.pdf", part) for n in range(2)],
-                                  received_on=date(2023, 6, 1)).attachments) == 2
+                                  received_on=date(2023, 6, 1), policy_year=YEAR).attachments) == 2
 
 
 def test_an_application_brings_at_most_ten_attachments(session):
     with pytest.raises(CaseError) as error:
-        submit_application(DATA, [("plan.pdf", PDF)] * 11, received_on=date(2023, 6, 1))
+        submit_application(DATA, [("plan.pdf", PDF)] * 11, received_on=date(2023, 6, 1), policy_year=YEAR)
     assert (error.value.field, error.value.reason) == ("attachments", "attachments_too_many")
 
 
 def test_an_agb_code_of_a_registered_provider_is_refused_not_linked(session, make_provider):
     provider = make_provider()
     with pytest.raises(CaseError) as error:
-        submit_application({**DATA, "agb": provider.agb}, [], received_on=date(2023, 6, 1))
+        submit_application({**DATA, "agb": provider.agb}, [], received_on=date(2023, 6, 1), policy_year=YEAR)
     assert (error.value.field, error.value.reason) == ("agb", "agb_registered")
     assert "signatory logs in" in error.value.message and "contact VGZ" in error.value.message
     assert session.scalar(select(func.count()).select_from(Application)) == 0
 
 
 def test_one_open_application_per_agb_code_and_contract(session):
-    first = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    first = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=YEAR)
     with pytest.raises(CaseError) as error:
         submit_application({**DATA, "contracts": ["dieetpreparaten", "farmaceutische_zorg"]}, [],
-                           received_on=date(2023, 6, 2))
+                           received_on=date(2023, 6, 2), policy_year=YEAR)
     assert (error.value.field, error.value.reason) == ("contracts", "application_open")
     assert "farmaceutische_zorg" in error.value.message
-    other = submit_application({**DATA, "contracts": ["dieetpreparaten"]}, [], received_on=date(2023, 6, 2))
+    other = submit_application({**DATA, "contracts": ["dieetpreparaten"]}, [],
+                               received_on=date(2023, 6, 2), policy_year=YEAR)
     assess_application(first.id, MANAGER, granted=False, motivation="Geen criterium voldaan",
-                       findings=findings(), answered_on=date(2023, 6, 20))
-    again = submit_application(DATA, [], received_on=date(2023, 6, 21))  # the first was answered
+                       findings=findings(), answered_on=date(2023, 6, 20), policy_year=YEAR)
+    again = submit_application(DATA, [],
+                               received_on=date(2023, 6, 21), policy_year=YEAR)  # the first was answered
     assert first.id < other.id < again.id
 
 
@@ -109,7 +115,8 @@ def test_two_submissions_at_once_make_one_application(app):
             if db.engine.dialect.name == "sqlite":  # as every POST begins (portal.web)
                 db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             try:
-                submit_application({**DATA, "agb": "06999999"}, [], received_on=date(2023, 6, 1))
+                submit_application({**DATA, "agb": "06999999"}, [],
+                                   received_on=date(2023, 6, 1), policy_year=YEAR)
                 db.session.commit()
                 outcomes.append("stored")
             except CaseError as error:
@@ -137,11 +144,12 @@ def test_two_submissions_at_once_make_one_application(app):
 
 
 def test_a_grant_for_an_agb_code_registered_meanwhile_is_refused(session, make_provider):
-    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=YEAR)
     make_provider(agb=DATA["agb"])  # e.g. by the register's import
     with pytest.raises(CaseError) as error:
         assess_application(application.id, MANAGER, granted=True, motivation="Bereikbaarheid",
-                           findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 20))
+                           findings=findings("bereikbaarheid"),
+                           answered_on=date(2023, 6, 20), policy_year=YEAR)
     assert error.value.field == "agb" and application.status == "ontvangen"
     assert application.provider_id is None
 
@@ -152,9 +160,10 @@ def findings(met_criterion=None):
 
 
 def test_a_grant_registers_the_provider_and_is_audited(session):
-    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
-    assess_application(application.id, MANAGER, granted=True, motivation="Lost een bereikbaarheidsprobleem op",
-                       findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 20))
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=YEAR)
+    assess_application(application.id, MANAGER, granted=True,
+                       motivation="Lost een bereikbaarheidsprobleem op",
+                       findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 20), policy_year=YEAR)
     provider = session.scalar(select(Provider).where(Provider.agb == "06123456"))
     assert provider is not None and application.provider_id == provider.id
     assert application.status == "toegekend" and application.answered_on == date(2023, 6, 20)
@@ -167,33 +176,34 @@ def test_a_grant_registers_the_provider_and_is_audited(session):
 
 
 def test_an_incomplete_assessment_changes_nothing(session):
-    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=YEAR)
     incomplete = findings("bereikbaarheid")
     del incomplete["onderscheidend"]
     with pytest.raises(CaseError):
         assess_application(application.id, MANAGER, granted=True, motivation="ok", findings=incomplete,
-                           answered_on=date(2023, 6, 20))
+                           answered_on=date(2023, 6, 20), policy_year=YEAR)
     assert application.status == "ontvangen" and application.assessment is None
     assert session.scalar(select(func.count()).select_from(Provider)) == 0
 
 
 def test_an_answered_application_cannot_be_answered_again(session):
-    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=YEAR)
     assess_application(application.id, MANAGER, granted=False, motivation="Geen criterium voldaan",
-                       findings=findings(), answered_on=date(2023, 6, 20))
+                       findings=findings(), answered_on=date(2023, 6, 20), policy_year=YEAR)
     with pytest.raises(CaseError) as error:
         assess_application(application.id, MANAGER, granted=True, motivation="toch",
-                           findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 21))
+                           findings=findings("bereikbaarheid"),
+                           answered_on=date(2023, 6, 21), policy_year=YEAR)
     assert error.value.field == "status"
 
 
 def test_a_granted_application_leads_to_the_offer_its_rule_names(session):
     from portal.operations.offers import issue_offer
-    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=YEAR)
     provider_less = session.scalar(select(func.count()).select_from(Provider))
     assert provider_less == 0
     assess_application(application.id, MANAGER, granted=True, motivation="Bereikbaarheid",
-                       findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 20))
+                       findings=findings("bereikbaarheid"), answered_on=date(2023, 6, 20), policy_year=YEAR)
     provider = session.get(Provider, application.provider_id)
     offer = issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
     # fz_nieuw_aanvraag: the offer after a grant is not negotiable and concluded in VECOZO

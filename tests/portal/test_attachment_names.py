@@ -69,7 +69,7 @@ def test_names_sent_through_the_api_are_stored_safe(client, session):
 def test_names_with_nul_or_a_lone_surrogate_are_stored_safe(session):
     """The input check refuses these in a JSON body; the operation makes them safe all the same."""
     application = submit_application(APPLICATION, [("a\x00b.pdf", PDF), ("rapport\ud800.pdf", PDF)],
-                                     received_on=date(2023, 6, 1))
+                                     received_on=date(2023, 6, 1), policy_year=2024)
     session.flush()
     assert names(session) == ["ab.pdf", "rapport.pdf"] and len(application.attachments) == 2
 
@@ -88,7 +88,8 @@ def test_names_uploaded_through_the_form_are_stored_safe(client, auth, session):
 @pytest.fixture
 def stored_badly(session):
     """An attachment whose name was stored as sent, before names were made safe."""
-    application = submit_application(APPLICATION, [("plan.pdf", PDF)], received_on=date(2023, 6, 1))
+    application = submit_application(APPLICATION, [("plan.pdf", PDF)], received_on=date(2023, 6, 1),
+                                     policy_year=2024)
     attachment = application.attachments[0]
     attachment.filename = "../plan\r\nSet-Cookie: sessie=gestolen\r\n\u00e9.pdf"
     session.commit()

@@ -237,7 +237,7 @@ def test_the_bulk_issue_states_each_offers_own_deadline(session, make_provider):
     """The scheduler's and the managers' bulk issue give the documents the offers' deadlines."""
     providers = [make_provider() for _ in range(3)]
     move_clock(date(2023, 10, 2))  # after the milestone: six weeks would run past 11 November
-    run_batch(request_batch("fz_aflopend_aanbod", MANAGER).id)
+    run_batch(request_batch("fz_aflopend_aanbod", MANAGER, 2024).id)
     offers = session.scalars(select(Offer).where(
         Offer.provider_id.in_([p.id for p in providers]))).all()
     assert len(offers) == 3

@@ -23,9 +23,9 @@ PASSWORD = "een lange zin als wachtwoord"
 
 
 def grant(session):
-    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=2024)
     assess_application(application.id, MANAGER, granted=True, motivation="Bereikbaarheid",
-                       findings=FINDINGS, answered_on=date(2023, 6, 20))
+                       findings=FINDINGS, answered_on=date(2023, 6, 20), policy_year=2024)
     session.commit()
     user = session.scalar(select(User).where(User.email == "Info@Nieuw-Begin.example"))
     invite = session.scalar(select(Notification).where(Notification.key == f"user:{user.id}:invite"))

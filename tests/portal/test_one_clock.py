@@ -70,7 +70,7 @@ def test_moving_the_clock_inside_a_transaction_dates_what_follows_on_the_new_day
 def test_a_batch_is_requested_and_finished_on_the_simulated_day(session, make_provider):
     clock.set_today(DAY, MANAGER)
     make_provider()
-    batch = request_batch("fz_aflopend_aanbod", MANAGER)
+    batch = request_batch("fz_aflopend_aanbod", MANAGER, 2024)
     session.commit()
     run_batch(batch.id)
     batch = session.get(IssueBatch, batch.id)

@@ -103,7 +103,9 @@ def test_the_accepted_agreement_is_listed_with_the_running_ones(client, accepted
     listing = page(client, "/zorgaanbieder/aanbiedingen")
     agreements = listing[listing.index("Lopende en afgelopen overeenkomsten"):]
     agreements = agreements[:agreements.index("</table>")]
-    assert "01-01-2024" in agreements and "31-12-2024" in agreements  # the accepted 2024 term
+    # the accepted agreement: two contract years from 2024 (policy 2024 `agreement_term`: "two
+    # cohorts of two-year agreements", the last campaign's "Farmaceutische zorg 2023-2024")
+    assert "01-01-2024" in agreements and "31-12-2025" in agreements
     assert "gaat nog in" in agreements  # on 16-10-2023
     assert "01-01-2022" in agreements and "31-12-2023" in agreements  # the one held, still there
 

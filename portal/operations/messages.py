@@ -1,0 +1,230 @@
+"""The inbox's messages, each kind once: a subject and paragraphs with named placeholders, in
+Dutch, marked for translation.
+
+A message is stored twice over (`notifications.notify`): as its Dutch text (subject, body: what
+the e-mail says and what a search finds) and as its template's key with the values of its
+placeholders, so that the inbox shows it in the reader's language (`shown`), with dates as the
+reader writes them. A message stored without a key (the shortage notice in seed 004's fixed
+format, a message of an older version) is shown as stored.
+
+The texts are marked for the catalogue (`_l`) and translated when shown, like the portal's
+labels: Dutch is the language they are written in, so the stored text is the template itself,
+with no catalogue lookup (a bulk issue writes thousands at once).
+
+Links in messages are paths in the portal built from the endpoint (`link`), in a request, a
+scheduler job and a CLI command alike.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Mapping
+
+from flask import current_app
+from flask_babel import get_translations
+
+from contracts.formatting import nl_date
+from contracts.vocabulary import dutch
+
+from ..formatting import format_day
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _l(text: str) -> str:
+    """Marks a text for the catalogue (pybabel's `-k _l`); `render` translates it when shown."""
+    return text
+
+
+@dataclass(frozen=True)
+class Template:
+    """One kind of message: its subject, and the paragraphs of its body. A paragraph whose
+    placeholders have no value (missing or None) is left out, so an optional fact is a sentence
+    of its own, never a fragment of one."""
+
+    subject: str
+    paragraphs: tuple[str, ...]
+    #: What joins the paragraphs: a space for sentences of one paragraph.
+    joiner: str = "\n\n"
+
+
+def _t(subject: str, *paragraphs: str, joiner: str = "\n\n") -> Template:
+    return Template(subject, paragraphs, joiner)
+
+
+_RECEIPT = _l("Het ontvangstbewijs (PDF) noemt het kenmerk en het controlegetal (SHA-256) van het "
+              "aanvaarde document.")
+_NOT_DELIVERED = _l("U levert het geneesmiddel niet af, of u levert het in overleg met de verzekerde "
+                    "wel af; de kosten komen dan voor rekening van de verzekerde.")
+_INSURED = _l("Verzekerde: %(insured)s")
+_REFERENCE = _l("Uw referentie: %(patient_reference)s")
+
+#: Every kind of message an operation writes, by key (the key is stored with the message: a key
+#: is never renamed, a changed text is a new key or a new wording of the same facts).
+TEMPLATES: dict[str, Template] = {
+    # offers: the party whose turn it is now hears of each step (operations.offers)
+    "offer.issue": _t(_l("Nieuw aanbod: %(contract)s %(year)s"),
+                      _l("VGZ heeft u een aanbod gedaan voor de %(contract)s %(year)s."),
+                      _l("Reageer uiterlijk op %(deadline)s."), joiner=" "),
+    "offer.respond": _t(_l("Reactie op uw tegenvoorstel: %(contract)s %(year)s"),
+                        _l("VGZ heeft gereageerd op uw tegenvoorstel: %(reason)s")),
+    "offer.agree": _t(_l("Definitief aanbod: %(contract)s %(year)s"),
+                      _l("Er is overeenstemming. Het definitieve aanbod staat klaar om te "
+                         "aanvaarden.")),
+    "offer.withdraw": _t(_l("Aanbod ingetrokken: %(contract)s %(year)s"), _l("Reden: %(reason)s")),
+    "offer.expire": _t(_l("Aanbod verlopen: %(contract)s %(year)s"),
+                       _l("De termijn om te reageren is verstreken.")),
+    "offer.record": _t(_l("Overeenkomst vastgelegd: %(contract)s %(year)s"),
+                       _l("Reden: %(reason)s")),
+    "offer.counter": _t(_l("Tegenvoorstel van %(provider)s: %(contract)s %(year)s"), "%(reason)s"),
+    "offer.accept": _t(_l("Aanbod aanvaard door %(provider)s: %(contract)s %(year)s"),
+                       _l("Aanvaard door %(actor)s op %(answered)s."), _RECEIPT, joiner=" "),
+    "offer.receipt": _t(_l("Ontvangstbewijs van uw aanvaarding: %(contract)s %(year)s"),
+                        _l("U hebt het aanbod aanvaard op %(answered)s (door %(actor)s)."),
+                        _RECEIPT, joiner=" "),
+    "offer.decline": _t(_l("Aanbod afgewezen door %(provider)s: %(contract)s %(year)s"),
+                        _l("Reden: %(reason)s")),
+    # applications of new providers (operations.applications)
+    "application.received": _t(_l("Nieuwe aanvraag: %(organisation)s"),
+                               _l("Aanvraag ontvangen op %(received)s; reactie uiterlijk "
+                                  "%(answer_due)s.")),
+    "application.granted": _t(_l("Uw aanvraag is toegekend"),
+                              _l("Aanvraag van %(received)s voor %(contracts)s: toegekend."),
+                              "%(motivation)s", joiner=" "),
+    "application.granted_offered": _t(
+        _l("Uw aanvraag is toegekend"),
+        _l("Aanvraag van %(received)s voor %(contracts)s: toegekend."), "%(motivation)s",
+        _l("VGZ heeft u het aanbod gedaan: u vindt het onder Aanbiedingen."), joiner=" "),
+    "application.refused": _t(_l("Uw aanvraag is afgewezen"),
+                              _l("Aanvraag van %(received)s voor %(contracts)s: afgewezen."),
+                              "%(motivation)s", joiner=" "),
+    # consent and authorisation requests (operations.consent), with what the pharmacy does
+    # next as seed 000 says; the insured by initials only (the message is also e-mailed)
+    "consent.toestemming.granted": _t(
+        _l("Toestemming verleend: %(reference)s %(substance)s"),
+        _l("Uw aanvraag %(reference)s om toestemming voor %(medicine)s is op %(decided)s "
+           "verleend door VGZ."), _INSURED, _REFERENCE,
+        _l("De toestemming geldt tot en met %(valid_until)s."),
+        _l("U declareert het geneesmiddel met Z-indexnummer %(zindex)s."),
+        _l("Toelichting: %(reason)s")),
+    "consent.machtiging.granted": _t(
+        _l("Machtiging verleend: %(reference)s %(substance)s"),
+        _l("Uw aanvraag %(reference)s om machtiging voor %(medicine)s is op %(decided)s "
+           "verleend door VGZ."), _INSURED, _REFERENCE,
+        _l("Het geneesmiddel heeft Z-indexnummer %(zindex)s."),
+        _l("De machtiging geldt tot en met %(valid_until)s."),
+        _l("U declareert het geneesmiddel met de lokale code 97095005 of een code uit de range "
+           "97095551 tot en met 97095600. Zet in het commentaarrecord de stof- en merknaam, de "
+           "naam van de importeur (%(importer)s) en de kosten van het geneesmiddel inclusief de "
+           "transport- en verzendkosten."),
+        _l("Toelichting: %(reason)s")),
+    "consent.toestemming.refused": _t(
+        _l("Toestemming geweigerd: %(reference)s %(substance)s"),
+        _l("Uw aanvraag %(reference)s om toestemming voor %(medicine)s is op %(decided)s "
+           "geweigerd door VGZ."), _INSURED, _REFERENCE, _l("Reden: %(reason)s"), _NOT_DELIVERED),
+    "consent.machtiging.refused": _t(
+        _l("Machtiging geweigerd: %(reference)s %(substance)s"),
+        _l("Uw aanvraag %(reference)s om machtiging voor %(medicine)s is op %(decided)s "
+           "geweigerd door VGZ."), _INSURED, _REFERENCE, _l("Reden: %(reason)s"), _NOT_DELIVERED),
+    # accounts (operations.accounts): the link the message leads to sets the password
+    "account.invite": _t(_l("Uw account voor het Zorginkoopportaal van VGZ"),
+                         _l("Er is een account voor u aangemaakt als tekenbevoegde van "
+                            "%(provider)s (inlognaam %(email)s). Kies binnen %(days)s dagen uw "
+                            "wachtwoord via de link hieronder; daarna logt u in met uw "
+                            "e-mailadres en dat wachtwoord.")),
+    "account.reset": _t(_l("Uw wachtwoord voor het Zorginkoopportaal van VGZ"),
+                        _l("Iemand (hopelijk u) vroeg een nieuw wachtwoord aan voor %(email)s. "
+                           "Kies het binnen %(minutes)s minuten via de link hieronder; de link "
+                           "werkt één keer. Vroeg u niets aan, dan kunt u dit bericht negeren: "
+                           "uw wachtwoord blijft zoals het is.")),
+}
+
+#: How a placeholder's value is shown, by the placeholder's name: a date (stored as yyyy-mm-dd)
+#: as the reader writes dates, a contract's slug (or a list of them) as the vocabulary's words in
+#: the reader's language. Any other value is shown as it is (names, reasons, numbers).
+DATES = frozenset({"deadline", "answered", "received", "answer_due", "decided", "valid_until"})
+CONTRACTS = frozenset({"contract", "contracts"})
+
+
+@lru_cache(maxsize=None)
+def _names(text: str) -> frozenset[str]:
+    return frozenset(PLACEHOLDER.findall(text))
+
+
+@lru_cache(maxsize=None)
+def placeholders(key: str) -> frozenset[str]:
+    """The names of a template's placeholders: the values a message of its kind stores."""
+    template = TEMPLATES[key]
+    return frozenset().union(*map(_names, (template.subject, *template.paragraphs)))
+
+
+def stored_params(params: Mapping) -> dict:
+    """The values as the JSON column keeps them: dates as yyyy-mm-dd, the rest as given."""
+    return {name: value.isoformat() if isinstance(value, date) else value
+            for name, value in params.items()}
+
+
+@lru_cache(maxsize=1024)
+def _dutch_day(iso: str) -> str:
+    return nl_date(date.fromisoformat(iso))  # a batch's messages share a few days
+
+
+def _value(name: str, value, translate, stored: bool):
+    """A stored value as the message shows it (see DATES and CONTRACTS)."""
+    if name in DATES:
+        return _dutch_day(value) if stored else format_day(date.fromisoformat(value))
+    if name in CONTRACTS:
+        return ", ".join(translate(dutch(slug)) for slug in
+                         (value if isinstance(value, list) else [value]))
+    return value
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def render(key: str, params: Mapping, *, stored: bool = False) -> tuple[str, str]:
+    """The subject and body of a message from its stored values: in the reader's language, or,
+    `stored`, the Dutch text that is stored with it. KeyError for a key the catalogue does not
+    have, or a translation that names a value the message does not have."""
+    template = TEMPLATES[key]
+    translate = _same if stored else get_translations().ugettext
+    values = {name: _value(name, value, translate, stored) for name, value in params.items()
+              if value is not None}
+    body = []
+    for paragraph in template.paragraphs:
+        if _names(paragraph) <= values.keys():
+            body.append(translate(paragraph) % values)
+    return translate(template.subject) % values, template.joiner.join(body)
+
+
+def dutch_text(key: str, params: Mapping) -> tuple[str, str]:
+    """The stored text of a message: its template in Dutch, from the values as stored."""
+    return render(key, params, stored=True)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A message as the inbox shows it."""
+
+    subject: str
+    body: str
+
+
+def shown(message) -> Shown:
+    """A message (a Notification) in the reader's language: its template rendered anew, or,
+    for a message without one (or whose values no longer fit it), its stored text."""
+    if message.template and message.template in TEMPLATES:
+        try:
+            return Shown(*render(message.template, message.params or {}))
+        except (KeyError, ValueError, TypeError):  # a stored value the template cannot show
+            pass
+    return Shown(message.subject, message.body)
+
+
+def link(endpoint: str, **values) -> str:
+    """The path in the portal of an endpoint (as url_for builds it), also outside a request (the
+    scheduler, the CLI): the mail puts the portal's address before it."""
+    return current_app.url_map.bind("portal").build(endpoint, values)
