@@ -33,6 +33,13 @@ about time. The load generator runs on the same machine and takes CPU from the s
     python bench/load.py [--users 32] [--duration 20] [--workers 2*cores] [--threads 4]
                          [--database-url postgresql://postgres@127.0.0.1:5432/loadbench]
                          [--targets bare,floor,offers,dashboard,api] [--json] [--keep-database]
+                         [--variant NAME=SETTING=VALUE,... ...] [--rounds 1]
+
+Variants compare settings within one run, on one database: `--variant all= --variant
+no-memo=PAGE_MEMO=0` serves the targets once per variant (a gunicorn of its own, the settings in
+its environment), `--rounds 3` repeats the sequence of variants, and a summary gives each
+variant's median server CPU per request and p99 per target, and their ratio to the first
+variant's. The speed-ups' off-switches are named in portal/web/switches.py.
 """
 from __future__ import annotations
 
@@ -112,7 +119,7 @@ def fill_database(url: str, simulate_to: str) -> dict[str, float]:
     from flask_migrate import upgrade
 
     from portal import create_app
-    from portal.demo import load_demo
+    from demo import load_demo
     from portal.extensions import db
 
     seconds = {}
@@ -146,19 +153,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(url: str) -> dict[str, str]:
+def server_env(url: str, settings: dict[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url, "SESSION_COOKIE_SECURE": "0",
             "LOGIN_RATE_LIMIT": "100000 per minute", "RATELIMIT_STORAGE_URI": "memory://",
             "MAIL_BACKEND": "outbox",
             # the users log in with the form alone: two-factor costs a login, not a page
-            "TWO_FACTOR_REQUIRED_ROLES": ""}
+            "TWO_FACTOR_REQUIRED_ROLES": "", **(settings or {})}
 
 
-def start_gunicorn(url: str, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, workers: int, threads: int, log: Path,
+                   settings: dict[str, str] | None = None) -> subprocess.Popen:
     command = [str(VENV_BIN / "gunicorn"), "--pythonpath", str(BENCH), "--chdir", str(ROOT),
                "-w", str(workers), "-k", "gthread", "--threads", str(threads),
                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "load_wsgi:application"]
-    server = subprocess.Popen(command, env=server_env(url), start_new_session=True,
+    server = subprocess.Popen(command, env=server_env(url, settings), start_new_session=True,
                               stdout=log.open("w"), stderr=subprocess.STDOUT)
     import requests
 
@@ -343,11 +351,83 @@ def report(results: list[dict], statements: dict[str, dict], args, setup: dict[s
         print(f"  floor: a logged-in page that reads and renders nothing serves "
               f"{floor['rps'] / bare_rps:.1%} of bare here")
     print("  (bare is the mean of its runs; srv CPU = gunicorn workers' CPU time in the window per "
-          "request; locust CPU = the load generator's CPU time / the window (1 core = 100 %); SQL/req and 1-req ms measured in-process afterwards, warm, "
+          "request; locust CPU = the load generator's CPU time / the window (1 core = 100 %); "
+          "SQL/req and 1-req ms measured in-process afterwards, warm, "
           "one request at a time; the load generator shares the machine)")
     if args.json:
         print(json.dumps({"bare_rps": bare_rps, "setup_s": setup, "results": results,
                           "statements": statements}, indent=2))
+
+
+def parse_variant(text: str) -> tuple[str, dict[str, str]]:
+    """ "no-memo=PAGE_MEMO=0,COMMIT_READS=0" -> ("no-memo", {"PAGE_MEMO": "0", ...})."""
+    name, _, settings = text.partition("=")
+    pairs = [item.split("=", 1) for item in settings.split(",") if item.strip()]
+    if not name or any(len(pair) != 2 for pair in pairs):
+        raise argparse.ArgumentTypeError(f"not NAME=SETTING=VALUE,...: {text!r}")
+    return name, {key.strip(): value.strip() for key, value in pairs}
+
+
+def run_plan(url: str, targets: list[str], accounts: dict[str, str], args, workdir: Path,
+             settings: dict[str, str], prefix: str = "") -> list[dict]:
+    """One gunicorn with `settings` in its environment; each target in turn (bare first and
+    last). Stops gunicorn, also on errors."""
+    port = free_port()
+    tag = prefix.replace(" ", "").replace("/", "-")
+    server = start_gunicorn(url, port, args.workers, args.threads,
+                            workdir / f"gunicorn{tag}.log", settings)
+    try:
+        host = f"http://127.0.0.1:{port}"
+        plan = list(targets)
+        if "bare" in targets and len(targets) > 1:
+            plan = ["bare"] + [t for t in targets if t != "bare"] + ["bare"]
+        results = []
+        for n, target in enumerate(plan):
+            label = target if plan.count(target) == 1 or n == plan.index(target) else f"{target} (2)"
+            print(f"  {prefix}{label}: {args.users} users, {args.duration:g} s ...", file=sys.stderr)
+            results.append(run_target(target, accounts[target], host, args.users, args.duration,
+                                      server.pid, workdir, tag + label.replace(" ", "")
+                                      .replace("(", "-").replace(")", "")))
+            results[-1]["label"] = label
+        return results
+    finally:
+        stop(server)
+
+
+def median(values: list[float]) -> float | None:
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def report_variants(runs: list[tuple[str, int, list[dict]]], variants: list[tuple[str, dict]]) -> None:
+    """Per target and variant: the median over the rounds of server CPU ms per request, p99 and
+    req/s, and each median's ratio to the first variant's."""
+    print("  variants, medians over the rounds (ratio to the first variant):")
+    for name, settings in variants:
+        shown = ", ".join(f"{k}={v}" for k, v in settings.items()) or "(as configured)"
+        print(f"    {name}: {shown}")
+    print(f"  {'target':<10} {'variant':<14} {'runs':>4} {'srv CPU ms/req':>15} {'ratio':>7} "
+          f"{'p99 ms':>8} {'ratio':>7} {'req/s':>8} {'ratio':>7} {'errors':>7}")
+    targets = []
+    for _name, _round, results in runs:
+        targets += [r["target"] for r in results if r["target"] not in targets]
+    for target in targets:
+        first = None
+        for name, _settings in variants:
+            mine = [r for variant, _round, results in runs if variant == name
+                    for r in results if r["target"] == target]
+            figures = (median([r["server_cpu_ms_per_request"] for r in mine]),
+                       median([r["p99_ms"] for r in mine]), median([r["rps"] for r in mine]))
+            first = first or figures
+            ratios = [f / b if f is not None and b else None for f, b in zip(figures, first, strict=True)]
+            errors = sum(r["errors"] + len(r["login_failures"]) for r in mine)
+            print(f"  {target:<10} {name:<14} {len(mine):4d} {fmt(figures[0], '15.2f'):>15} "
+                  f"{fmt(ratios[0], '7.2f'):>7} {fmt(figures[1], '8.1f'):>8} "
+                  f"{fmt(ratios[1], '7.2f'):>7} {fmt(figures[2], '8.1f'):>8} "
+                  f"{fmt(ratios[2], '7.2f'):>7} {errors:7d}")
 
 
 def main() -> None:
@@ -368,6 +448,12 @@ def main() -> None:
                         help="do not drop the database at the end")
     parser.add_argument("--reuse-database", action="store_true",
                         help="use the database as it is (made by an earlier --keep-database run)")
+    parser.add_argument("--variant", action="append", type=parse_variant, default=[],
+                        metavar="NAME=SETTING=VALUE,...",
+                        help="serve the targets once per variant, with these settings in the "
+                             "server's environment (NAME= for none); repeat for each variant")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="with --variant: how often the sequence of variants is run")
     args = parser.parse_args()
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
     unknown = set(targets) - set(TARGETS)
@@ -383,7 +469,6 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, interrupted)
     workdir = Path(tempfile.mkdtemp(prefix="loadbench-"))
-    server = None
     created = False
     setup: dict[str, float] = {}
     try:
@@ -393,33 +478,29 @@ def main() -> None:
             print(f"database {split_database(url)[1]}: migrate, demo register, campaign to "
                   f"{args.simulate_to} ...", file=sys.stderr)
             setup = fill_database(url, args.simulate_to)
-        port = free_port()
-        server = start_gunicorn(url, port, args.workers, args.threads, workdir / "gunicorn.log")
-        host = f"http://127.0.0.1:{port}"
-        plan = [t for t in targets]
-        if "bare" in targets and len(targets) > 1:
-            plan = ["bare"] + [t for t in targets if t != "bare"] + ["bare"]
-        results = []
-        for n, target in enumerate(plan):
-            label = target if plan.count(target) == 1 or n == plan.index(target) else f"{target} (2)"
-            print(f"  {label}: {args.users} users, {args.duration:g} s ...", file=sys.stderr)
-            results.append(run_target(target, accounts[target], host, args.users, args.duration,
-                                      server.pid, workdir, label.replace(" ", "").replace("(", "-")
-                                      .replace(")", "")))
-            results[-1]["label"] = label
-        stop(server)
-        server = None
+        variants = args.variant or [("", {})]
+        runs = []
+        for round_ in range(1, (args.rounds if args.variant else 1) + 1):
+            for name, settings in variants:
+                prefix = f"{name} {round_}/" if args.variant else ""
+                runs.append((name, round_, run_plan(url, targets, accounts, args, workdir,
+                                                    settings, prefix)))
         statements = statements_per_page(url, {t: accounts[t] for t in targets
                                                if t not in ("bare", "floor")})
-        report(results, statements, args, setup)
-        log = (workdir / "gunicorn.log").read_text().strip()
-        if log:
-            print("gunicorn said:\n" + log[-2000:])
+        for name, round_, results in runs:
+            if args.variant:
+                print(f"variant {name}, round {round_}:")
+            report(results, statements, args, setup if (name, round_) == runs[0][:2] else {})
+        if args.variant:
+            report_variants(runs, variants)
+        for log in sorted(workdir.glob("gunicorn*.log")):
+            text = log.read_text().strip()
+            if text:
+                print(f"{log.name} said:\n" + text[-2000:])
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
     finally:
-        stop(server)
         if created and not args.keep_database:
             drop_database(url)
         print(f"(locust CSVs and logs in {workdir})", file=sys.stderr)

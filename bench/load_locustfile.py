@@ -10,8 +10,9 @@ Every user logs in once in on_start (the form at /inloggen with its CSRF token, 
 /api/v1/tokens); the measured window opens when the last user is logged in, so the logins'
 password hashing is not counted against the page, and closes LOAD_DURATION seconds later, when
 the runner is stopped. Requests started in the window count (the last ones are waited for);
-requests per second = those requests / the window. The figures are computed here from every request of the window (exact
-percentiles, not locust's rounded buckets); locust's own CSV is written too.
+requests per second = those requests / the window. The figures are computed here from every
+request of the window (exact percentiles, not locust's rounded buckets); locust's own CSV is
+written too.
 """
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from .formatting import nl_date
 from .vocabulary import Channel, Contract, Party, ProviderType, Relation, dutch
 
 
@@ -55,7 +56,7 @@ class Milestone:
             months = self.months_after_application
             return f"Uiterlijk {months} maand{'en' if months != 1 else ''} na ontvangen aanvraag"
         prefix = "Vanaf" if self.kind is MilestoneKind.VANAF else "Uiterlijk"
-        return f"{prefix} {self.date:%d-%m-%Y}"
+        return f"{prefix} {nl_date(self.date)}"
 
     def as_json(self) -> dict:
         """The milestone in the API's and CLI's JSON form (ISO dates, slugs)."""

@@ -6,6 +6,7 @@ from datetime import date
 
 from .cases import Case
 from .exclusion import ground_applies
+from .formatting import nl_date
 from .policy import Policy, Rule, load_policy
 from .vocabulary import (BasedOn, Channel, DocumentKind, Exclusion, Route, dutch)
 
@@ -107,12 +108,12 @@ def decide(case: Case, policy: Policy | None = None) -> Decision:
                                f"ontbreekt): {criterion.summary}")
             elif case.agb_start < criterion.date:
                 reasons.append(f"{criterion.id}: niet in aanmerking: AGB-startdatum "
-                               f"{case.agb_start:%d-%m-%Y} ligt voor {criterion.date:%d-%m-%Y} "
+                               f"{nl_date(case.agb_start)} ligt voor {nl_date(criterion.date)} "
                                f"(“{criterion.seed[0]}”)")
                 return _nothing(reasons, rule)
             else:
                 reasons.append(f"{criterion.id}: voldaan: AGB-startdatum "
-                               f"{case.agb_start:%d-%m-%Y} (“{criterion.seed[0]}”)")
+                               f"{nl_date(case.agb_start)} (“{criterion.seed[0]}”)")
         else:
             reasons.append(f"{criterion.id}: criterium voor de beoordeling: {criterion.summary}")
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from .errors import CaseError
+from .formatting import euro
 from .seedrules import boolean, cite, load_rules, money, number, obj, text, unknown_fields
 
 RULES = "farmacie_2025"
@@ -200,18 +201,11 @@ def _cheapest(group, prescription, reasons) -> Entitlement:
     reimbursed = tuple(m.name for m in group if m.aip <= limit)
     lowest = ", ".join(m.name for m in group if m.aip == cheapest)
     reasons.append(cite("goedkoopste", f"{cheapest_rule['summary']}: {lowest} (AIP "
-                        f"{_euro(cheapest)})", cheapest_rule["quote"]))
-    reasons.append(cite("marge_3_procent", f"{margin['summary']}: AIP tot en met {_euro(limit)}",
+                        f"{euro(cheapest, exact=True)})", cheapest_rule["quote"]))
+    reasons.append(cite("marge_3_procent", f"{margin['summary']}: AIP tot en met {euro(limit, exact=True)}",
                         margin["quote"]))
     return Entitlement("goedkoopste", reimbursed, group, prescription, tuple(reasons),
                        cheapest_aip=cheapest, limit_aip=limit)
-
-
-def _euro(amount: Decimal) -> str:
-    """€ 10,30 (at least two decimals, more where the exact amount has them)."""
-    exact = amount.normalize()
-    shown = exact if -exact.as_tuple().exponent > 2 else amount.quantize(Decimal("0.01"))
-    return f"€ {shown}".replace(".", ",")
 
 
 def check_entitlement(data: Any) -> Entitlement:

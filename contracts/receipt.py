@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .documents.context import content
+from .formatting import nl_date
 
 #: A4 in points, the left margin, the top line's baseline.
 WIDTH, HEIGHT, LEFT, TOP = 595, 842, 56, 780
@@ -58,7 +59,7 @@ def receipt_lines(acceptance: Acceptance) -> list[tuple[str, str]]:
         ("text", f"Zorgaanbieder: {a.provider} (AGB-code {a.agb})"),
         ("bold", "Aanvaarding"),
         ("text", f"Aanvaard door: {who}, tekenbevoegde"),
-        ("text", f"Aanvaard op: {a.accepted_on:%d-%m-%Y}"),
+        ("text", f"Aanvaard op: {nl_date(a.accepted_on)}"),
         ("bold", "Aanvaard document"),
         ("text", f"Bestand: {a.document}, versie {a.version}"),
         ("text", f"Kenmerk: {a.reference}"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .calendar import Milestone
 from .diff import Change, by_subject
+from .formatting import nl_date
 from .policy import Policy, cells
 from .vocabulary import Contract, dutch
 
@@ -10,7 +11,9 @@ from .vocabulary import Contract, dutch
 def columns(rows: list[list[str]], header: list[str]) -> list[str]:
     """Rows aligned in columns under a header and a rule line."""
     widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
-    line = lambda row: "  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip()
+
+    def line(row):
+        return "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)).rstrip()
     return [line(header), "  ".join("-" * w for w in widths)] + [line(row) for row in rows]
 
 
@@ -23,7 +26,7 @@ def _deadline(policy: Policy, milestone_id: str | None) -> str:
         return "-"
     milestone = policy.milestones[milestone_id]
     if milestone.date:
-        return f"{milestone.date:%d-%m-%Y}"
+        return nl_date(milestone.date)
     return f"{milestone.months_after_application} mnd na aanvraag"
 
 

@@ -18,6 +18,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .entitlement import Entitlement, Medicine, Prescription, entitlement
 from .errors import CaseError
+from .formatting import nl_date
 from .seedrules import load_rules
 
 RULES = "shortages"
@@ -354,7 +355,7 @@ def statuses(products: Mapping[int, Product], versions: Iterable[Version], day: 
         version = history[-1]
         product = products[version.product_id]
         # A switch's sell-out term runs to its end, whatever later versions change.
-        for before, switch in zip([None, *history[:-1]], history):
+        for before, switch in zip([None, *history[:-1]], history, strict=False):
             if switch.sellout_until is not None and day <= switch.sellout_until:
                 for lost in _preferred_set(before, product) - _preferred_set(switch, product):
                     sell_out[lost] = max(sell_out.get(lost, day), switch.sellout_until)
@@ -459,10 +460,8 @@ CHANGE_WORDS = {"state": "status", "reported_by": "gemeld door", "started_on": "
                 "alternative_ids": "alternatieven", "price_article_id": "prijsbepalend artikel",
                 "sellout_until": "uitverkooptermijn", "note": "toelichting",
                 "patient_note": "informatie voor patiënten"}
-
-
-def _nl(day: date | None, empty: str = "onbekend") -> str:
-    return day.strftime("%d-%m-%Y") if day else empty
+#: What a notice says for a date not (yet) known.
+UNKNOWN = "onbekend"
 
 
 def notice(version: Version, products: Mapping[int, Product], *, previous: Version | None = None,
@@ -484,21 +483,21 @@ def notice(version: Version, products: Mapping[int, Product], *, previous: Versi
         preference = "blijft preferent"
     values = {
         "Bericht": f"{KIND_OF_NOTICE[version.action]} (versie {version.number}, "
-                   f"geldig vanaf {_nl(version.effective_on)})",
+                   f"geldig vanaf {nl_date(version.effective_on, UNKNOWN)})",
         "Product": name(product.id),
         "Groep": product.group,
         "Status": defs[version.state].term,
         "Betekenis": defs[version.state].definition,
         "Gemeld door": declarers()[version.reported_by],
-        "Begonnen op": _nl(version.started_on),
-        "Verwacht einde": _nl(version.expected_end) if version.active else "-",
-        "Beëindigd op": _nl(version.ended_on, "-"),
+        "Begonnen op": nl_date(version.started_on, UNKNOWN),
+        "Verwacht einde": nl_date(version.expected_end, UNKNOWN) if version.active else "-",
+        "Beëindigd op": nl_date(version.ended_on, "-"),
         "Preferentiebeleid": preference,
         "Tijdelijk preferent product": name(version.temporary_preferred_id),
         "Aangewezen alternatieven": ", ".join(name(a) for a in version.alternative_ids) or "geen",
         "Prijsbepalend artikel (LPG)": name(version.price_article_id) if version.price_article_id
         else "ongewijzigd",
-        "Uitverkoop-/vergoedingstermijn tot": _nl(version.sellout_until, "geen"),
+        "Uitverkoop-/vergoedingstermijn tot": nl_date(version.sellout_until, "geen"),
         "Gewijzigd": ", ".join(CHANGE_WORDS[f] for f in changed_fields(previous, version)) or "-",
         "Toelichting": version.note or "-",
         "Meer informatie": link or "-",
@@ -552,7 +551,7 @@ def shortage_entitlement(products: Mapping[int, Product], versions: Sequence[Ver
             notes.append(f"{s.product.name} is tijdelijk preferent tijdens het tekort")
         elif s.status == SELL_OUT:
             notes.append(f"{s.product.name} wordt vergoed tot en met "
-                         f"{_nl(s.sellout_until)} (uitverkooptermijn)")
+                         f"{nl_date(s.sellout_until, UNKNOWN)} (uitverkooptermijn)")
     answer = entitlement(medicines, prescription)
     imports = tuple(s.product.name for s in in_group
                     if s.product.import_exemption and s.product.name in answer.reimbursed)

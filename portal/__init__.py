@@ -36,14 +36,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_i18n(app)
     init_inputs(app)
     register_blueprints(app)
-    from . import errors
-    from .web import (reads_end_in_commit, register_error_pages, register_favicon,
-                      writes_take_the_lock_first)
-    register_error_pages(app)
-    register_favicon(app)
-    errors.init_app(app)
-    writes_take_the_lock_first(app)
-    reads_end_in_commit(app)
+    init_pages(app)
+    init_transactions(app)
     return app
 
 
@@ -123,7 +117,7 @@ def init_inputs(app: Flask) -> None:
 
 
 def init_i18n(app: Flask) -> None:
-    """Dutch by default, English as the second language; dates and amounts as Dutch readers expect."""
+    """Dutch by default, English as the second language; dates and amounts in the reader's language."""
     from flask_babel import refresh
 
     from .web import register_template_helpers, select_locale
@@ -133,6 +127,25 @@ def init_i18n(app: Flask) -> None:
     # request chooses again (the language switch and Accept-Language take effect at once).
     app.before_request(refresh)
     register_template_helpers(app)
+
+
+def init_pages(app: Flask) -> None:
+    """Error pages in the portal's layout (429 included), the favicon, the page memo."""
+    from . import errors
+    from .web import init_page_memo, register_error_pages, register_favicon
+
+    register_error_pages(app)
+    register_favicon(app)
+    errors.init_app(app)
+    init_page_memo(app)
+
+
+def init_transactions(app: Flask) -> None:
+    """A write waits for SQLite's lock up front; a request that only read commits."""
+    from .web import reads_end_in_commit, writes_take_the_lock_first
+
+    writes_take_the_lock_first(app)
+    reads_end_in_commit(app)
 
 
 class DatabaseInteger(IntegerConverter):

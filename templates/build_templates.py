@@ -157,7 +157,8 @@ class Builder:
     def __init__(self, *, short_title: str, kind_word: str) -> None:
         self.doc = Document()
         # How the clauses name the document: "deze overeenkomst" but "dit addendum".
-        assert kind_word in ("overeenkomst", "addendum"), kind_word
+        if kind_word not in ("overeenkomst", "addendum"):
+            raise ValueError(f"kind_word must be overeenkomst or addendum, not {kind_word!r}")
         self.kind_word = kind_word
         self.this = "deze overeenkomst" if kind_word == "overeenkomst" else "dit addendum"
         self.This = self.this[0].upper() + self.this[1:]
@@ -333,7 +334,8 @@ class Builder:
 
     def tag(self, tag: str) -> None:
         """A paragraph holding one docxtpl paragraph tag ({%p ... %}) and nothing else."""
-        assert tag.startswith("{%p ") and tag.endswith("%}"), tag
+        if not (tag.startswith("{%p ") and tag.endswith("%}")):
+            raise ValueError(f"not one docxtpl paragraph tag: {tag!r}")
         self.doc.add_paragraph().add_run(tag)
 
     def title(self, title: str, subtitle: str) -> None:
@@ -391,17 +393,21 @@ class Builder:
     def _widths(self, table, widths_mm) -> None:
         table.autofit = False
         grid = table._tbl.tblGrid
-        for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm):
+        for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
             col.set(qn("w:w"), str(int(width / 25.4 * 1440)))
         for row in table.rows:
-            for cell, width in zip(row.cells, widths_mm):
+            for cell, width in zip(row.cells, widths_mm, strict=True):
                 cell.width = Mm(width)
 
     def loop_table(self, headers: list[str], loop: str, cells: list[str], widths_mm: list[float],
                    *, right_aligned: tuple[int, ...] = ()) -> None:
         """A table with a header row and one docxtpl row loop:
         header / {%tr for ... %} / the data row / {%tr endfor %}."""
-        assert loop.startswith("{%tr for ") and len(headers) == len(cells) == len(widths_mm)
+        if not loop.startswith("{%tr for "):
+            raise ValueError(f"not a docxtpl row loop: {loop!r}")
+        if not len(headers) == len(cells) == len(widths_mm):
+            raise ValueError(f"{len(headers)} headers, {len(cells)} cells and {len(widths_mm)} "
+                             "widths: one of each per column")
         table = self.doc.add_table(rows=4, cols=len(headers))
         table.style = self.doc.styles["VGZ Tabel"]
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -439,9 +445,9 @@ class Builder:
         ]
         table = self.doc.add_table(rows=len(rows), cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        for row, texts in zip(table.rows, rows):
+        for row, texts in zip(table.rows, rows, strict=True):
             row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-            for cell, text in zip(row.cells, texts):
+            for cell, text in zip(row.cells, texts, strict=True):
                 paragraph = cell.paragraphs[0]
                 paragraph.style = self.doc.styles["Normal"]
                 paragraph.paragraph_format.keep_with_next = True
@@ -707,6 +713,18 @@ def agreed_tariffs_annex(b: Builder, number: int) -> None:
 # The six documents
 # ---------------------------------------------------------------------------------------------
 
+class NumberingError(RuntimeError):
+    """A passage quoted from a seed sits under another number than the seed gives it."""
+
+
+def numbered_as(number: int, seed_number: int, what: str) -> None:
+    """The seed quotes the contract by article and member number ("artikel 5 lid 3"): the
+    template must number the quoted passage the same, or its citation would be wrong."""
+    if number != seed_number:
+        raise NumberingError(f"{what} is number {number} in the template; the seed's text "
+                             f"numbers it {seed_number}")
+
+
 # VERBATIM from seed 000 (memo "Uitwijken naar importgeneesmiddel bij zeldzame indicatie"), which
 # quotes the Bepalingen Zorgovereenkomst Farmaceutische Zorg. Do not edit: a test compares these
 # passages with the seed. Article 1, member 1:
@@ -746,7 +764,7 @@ def farmaceutische_zorg() -> Builder:
         "{{ policy_year }} zijn daarom de nieuwe en gewijzigde zorgprestaties standaard opgenomen.",
     ], subject="de levering van farmaceutische zorg aan Verzekerden")
 
-    assert b.article("Reikwijdte en definities") == 1
+    numbered_as(b.article("Reikwijdte en definities"), 1, "article 'Reikwijdte en definities'")
     b.lid(SEED_000_ARTICLE_1_LID_1)  # verbatim, seed 000
     b.lid("In deze overeenkomst wordt verstaan onder:")
     b.definitions(level=2, items=common_definitions(b) + [
@@ -795,14 +813,15 @@ def farmaceutische_zorg() -> Builder:
     b.lid("De Zorgaanbieder werkt met de voorschrijvers in zijn omgeving samen aan doelmatig "
           "voorschrijven, onder meer in een farmacotherapeutisch overleg (FTO).")
 
-    assert b.article("Tarieven en vergoeding") == 5
+    numbered_as(b.article("Tarieven en vergoeding"), 5, "article 'Tarieven en vergoeding'")
     b.lid("De Zorgverzekeraar vergoedt voor de farmaceutische zorg de kosten van het geneesmiddel of "
           "middel op basis van de Inkoopprijs, met inachtneming van het Reglement farmaceutische "
           "zorg, en de tarieven voor de terhandstelling en de zorgprestaties van Bijlage 1 en "
           "Bijlage 2.")
     b.lid("De tarieven van Bijlage 1 volgen uit het apotheekprofiel en het type zorgaanbieder. Zij "
           "gelden voor het jaar {{ policy_year }}.")
-    assert b.lid(SEED_000_ARTICLE_5_LID_3[0]) == 3  # verbatim, seed 000: article 5 lid 3
+    # verbatim, seed 000: article 5 lid 3
+    numbered_as(b.lid(SEED_000_ARTICLE_5_LID_3[0]), 3, "article 5's member 'Importgeneesmiddelen'")
     for point in SEED_000_ARTICLE_5_LID_3[1:]:
         b.bullet(point, level=2)  # verbatim, seed 000
     b.lid("Buiten het geval van lid 3 zijn de transport- en/of verzendkosten van geneesmiddelen uit "

@@ -17,17 +17,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from datetime import date
 from decimal import Decimal
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 
 from ..cases import Case
 from ..engine import decide
 from ..errors import CaseError
+from ..formatting import euro, nl_date
+from ..identifiers import is_agb, is_kvk
 from ..policy import available_years, load_policy
 from ..vocabulary import BasedOn, Contract, ProviderType, Relation, Route, dutch
 
@@ -58,19 +59,8 @@ def content() -> dict:
     return yaml.safe_load(text)
 
 
-def euro(amount) -> str:
-    """An amount as Dutch readers write it: € 1.234,56."""
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    whole, cents = f"{value:,.2f}".split(".")
-    return f"€ {whole.replace(',', '.')},{cents}"
-
-
-def nl_date(day: date | None) -> str:
-    return f"{day:%d-%m-%Y}" if day else ""
-
-
-def _text(facts: Mapping, field: str, required: bool = False, pattern: str | None = None,
-          hint: str = "") -> str:
+def _text(facts: Mapping, field: str, required: bool = False,
+          check: Callable[[str], bool] | None = None, hint: str = "") -> str:
     value = facts.get(field.split(".")[-1])
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -79,7 +69,7 @@ def _text(facts: Mapping, field: str, required: bool = False, pattern: str | Non
     if not isinstance(value, str):
         raise CaseError(field, f"must be text, got {value!r}")
     value = value.strip()
-    if pattern and not re.fullmatch(pattern, value):
+    if check and not check(value):
         raise CaseError(field, f"{hint}, got {value!r}")
     return value
 
@@ -92,8 +82,8 @@ def _provider(data: Any) -> dict:
             raise CaseError(f"provider.{key}", "unknown field", [f"provider.{k}" for k in PROVIDER_FIELDS])
     provider = {
         "name": _text(data, "provider.name", True),
-        "agb": _text(data, "provider.agb", True, r"\d{8}", "must be an AGB code of 8 digits"),
-        "kvk": _text(data, "provider.kvk", False, r"\d{8}", "must be a KvK number of 8 digits"),
+        "agb": _text(data, "provider.agb", True, is_agb, "must be an AGB code of 8 digits"),
+        "kvk": _text(data, "provider.kvk", False, is_kvk, "must be a KvK number of 8 digits"),
         "city": _text(data, "provider.city", True),
     }
     for key in ("address", "postcode", "contact_email", "signatory", "collective"):
@@ -180,7 +170,8 @@ def _overrides(lines: Any, tariffs: list[dict]) -> dict[str, str]:
         try:
             amount = Decimal(str(line.get("amount")).replace(",", "."))
         except (ArithmeticError, ValueError):
-            raise CaseError(f"tariff_overrides.{n}.amount", f"not an amount: {line.get('amount')!r}") from None
+            raise CaseError(f"tariff_overrides.{n}.amount",
+                            f"not an amount: {line.get('amount')!r}") from None
         if not amount.is_finite() or amount < 0 or amount > 100_000:
             raise CaseError(f"tariff_overrides.{n}.amount", f"not a sensible amount: {amount}")
         found[code] = euro(amount)

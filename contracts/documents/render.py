@@ -200,7 +200,7 @@ class _CoreProperties:
         if not self.templates:
             return self.blob
         out = [self.pieces[0]]
-        for field, after in zip(self.fields, self.pieces[1:]):
+        for field, after in zip(self.fields, self.pieces[1:], strict=False):
             # python-docx and so docxtpl refuse properties over 255 characters: cut, do not fail
             value = clean(self.templates[field].render(ctx))[:PROPERTY_LIMIT]
             out += (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), after)

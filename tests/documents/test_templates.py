@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from tests.conftest import shared_seed
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -31,8 +32,8 @@ BUILD_SCRIPT = TEMPLATES / "build_templates.py"
 CONTENT = ROOT / "contracts" / "documents" / "content.yaml"
 POLICY_2024 = ROOT / "contracts" / "policies" / "2024.yaml"
 DATA = ROOT / "tests" / "data"
-SHARED_SEEDS = Path(__file__).parents[2].parent / "shared" / "seeds"
-SEED_FILES = {"seed_000.txt": "000_77098e0b263b1dd0.txt", "seed_001.txt": "001_f8f21f388a5bd5c1.txt"}
+SEED_FILES = {"seed_000.txt": "000_77098e0b263b1dd0.txt", "seed_001.txt": "001_f8f21f388a5bd5c1.txt",
+              "seed_002.txt": "002_fbe0631a7660e147.txt"}
 
 NAMES = ("farmaceutische_zorg", "module_zorgprestaties", "spoedzorg", "aanvullende_afspraken",
          "dieetpreparaten", "stoppen_met_roken")
@@ -383,10 +384,7 @@ def test_templates_use_only_the_allowed_jinja(name):
 
 @pytest.mark.parametrize("copy_name", sorted(SEED_FILES))
 def test_the_seed_copies_match_the_shared_seeds(copy_name):
-    shared = SHARED_SEEDS / SEED_FILES[copy_name]
-    if not shared.exists():
-        pytest.skip(f"{shared} not present outside the workspace")
-    assert (DATA / copy_name).read_bytes() == shared.read_bytes()
+    assert (DATA / copy_name).read_bytes() == shared_seed(SEED_FILES[copy_name]).read_bytes()
 
 
 def _seed_000_passage(seed: str, start: str, end: str) -> str:

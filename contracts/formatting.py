@@ -1,0 +1,30 @@
+"""Dates and amounts as the documents, notices and reasons write them: always Dutch (Babel, "nl").
+
+Babel's Dutch forms, with one change: Babel puts a non-breaking space after the euro sign, and
+these texts keep the ordinary one ("€ 7,40"), since they are read, searched and parsed back as
+plain text (the tariffs of a stored document, a notice in a mail, a reason in the API). The
+portal's pages follow the reader's language instead: `portal.formatting`.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+DUTCH = Locale.parse("nl")
+
+
+def nl_date(day: date | None, empty: str = "") -> str:
+    """15-09-2023; `empty` for no date."""
+    return format_date(day, "short", locale=DUTCH) if day else empty
+
+
+def euro(amount, exact: bool = False) -> str:
+    """€ 1.234,56, rounded to the cent; `exact` shows the decimals past the cent that the
+    amount has (a limit of € 10,609 is not € 10,61). `amount` a number or its text ("7.40")."""
+    text = format_currency(Decimal(str(amount)), "EUR", locale=DUTCH,
+                           decimal_quantization=not exact)
+    return text.replace("\xa0", " ")
