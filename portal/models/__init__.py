@@ -8,6 +8,9 @@ from .providers import ContractHeld, ProfileScore, Provider
 from .scheduling import ApschedulerJob, OutgoingMail, SchedulerLease, SchedulerState
 from .shortages import Product, ProductPreference, Shortage, ShortageAlternative, ShortageVersion
 
-__all__ = ["ApiToken", "LoginThrottle", "RecoveryCode", "UserSession", "Application", "Attachment", "AuditEntry", "IssueBatch", "ConsentRequest", "ContractHeld", "DocumentVersion", "NegotiationRound", "Notification",
-           "Offer", "OutgoingMail", "SchedulerLease", "SchedulerState", "ApschedulerJob", "ProfileScore", "Provider", "SimulationClock", "User",
-           "Product", "ProductPreference", "Shortage", "ShortageAlternative", "ShortageVersion"]
+__all__ = ["ApiToken", "LoginThrottle", "RecoveryCode", "User", "UserSession", "Application",
+           "Attachment", "IssueBatch", "ConsentRequest", "DocumentVersion", "AuditEntry",
+           "NegotiationRound", "Notification", "Offer", "SimulationClock", "ContractHeld",
+           "ProfileScore", "Provider", "ApschedulerJob", "OutgoingMail", "SchedulerLease",
+           "SchedulerState", "Product", "ProductPreference", "Shortage", "ShortageAlternative",
+           "ShortageVersion"]

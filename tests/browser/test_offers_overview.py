@@ -24,7 +24,7 @@ def an_open_offer(app) -> tuple[str, str]:
         for provider in db.session.scalars(select(Provider).where(Provider.id.not_in(offered))
                                            .order_by(Provider.id)):
             try:
-                offer = issue_offer(provider, "farmaceutische_zorg", 2024, Actor(*TESTER))
+                issue_offer(provider, "farmaceutische_zorg", 2024, Actor(*TESTER))
             except CaseError:
                 db.session.rollback()
                 continue

@@ -152,7 +152,7 @@ TABLE = [
 
 
 def expand():
-    for year, types, contract, relation, rank, expected, seed in TABLE:
+    for year, types, contract, relation, rank, expected, _seed in TABLE:
         for provider_type in types:
             yield pytest.param(year, provider_type, contract, relation, rank, expected,
                                id=f"{year}-{provider_type}-{contract}-{relation}-{rank}")

@@ -233,6 +233,6 @@ def test_real_convert_many_gives_each_pdf_in_its_place(real_soffice):
     docs = [word_document(title, HEADING, f"{title}: {NAMES}") for title in titles]
     results = convert_many(docs, workers=2, timeout=REAL_TIMEOUT, soffice=real_soffice)
     assert len(results) == 3
-    for title, pdf in zip(titles, results):
+    for title, pdf in zip(titles, results, strict=False):
         assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
         assert title in pdf_titles(pdf)

@@ -199,7 +199,7 @@ def test_equal_raw_scores_share_the_better_band():
     # Ten pharmacies; B and C tie at places 1 and 2, so both take place 1 (band 9); D is at
     # place 3 (band 7); band 8 stays empty.
     scores = [95, 80, 80, 70, 60, 50, 40, 30, 20, 10]
-    raw = {name: same(s) for name, s in zip("ABCDEFGHIJ", scores)}
+    raw = {name: same(s) for name, s in zip("ABCDEFGHIJ", scores, strict=False)}
     year = MODEL.score_year(2023, raw)
     assert [year[a].band["kosten"] for a in "ABCD"] == [10, 9, 9, 7]
     assert [year[a].rank for a in "ABCD"] == [1, 2, 2, 4]
@@ -394,7 +394,7 @@ def cutoff(share: str, n: int) -> int:
 @settings(deadline=None)
 @given(pharmacies)
 def test_properties_of_any_year(data):
-    raw = {agb: dict(zip(COMPONENTS, values)) for agb, values in data.items()}
+    raw = {agb: dict(zip(COMPONENTS, values, strict=False)) for agb, values in data.items()}
     history = MODEL.score_years({2023: raw})
     year = history.by_year[2023]
     n = len(raw)

@@ -90,7 +90,7 @@ def test_acceptances_of_a_day_reach_each_manager_as_one_digest_the_day_after(
     assert [n.link.split("/")[3] for n in notes] == [str(offer.id) for offer in offers]
     received = staff_mail(smtp)
     assert sorted(received) == ["beheerder@vgz.example", "inkoper@vgz.example"]
-    for recipient, [mail] in received.items():
+    for _recipient, [mail] in received.items():
         assert mail["Subject"] == "Dagoverzicht 02-10-2023: 3 berichten"
         text = content(mail)
         assert "Op 02-10-2023 kwamen in het portaal 3 berichten voor VGZ binnen:" in text
