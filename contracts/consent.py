@@ -15,6 +15,8 @@ from typing import Mapping
 
 
 from .errors import CaseError
+from .filetypes import is_pdf
+from .identifiers import is_agb, is_zindex
 from .seedrules import load_rules
 
 
@@ -124,7 +126,7 @@ PRESCRIPTION_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpe
 
 def prescription_type(content: bytes) -> str | None:
     """The media type of a prescription file by its content: a whole PDF, PNG or JPEG; else None."""
-    if content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]:
+    if is_pdf(content):
         return "application/pdf"
     if content.startswith(b"\x89PNG\r\n\x1a\n") and b"IEND" in content[-32:]:
         return "image/png"
@@ -151,7 +153,6 @@ def check_prescription(filename: str, content: bytes, limit: int) -> str:
 
 #: Initials: letters in groups of one or two (Th., IJ.), each group ended by a dot or a space.
 INITIALS = re.compile(r"[A-Za-zÀ-ÿ]{1,2}(?:[.\s]\s*[A-Za-zÀ-ÿ]{1,2}){0,5}\.?")
-DIGITS_8 = re.compile(r"\d{8}")
 
 
 def looks_like_bsn(text: str) -> bool:
@@ -159,7 +160,7 @@ def looks_like_bsn(text: str) -> bool:
     carry a citizen service number (the portal keeps pseudonymous references only)."""
     for match in re.finditer(r"(?<!\d)\d{9}(?!\d)", re.sub(r"[\s.-]", "", text or "")):
         digits = [int(c) for c in match.group()]
-        total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1))) - digits[8]
+        total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
         if total % 11 == 0 and any(digits):
             return True
     return False
@@ -189,7 +190,7 @@ def validate_request(data: Mapping, *, today: date) -> dict:
     clean["brand"] = _text(data, "brand", 200, required=kind == Kind.MACHTIGING)
     if kind == Kind.TOESTEMMING:
         zindex = _text(data, "zindex_number", 8)
-        if not DIGITS_8.fullmatch(zindex):
+        if not is_zindex(zindex):
             raise CaseError("zindex_number", "a Z-index number has 8 digits")
         status = str(data.get("gstandaard_status") or "")
         if status not in policy.gstandaard_statuses:
@@ -219,7 +220,7 @@ def validate_request(data: Mapping, *, today: date) -> dict:
     clean["patient_reference"] = reference
     clean["prescriber"] = _text(data, "prescriber", 200)
     prescriber_agb = _text(data, "prescriber_agb", 8, required=False)
-    if prescriber_agb and not DIGITS_8.fullmatch(prescriber_agb):
+    if prescriber_agb and not is_agb(prescriber_agb):
         raise CaseError("prescriber_agb", "an AGB code has 8 digits")
     clean["prescriber_agb"] = prescriber_agb
     substantiation = _text(data, "substantiation", 10000)

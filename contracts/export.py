@@ -170,7 +170,7 @@ def read_manifest(zip_file, *, manifest_name: str = "manifest.csv") -> list[dict
         if len(values) != len(COLUMNS):
             raise ValueError(f"{manifest_name} record {line}: {len(values)} fields, "
                              f"expected {len(COLUMNS)}")
-        row = {field: _from_excel_safe(value) for (field, _), value in zip(COLUMNS, values)}
+        row = {field: _from_excel_safe(value) for (field, _), value in zip(COLUMNS, values, strict=False)}
         try:
             row["version"] = int(values[4])
         except ValueError:

@@ -19,16 +19,16 @@ from flask_wtf import FlaskForm
 from icalendar import Alarm, Calendar, Event
 from itsdangerous import BadData, BadPayload
 
+from contracts.campaign import policy_in_force
+from contracts.formatting import nl_date
 from contracts.ics import calendar_ics
-from contracts.policy import load_policy
 
 from .extensions import db
-from .manager.common import POLICY_YEAR
 from .models import Provider
 from .operations.deadlines import INSURER, Deadline, open_deadline_counts, open_deadlines
 from .operations.feeds import renew_feed
 from .signing import serializer
-from .web import PROVIDER_STAFF, current_actor, roles_required
+from .web import PROVIDER_STAFF, current_actor, roles_required, simulation_today
 
 bp = Blueprint("feeds", __name__)
 
@@ -125,7 +125,7 @@ def provider_calendar(provider: Provider, stamp: datetime) -> Calendar:
                             # no application page for providers: VGZ's answer comes as a message
                             else url_for("provider.messages"))
         summary = provider_summary(deadline)
-        lines = [summary, f"Uiterlijk: {deadline.due:%d-%m-%Y}"]
+        lines = [summary, f"Uiterlijk: {nl_date(deadline.due)}"]
         if deadline.party == INSURER:
             lines.append("VGZ is aan zet; u hoeft voor deze datum niets te doen.")
         lines.append(f"In het portaal: {link}")
@@ -147,11 +147,12 @@ def deadline_uid(deadline: Deadline) -> str:
 
 
 def campaign_calendar(stamp: datetime) -> Calendar:
-    """The campaign's milestones, and per day one event counting the open deadlines due then.
+    """The milestones of the campaign in force on the simulated date, and per day one event
+    counting its open deadlines due then.
 
     One event per day, not per offer: a campaign has up to 100,000 open offers.
     """
-    policy = load_policy(POLICY_YEAR)
+    policy = policy_in_force(simulation_today())
     calendar = _calendar(f"VGZ zorginkoop – campagne {policy.year} "
                          f"(planning {policy.calendar_year})")
     planning = Calendar.from_ical(calendar_ics(policy, policy.calendar(), stamp))
@@ -179,7 +180,7 @@ def day_summary(counts: Counter) -> str:
 
 def _day_event(day: date, counts: Counter, stamp: datetime) -> Event:
     summary = day_summary(counts)
-    lines = [f"Open met uiterste datum {day:%d-%m-%Y}:"]
+    lines = [f"Open met uiterste datum {nl_date(day)}:"]
     lines += [f"- {action} (aan zet: {'VGZ' if party == INSURER else 'zorgaanbieder'}): {n}"
               for (_, action, party), n in sorted(counts.items())]
     dashboard = _portal_link(url_for("manager.dashboard"))

@@ -8,12 +8,14 @@ from io import BytesIO
 
 from flask import send_file
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from webargs.fields import DelimitedList
 
+from contracts.campaign import year_in_force
 from contracts.errors import CaseError
+from contracts.identifiers import is_agb
 from contracts.newproviders import checklist
 from contracts.policy import load_policy
 from contracts.vocabulary import Contract, ProviderType
@@ -24,20 +26,29 @@ from ..operations.applications import (MAX_ATTACHMENTS, assess_application, atta
                                        granted_offers, preview, submit_application)
 from ..operations.clock import today
 from ..web import MANAGERS
+from ..years import application_year, applications_of_year
 from .common import (CONFLICT, NOT_FOUND, TOO_LARGE, TOO_MANY_REQUESTS, UNPROCESSABLE, Blueprint,
-                     Id, UTCDateTime, not_found, paginate, refuse, unit_of_work)
+                     PolicyYear, UTCDateTime, not_found, paginate, refuse, unit_of_work)
 from .policy import DecisionSchema
 from .tokens import api_actor, requires
 
 blp = Blueprint("applications", __name__, description="Aanvragen van nieuwe zorgaanbieders")
 
-#: The contract year applications are for (the operations' default: Application has no year).
-POLICY_YEAR = 2024
 CONTRACTS = [c.value for c in Contract]
 PROVIDER_TYPES = [t.value for t in ProviderType]
 STATUSES = ["ontvangen", "in_beoordeling", "toegekend", "afgewezen"]
 #: A refused submission's status by its reason (any other: 422).
 REFUSED = {"application_open": 409, "attachments_too_large": 413}
+
+
+def _agb_code(value: str) -> None:
+    if not is_agb(value):
+        raise ValidationError("an AGB code has 8 digits")
+
+
+#: An application's contract year, as the lists and receipts show it.
+CONTRACT_YEAR = fields.Function(application_year, metadata={
+    "type": "integer", "description": "The contract year applied for (the year of start_date)."})
 
 
 # Schemas ---------------------------------------------------------------------------------------
@@ -95,6 +106,7 @@ class ReceiptSchema(Schema):
     organisation = fields.String()
     agb = fields.String()
     contracts = fields.List(fields.String())
+    policy_year = CONTRACT_YEAR
     status = fields.String(metadata={"enum": STATUSES})
     received_on = fields.Date()
     answer_due = fields.Date(metadata={"description": "We answer by this date."})
@@ -128,6 +140,7 @@ class ApplicationSchema(Schema):
     contact_email = fields.String()
     contracts = fields.List(fields.String())
     start_date = fields.Date()
+    policy_year = CONTRACT_YEAR
     motivations = fields.Dict(keys=fields.String(), values=fields.String())
     received_on = fields.Date()
     answer_due = fields.Date()
@@ -157,21 +170,22 @@ class ApplicationDetailSchema(ApplicationSchema):
                        "POST /offers issues it once the policy does."})
 
     def assessment_checklist(self, application):
-        policy = load_policy(POLICY_YEAR)
+        year = application_year(application)
         ids = tuple(dict.fromkeys(c for line in preview(application.provider_type, application.contracts,
-                                                        application.agb_start, POLICY_YEAR,
+                                                        application.agb_start, year,
                                                         received_on=application.received_on)
                                   for c in line.decision.criteria))
-        return CriterionSchema(many=True).dump(checklist(policy, ids))
+        return CriterionSchema(many=True).dump(checklist(load_policy(year), ids))
 
     def offers_after_grant(self, application):
-        offers = granted_offers(application, POLICY_YEAR)
+        offers = granted_offers(application, application_year(application))
         return GrantedOfferSchema(many=True).dump(
             [offers[c] for c in application.contracts if c in offers])
 
 
 class ApplicationQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
+    policy_year = PolicyYear(description="Only the applications for this contract year.")
 
 
 class FindingSchema(Schema):
@@ -194,10 +208,11 @@ class PreviewQuerySchema(Schema):
                               validate=validate.Length(min=1),
                               metadata={"description": "Comma-separated contract slugs."})
     agb_start = fields.Date(load_default=None)
-    agb = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{8}$"), metadata={
+    agb = fields.String(load_default=None, validate=_agb_code, metadata={
+        "pattern": "^[0-9]{8}$",
         "description": "The AGB code that would apply: a provider the insurer knows is told what "
                        "applies to it instead, and an application still open is named."})
-    policy_year = Id(load_default=POLICY_YEAR)
+    policy_year = PolicyYear(in_force=True, description="The contract year applied for.")
 
 
 class KnownSchema(Schema):
@@ -272,7 +287,8 @@ class Applications(MethodView):
 
         A new provider applies for one or more contracts, like the website form. The desired
         `start_date` lies in the contract year, not before the day of receipt (the simulated
-        date) nor before `agb_start`, else 422 naming it. Attachments
+        date) nor before `agb_start`, else 422 naming it; the contract year is the one in force
+        on the simulated date (`policy_year` of the receipt). Attachments
         are PDF files, base64-encoded, together at most APPLICATION_MAX_BYTES (10 MB by
         default), else 413. Bad input: 422 naming the field, and nothing is stored; so is an AGB
         code of a registered provider, whose signatory logs in instead. 409: an application for
@@ -281,7 +297,9 @@ class Applications(MethodView):
         attachments = [(a["filename"], a["content_base64"]) for a in data.pop("attachments")]
         try:
             with unit_of_work():
-                application = submit_application(data, attachments, received_on=today())
+                day = today()
+                application = submit_application(data, attachments, received_on=day,
+                                                 policy_year=year_in_force(day))
         except CaseError as error:
             refuse(REFUSED.get(getattr(error, "reason", None), 422), error)
         return application
@@ -293,10 +311,13 @@ class Applications(MethodView):
     def get(self, query, pagination_parameters):
         """List applications (managers).
 
-        The first answer due first; filter on status. Page metadata in X-Pagination."""
+        The first answer due first; filter on status and on the contract year applied for
+        (policy_year). Page metadata in X-Pagination."""
         statement = select(Application).options(selectinload(Application.attachments))
         if query.get("status"):
             statement = statement.where(Application.status == query["status"])
+        if query.get("policy_year") is not None:
+            statement = statement.where(applications_of_year(query["policy_year"]))
         return paginate(statement, pagination_parameters, (Application.answer_due, Application.id))
 
 
@@ -334,12 +355,12 @@ class Assessment(MethodView):
         Granted or refused, with a motivation and a finding per criterion of the checklist. A
         grant registers the provider and issues the offers the policy prescribes after it
         (`offers`). An application is answered once (409 after)."""
-        _application(application_id)
+        year = application_year(_application(application_id))
         try:
             with unit_of_work():
                 assess_application(application_id, api_actor(), granted=data["granted"],
                                    motivation=data["motivation"], findings=data["findings"],
-                                   answered_on=today())
+                                   answered_on=today(), policy_year=year)
         except CaseError as error:
             refuse({"status": 409, "application": 404}.get(error.field, 422), error)
         return _application(application_id)

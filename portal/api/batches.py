@@ -12,21 +12,20 @@ from ..extensions import db
 from ..models import IssueBatch
 from ..operations.batches import plan, request_batch
 from ..web import MANAGERS
-from .common import (NOT_FOUND, UNPROCESSABLE, Blueprint, Id, UTCDateTime, not_found, paginate,
-                     refuse, unit_of_work)
+from .common import (NOT_FOUND, UNPROCESSABLE, Blueprint, PolicyYear, UTCDateTime, not_found,
+                     paginate, refuse, unit_of_work)
 from .offers import ProviderRefSchema
 from .tokens import api_actor, requires
 
 blp = Blueprint("batches", __name__, description="Bulkuitgifte van aanbiedingen per mijlpaal")
 
-POLICY_YEAR = 2024
 STATUSES = ["wachtend", "bezig", "klaar", "mislukt"]
 
 
 class BatchSchema(Schema):
     id = fields.Integer()
     key = fields.String()
-    policy_year = fields.Integer()
+    policy_year = fields.Integer(metadata={"description": "The contract year of the offers."})
     milestone = fields.String()
     status = fields.String(metadata={"enum": STATUSES})
     total = fields.Integer()
@@ -42,7 +41,12 @@ class BatchRequestSchema(Schema):
     milestone = fields.String(required=True, validate=validate.Length(min=1, max=60),
                               metadata={"description": "A milestone id of the calendar, e.g. "
                                                        "fz_aflopend_aanbod."})
-    policy_year = Id(load_default=POLICY_YEAR)
+    policy_year = PolicyYear(in_force=True, description="The contract year whose calendar holds "
+                                                        "the milestone.")
+
+
+class BatchQuerySchema(Schema):
+    policy_year = PolicyYear(description="Only the batches of this contract year.")
 
 
 class PlanLineSchema(Schema):
@@ -93,11 +97,15 @@ class Plan(MethodView):
 @blp.route("/batches")
 class Batches(MethodView):
     @requires(blp, *MANAGERS)
+    @blp.arguments(BatchQuerySchema, location="query")
     @blp.response(200, BatchSchema(many=True))
     @blp.paginate()
-    def get(self, pagination_parameters):
-        """List bulk-issue batches (managers), the latest first."""
-        return paginate(select(IssueBatch), pagination_parameters, (IssueBatch.id.desc(),))
+    def get(self, query, pagination_parameters):
+        """List bulk-issue batches (managers), the latest first; filter on policy_year."""
+        statement = select(IssueBatch)
+        if query.get("policy_year") is not None:
+            statement = statement.where(IssueBatch.policy_year == query["policy_year"])
+        return paginate(statement, pagination_parameters, (IssueBatch.id.desc(),))
 
     @requires(blp, *MANAGERS)
     @blp.arguments(BatchRequestSchema)

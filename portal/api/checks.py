@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from contracts.dispensing import (MEDICINE_KINDS, consent_categories, dispensing_period,
-                                  personal_contribution, prior_consent)
+from contracts.dispensing import (MEDICINE_KINDS, consent_categories, contribution_years,
+                                  dispensing_period, personal_contribution, prior_consent)
 from contracts.entitlement import MAX_GROUP, check_entitlement
 from contracts.errors import CaseError
 from contracts.importmedicine import AUTHORISATION_STATES, ROUTES, STATUSES, check_import
@@ -142,7 +142,8 @@ class CategorySchema(Schema):
 
 
 class ContributionQuerySchema(Schema):
-    year = fields.Integer(load_default=2025)
+    year = fields.Integer(load_default=lambda: contribution_years()[-1], metadata={
+        "description": "Calendar year; default the latest the seed gives a maximum for."})
     insured_from = fields.Date(metadata={"description": "First day insured; default 1 January."})
     insured_to = fields.Date(metadata={"description": "Last day insured (inclusive); default "
                                                       "31 December."})

@@ -11,9 +11,12 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy import func, inspect, select
 
+from contracts.campaign import year_in_force
 from contracts.errors import CaseError
+from contracts.policy import available_years
 
 from ..extensions import db
+from ..operations.clock import today
 
 #: Names of the lazily registered response components of flask-smorest (one per HTTP status).
 BAD_REQUEST = http.HTTPStatus.BAD_REQUEST.name
@@ -34,6 +37,17 @@ MAX_INT = 2**31 - 1
 def Id(**kwargs) -> fields.Integer:
     """An id (or a year) in a query or a body: a whole number the database can compare, else 422."""
     return fields.Integer(validate=validate.Range(min=0, max=MAX_INT), **kwargs)
+
+
+def PolicyYear(*, in_force: bool = False, **kwargs) -> fields.Integer:
+    """A contract year the policy data knows (else 422 naming the field); with `in_force`, left
+    out it is the year in force on the simulated date (contracts.campaign)."""
+    description = kwargs.pop("description", "A contract year.")
+    if in_force:
+        kwargs["load_default"] = lambda: year_in_force(today())
+        description += " Default: the contract year in force on the simulated date."
+    return fields.Integer(validate=validate.OneOf(available_years()),
+                          metadata={"description": description}, **kwargs)
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -18,8 +18,8 @@ from ..extensions import db
 from ..models import DocumentVersion, Offer, Provider
 from ..operations.offers import MAX_FACTOR, NotFound, get_offer, issue_offer, tariff_lines, transition
 from ..web import MANAGERS
-from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, Blueprint, Id, UTCDateTime, not_found,
-                     paginate, refuse, unit_of_work)
+from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, Blueprint, Id, PolicyYear, UTCDateTime,
+                     not_found, paginate, refuse, unit_of_work)
 from .tokens import api_actor, api_user, is_manager, requires
 
 blp = Blueprint("offers", __name__, description="Aanbiedingen: inzien, onderhandelen, accepteren")
@@ -47,6 +47,7 @@ class ProviderRefSchema(Schema):
 
 class DocumentRefSchema(Schema):
     id = fields.Integer()
+    policy_year = fields.Integer(metadata={"description": "The contract year of the document."})
     version = fields.Integer()
     reference = fields.String()
     filename = fields.String()
@@ -82,7 +83,7 @@ class OfferSchema(Schema):
     id = fields.Integer()
     provider = fields.Nested(ProviderRefSchema)
     contract = fields.String(metadata={"enum": CONTRACTS})
-    policy_year = fields.Integer()
+    policy_year = fields.Integer(metadata={"description": "The contract year the offer is for."})
     relation = fields.String()
     rule = fields.String()
     negotiable = fields.Boolean()
@@ -134,7 +135,7 @@ class OfferDetailSchema(OfferSchema):
 class OfferQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     contract = fields.String(validate=validate.OneOf(CONTRACTS))
-    policy_year = Id()
+    policy_year = PolicyYear(description="Only the offers of this contract year.")
     provider_id = Id(metadata={"description": "Managers: one provider's offers."})
 
 
@@ -158,7 +159,7 @@ class TransitionSchema(Schema):
 class IssueSchema(Schema):
     provider_id = Id(required=True)
     contract = fields.String(required=True, validate=validate.OneOf(CONTRACTS))
-    policy_year = Id(required=True)
+    policy_year = PolicyYear(in_force=True, description="The contract year of the offer.")
     override_reason = fields.String(load_default="", validate=validate.Length(max=5000), metadata={
         "description": "Sets an exclusion ground aside; recorded in the audit log."})
     deadline = fields.Date(load_default=None, allow_none=True,

@@ -3,7 +3,6 @@ the JSON-like case the domain checks take, so the page, the API and the CLI answ
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,13 +12,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from contracts.dispensing import consent_categories, contribution_years
 
+from ..fields import DutchDateField, choice
 from ..provider.forms import dutch_decimal
-
-try:  # WTForms 3.3 declares options as SelectChoice and deprecates tuples
-    from wtforms.fields import SelectChoice as choice
-except ImportError:  # pragma: no cover - older WTForms
-    def choice(value, label):
-        return (value, label)
 
 GROUP_ROWS = 6
 #: 150000, 150.000 or 150 000.
@@ -35,14 +29,6 @@ def amount_or_none(field) -> object:
 def check_amount(field) -> None:
     if (field.data or "").strip() and dutch_decimal(field.data) is None:
         raise ValidationError(_l("Schrijf het bedrag als 812,40 (komma voor de centen)."))
-
-
-def dutch_date(text: str) -> date | None:
-    """15-06-2025 as a date, or None."""
-    try:
-        return datetime.strptime((text or "").strip(), "%d-%m-%Y").date()
-    except ValueError:
-        return None
 
 
 class ImportForm(FlaskForm):
@@ -289,10 +275,10 @@ class DispensingForm(FlaskForm):
 
 class ContributionForm(FlaskForm):
     year = SelectField(_l("Kalenderjaar"), coerce=int)
-    insured_from = StringField(_l("Verzekerd vanaf (dd-mm-jjjj; leeg: 1 januari)"),
-                               validators=[Optional(), Length(max=10)])
-    insured_to = StringField(_l("Verzekerd tot en met (dd-mm-jjjj; leeg: 31 december)"),
-                             validators=[Optional(), Length(max=10)])
+    insured_from = DutchDateField(_l("Verzekerd vanaf (dd-mm-jjjj; leeg: 1 januari)"),
+                                  validators=[Optional()])
+    insured_to = DutchDateField(_l("Verzekerd tot en met (dd-mm-jjjj; leeg: 31 december)"),
+                                validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,17 +286,10 @@ class ContributionForm(FlaskForm):
         if self.year.data is None:
             self.year.data = contribution_years()[-1]
 
-    def validate_insured_from(self, field):
-        if (field.data or "").strip() and dutch_date(field.data) is None:
-            raise ValidationError(_l("Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 15-06-2025."))
-
-    def validate_insured_to(self, field):
-        self.validate_insured_from(field)
-
     def case(self) -> dict:
         """The arguments of `personal_contribution` (empty dates: the whole year)."""
-        return {"year": self.year.data, "insured_from": dutch_date(self.insured_from.data),
-                "insured_to": dutch_date(self.insured_to.data)}
+        return {"year": self.year.data, "insured_from": self.insured_from.data,
+                "insured_to": self.insured_to.data}
 
 
 class ConsentForm(FlaskForm):

@@ -11,7 +11,6 @@ import functools
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.routing import BuildError
@@ -30,6 +29,7 @@ from ..models import Product
 from ..operations import clock
 from ..operations import shortages as shortage_ops
 from ..provider.routes import unread_messages
+from ..refusals import CHECK, refusal
 from ..web import PROVIDER_STAFF, reason_text, roles_required
 from .forms import (ConsentForm, ContributionForm, DispensingForm, EntitlementForm, ImportForm,
                     RegisterEntitlementForm)
@@ -74,23 +74,6 @@ ENTITLEMENT_FIELDS = {"prescription.medicine": "medicine",
 REGISTER_FIELDS = {"group": "group", "prescription.medicine": "product"}
 
 
-def field_message(field: str) -> str:
-    """What to do about a field the domain refused, in the user's language."""
-    messages = {
-        "prevalence_one_in": _("Vul in hoe zeldzaam de aandoening is: daarvan hangt af of u "
-                               "toestemming of een machtiging kunt aanvragen."),
-        "prescription.medicine": _("Vul bij medische noodzaak een middel in dat in de groep "
-                                   "hierboven staat."),
-        "prescription.pharmacist_choice": _("Kies een leverbaar middel uit de groep, niet het "
-                                            "voorkeursmiddel."),
-        "insured_from": _("Deze datum ligt niet in het gekozen kalenderjaar."),
-        "insured_to": _("Deze datum ligt niet in het gekozen jaar, of voor de begindatum."),
-    }
-    if field.endswith(".name"):
-        return _("Deze naam staat twee keer in de groep.")
-    return messages.get(field, _("Deze waarde kan niet worden gecontroleerd; pas haar aan."))
-
-
 def mark(form, error: CaseError, fields: dict) -> None:
     """Put a refused value's message on its form field (a group row by its number)."""
     target = None
@@ -101,10 +84,11 @@ def mark(form, error: CaseError, fields: dict) -> None:
             target = getattr(filled[int(index)].form, name)
     elif error.field in fields:
         target = getattr(form, fields[error.field])
+    message = refusal(error, CHECK)
     if target is None:
-        form.form_errors.append(field_message(error.field))
+        form.form_errors.append(message)
     else:
-        target.errors = [*target.errors, field_message(error.field)]
+        target.errors = [*target.errors, message]
 
 
 #: The rule files whose source is written in English (seed 003, HollandZorg's conditions).

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import click
 
-from contracts.dispensing import (consent_categories, dispensing_period, personal_contribution,
-                                  prior_consent)
+from contracts.dispensing import (consent_categories, contribution_years, dispensing_period,
+                                  personal_contribution, prior_consent)
 from contracts.entitlement import check_entitlement
 from contracts.errors import CaseError
 from contracts.importmedicine import check_import
@@ -172,7 +172,8 @@ def iso_date(field: str):
 
 
 @check.command("personal-contribution")
-@click.option("--year", type=int, default=2025, show_default=True, help="Calendar year.")
+@click.option("--year", type=int, default=None,
+              help="Calendar year; default the latest the seed gives a maximum for.")
 @click.option("--insured-from", callback=iso_date("insured_from"),
               help="First day insured (YYYY-MM-DD); default 1 January.")
 @click.option("--insured-to", callback=iso_date("insured_to"),
@@ -189,6 +190,7 @@ def personal_contribution_command(year: int, insured_from, insured_to, as_json: 
     stdout: {"year", "insured_from", "insured_to", "days", "days_in_year", "maximum_eur",
              "amount_eur", "exact_eur", "reasons"}
     """
+    year = contribution_years()[-1] if year is None else year
     answer = personal_contribution(year, insured_from, insured_to).as_json()
     if as_json:
         dump(answer)

@@ -163,17 +163,21 @@ SAMPLE_PROVIDERS = {
 @with_appcontext
 def samples(out: str, pdf: bool):
     """Render, store and write one sample document of every contract kind."""
+    from contracts.campaign import year_in_force
     from contracts.pdf import PdfError, convert_many, pdf_available
     from portal.extensions import db
+    from portal.operations.clock import today
     from portal.operations.documents import issue_document
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
     # No offer record: issue_document dates each sample on the simulated date, and it states the
-    # date by which the provider would answer an offer made that day.
+    # date by which the provider would answer an offer made that day; the samples are of the
+    # contract year in force on it.
+    year = year_in_force(today())
     for index, (contract, (provider_type, name)) in enumerate(SAMPLE_PROVIDERS.items()):
-        facts = {"policy_year": 2024, "provider": {
+        facts = {"policy_year": year, "provider": {
             "name": name, "agb": f"0{index + 1}234567", "kvk": f"{index + 1}1223344",
             "city": "Arnhem", "address": "Stationsplein 1", "postcode": "6811 KG",
             "provider_type": provider_type, "signatory": "mw. drs. A. de Vries"}}
@@ -186,7 +190,7 @@ def samples(out: str, pdf: bool):
     if pdf and not available:
         click.echo(reason, err=True)
     elif pdf:
-        for row, result in zip(rows, convert_many([r.content for r in rows], workers=2)):
+        for row, result in zip(rows, convert_many([r.content for r in rows], workers=2), strict=True):
             if isinstance(result, PdfError):
                 click.echo(f"{row.filename}: {result.message}", err=True)
             else:

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import click
+from flask import current_app
+from flask.cli import ScriptInfo
 
+from contracts.campaign import year_in_force
 from contracts.cases import parse_case
 from contracts.diff import diff
 from contracts.engine import decide
+from contracts.formatting import nl_date
 from contracts.policy import load_policy
 from contracts.report import decision_table, diff_text
 from portal.inputs import read_stdin
@@ -15,6 +20,17 @@ from portal.inputs import read_stdin
 
 def dump(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def simulated_today() -> date:
+    """The portal's simulated date, for a default that follows it: the portal is loaded (and its
+    database read) only when a command asks, so that a year given outright needs neither."""
+    from portal.operations.clock import today
+
+    if not current_app:
+        context = click.get_current_context()
+        context.with_resource(context.ensure_object(ScriptInfo).load_app().app_context())
+    return today()
 
 
 @click.group()
@@ -35,7 +51,7 @@ def decide_command(as_json: bool):
                 "exclusion"):
         value = out[key]
         if key == "deadline" and decision.deadline:
-            value = f"{decision.deadline:%d-%m-%Y}"
+            value = nl_date(decision.deadline)
         click.echo(f"{key:<14}{'-' if value is None else value}")
     click.echo("reasons:")
     for reason in decision.reasons:
@@ -43,9 +59,12 @@ def decide_command(as_json: bool):
 
 
 @policy.command()
-@click.option("--year", type=int, default=2024, show_default=True, help="Contract year.")
-def table(year: int):
+@click.option("--year", type=int, default=None,
+              help="Contract year; default the year in force on the simulated date.")
+def table(year: int | None):
     """Print the whole decision table of a contract year."""
+    if year is None:
+        year = year_in_force(simulated_today())
     click.echo(decision_table(load_policy(year)))
 
 

@@ -9,28 +9,19 @@ from __future__ import annotations
 import os
 
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, Optional,
-                                Regexp, ValidationError)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from contracts.consent import KINDS, check_prescription, load_consent_policy
 from contracts.errors import CaseError
 
-from ..public.forms import DutchDateField, size_text
-
-try:  # WTForms 3.3 declares options as SelectChoice and deprecates tuples
-    from wtforms.fields import SelectChoice as choice
-except ImportError:  # pragma: no cover - WTForms before 3.3
-    def choice(value, label):
-        return (value, label)
-
-
-def stripped(value):
-    return value.strip() if isinstance(value, str) else value
+from ..fields import AGB_CODE, ZINDEX_NUMBER, DutchDateField, choice, stripped
+from ..public.forms import size_text
 
 
 class DutchIntegerField(IntegerField):
@@ -76,8 +67,8 @@ class RequestForm(FlaskForm):
     substance = StringField(_l("Werkzame stof"), filters=[stripped], validators=[
         DataRequired(_l("Vul de werkzame stof in.")), Length(max=200)])
     brand = StringField(_l("Merknaam"), filters=[stripped], validators=[Length(max=200)])
-    zindex_number = StringField(_l("Z-indexnummer"), filters=[stripped], validators=[Optional(),
-        Regexp(r"^\d{8}\Z", message=_l("Een Z-indexnummer bestaat uit precies 8 cijfers."))])
+    zindex_number = StringField(_l("Z-indexnummer"), filters=[stripped],
+                                validators=[Optional(), ZINDEX_NUMBER])
     gstandaard_status = RadioField(_l("Status in de G-Standaard"), validators=[Optional()], choices=[
         choice("f_met_voorwaarde", _l("F met voorwaarde, en de verzekerde voldoet niet aan de voorwaarde")),
         choice("n", _l("N (geen aanspraak farmaceutische zorg)"))])
@@ -86,14 +77,14 @@ class RequestForm(FlaskForm):
         DataRequired(_l("Vul de aandoening in waarvoor het geneesmiddel is.")), Length(max=300)])
     insured_initials = StringField(_l("Voorletters van de verzekerde"), filters=[stripped], validators=[
         DataRequired(_l("Vul de voorletters van de verzekerde in.")), Length(max=20)])
-    insured_birth_date = DutchDateField(_l("Geboortedatum van de verzekerde"), validators=[
+    insured_birth_date = DutchDateField(_l("Geboortedatum van de verzekerde"), picker=True, validators=[
         InputRequired(_l("Vul de geboortedatum van de verzekerde in."))])
     patient_reference = StringField(_l("Uw referentie (patiëntnummer in uw systeem)"),
                                     filters=[stripped], validators=[Length(max=40)])
     prescriber = StringField(_l("Voorschrijver"), filters=[stripped], validators=[
         DataRequired(_l("Vul de naam van de voorschrijver in.")), Length(max=200)])
-    prescriber_agb = StringField(_l("AGB-code van de voorschrijver"), filters=[stripped], validators=[
-        Optional(), Regexp(r"^\d{8}\Z", message=_l("Een AGB-code bestaat uit precies 8 cijfers."))])
+    prescriber_agb = StringField(_l("AGB-code van de voorschrijver"), filters=[stripped],
+                                 validators=[Optional(), AGB_CODE])
     substantiation = TextAreaField(_l("Onderbouwing"), filters=[stripped], validators=[
         DataRequired(_l("Onderbouw waarom er voor deze verzekerde aanspraak is.")), Length(max=10000)])
     rational_pharmacotherapy = BooleanField(
@@ -101,7 +92,8 @@ class RequestForm(FlaskForm):
         validators=[DataRequired(_l("Een aanvraag kan alleen bij rationele farmacotherapie. "
                                     "Bevestig dat daarvan sprake is."))])
     prevalence_one_in = DutchIntegerField(_l("De aandoening komt in Nederland voor bij 1 op ... inwoners"),
-                                          validators=[InputRequired(_l("Vul in bij hoeveel inwoners de aandoening één keer voorkomt."))])
+                                          validators=[InputRequired(_l("Vul in bij hoeveel inwoners de "
+                                                                       "aandoening één keer voorkomt."))])
     igj_reference = StringField(_l("Kenmerk van de importtoestemming van de IGJ (als bekend)"),
                                 filters=[stripped], validators=[Length(max=100)])
     prescription = FileField(_l("Recept (PDF, PNG of JPEG)"), validators=[Prescription()])
@@ -111,7 +103,7 @@ class RequestForm(FlaskForm):
         if field.data is not None and field.data < least:
             raise ValidationError(_l("Een aanvraag kan alleen bij een aandoening die in Nederland niet "
                                      "vaker voorkomt dan bij 1 op %(n)s inwoners.",
-                                     n=f"{least:,}".replace(",", ".")))
+                                     n=format_decimal(least)))
         if field.data is not None and field.data > 2**31 - 1:
             raise ValidationError(_l("Dat getal is te groot."))
 
@@ -164,7 +156,7 @@ class DecisionForm(VersionForm):
     reason = TextAreaField(_l("Reden (de apotheek krijgt deze tekst)"), filters=[stripped],
                            validators=[Length(max=10000)])
     valid_until = DutchDateField(_l("Geldig tot en met (niet verplicht, alleen bij verlenen)"),
-                                 validators=[Optional()])
+                                 picker=True, validators=[Optional()])
 
     def validate_reason(self, field):
         if self.outcome.data == "geweigerd" and not field.data:

@@ -18,12 +18,14 @@ from contracts.consent import OPEN, PRESCRIPTION_TYPES, STATUSES, load_consent_p
 from contracts.errors import CaseError
 
 from ..extensions import db
+from ..formatting import format_day
 from ..models import AuditEntry, ConsentRequest, Notification
 from ..operations.consent import (decide_request, get_request, submit_request, take_request,
                                   withdraw_request)
 from ..operations.offers import NotFound
 from ..provider.actions import unread_count
 from ..public.forms import size_text
+from ..refusals import CONSENT, refusal
 from ..web import ADVISORS, PROVIDER_STAFF, current_actor, roles_required, simulation_today
 from .forms import DecisionForm, RequestForm, TakeForm, WithdrawForm
 
@@ -55,34 +57,6 @@ def words():
     return {"consent_status_labels": STATUS_LABELS, "consent_status_style": STATUS_STYLE,
             "consent_kind_labels": KIND_LABELS, "gstandaard_labels": GSTANDAARD_LABELS,
             "unread_messages": unread}
-
-
-def refusal(error: CaseError) -> str:
-    """A refused step, said in Dutch (the domain's messages are English)."""
-    messages = {
-        "version": _("Deze aanvraag is intussen door iemand anders gewijzigd (bijvoorbeeld al "
-                     "beslist door een andere adviseur). Uw wijziging is niet opgeslagen; hieronder "
-                     "staat de actuele stand."),
-        "status": _("Deze aanvraag is niet meer open: er is al een besluit genomen of ze is "
-                    "ingetrokken."),
-        "role": _("U mag dit niet doen."),
-        "reason": _("Geef een reden."),
-    }
-    return messages.get(error.field, _("Niet gelukt: %(detail)s", detail=str(error)))
-
-
-#: Domain field -> its message in Dutch, for a request the operation refused.
-FIELD_MESSAGES = {
-    "prevalence_one_in": _l("Een aanvraag kan alleen bij een aandoening die in Nederland niet vaker "
-                            "voorkomt dan bij 1 op 150.000 inwoners."),
-    "patient_reference": _l("Dit lijkt een BSN. Vul uw eigen referentie in, geen BSN."),
-    "substantiation": _l("De onderbouwing lijkt een BSN te bevatten. Laat het BSN weg."),
-    "insured_initials": _l("Vul alleen de voorletters in, bijvoorbeeld J.P."),
-    "insured_birth_date": _l("Dit is geen mogelijke geboortedatum."),
-    "zindex_number": _l("Controleer het Z-indexnummer (8 cijfers, alleen bij toestemming)."),
-    "gstandaard_status": _l("Toestemming vraagt u bij status F met voorwaarde of N."),
-    "prescription": _l("Voeg het recept toe als PDF, PNG of JPEG."),
-}
 
 
 # -- the pharmacy --------------------------------------------------------------------------------
@@ -149,7 +123,7 @@ def new_request():
     except CaseError as error:
         db.session.rollback()
         field = getattr(form, error.field, None)
-        message = FIELD_MESSAGES.get(error.field) or refusal(error)
+        message = refusal(error, CONSENT)
         if field is not None:
             field.errors = [*field.errors, message]
         else:
@@ -157,7 +131,7 @@ def new_request():
         return render_template("consent/new.html", form=form, kind=kind, limit=limit), 422
     db.session.commit()
     flash(_("Uw aanvraag %(ref)s is ingediend. VGZ beslist uiterlijk op %(day)s.",
-            ref=created.reference, day=created.answer_due.strftime("%d-%m-%Y")), "success")
+            ref=created.reference, day=format_day(created.answer_due)), "success")
     return redirect(url_for(".request_detail", request_id=created.id))
 
 
@@ -189,7 +163,7 @@ def withdraw(request_id: int):
         abort(404)
     except CaseError as error:
         db.session.rollback()
-        flash(refusal(error), "error")
+        flash(refusal(error, CONSENT), "error")
         return redirect(url_for(".request_detail", request_id=request_id))
     db.session.commit()
     flash(_("U hebt de aanvraag ingetrokken."), "success")
@@ -294,7 +268,7 @@ def take(request_id: int):
         take_request(row.id, current_actor(), expected_version=form.version.data)
     except CaseError as error:
         db.session.rollback()
-        flash(refusal(error), "error")
+        flash(refusal(error, CONSENT), "error")
         return redirect(url_for(".advisor_detail", request_id=request_id))
     db.session.commit()
     flash(_("U behandelt deze aanvraag nu; de apotheek ziet dat ze in behandeling is."), "success")
@@ -317,9 +291,10 @@ def decide(request_id: int):
     except CaseError as error:
         db.session.rollback()
         if error.field in ("reason", "valid_until"):
-            getattr(form, error.field).errors = [*getattr(form, error.field).errors, refusal(error)]
+            getattr(form, error.field).errors = [*getattr(form, error.field).errors,
+                                                 refusal(error, CONSENT)]
             return show_request(advisor_request(request_id), 422, decision=form)
-        flash(refusal(error), "error")
+        flash(refusal(error, CONSENT), "error")
         current = advisor_request(request_id)
         if current.is_open:  # changed, still open: the form again, on the current version
             form.version.data, form.version.raw_data = current.version, [str(current.version)]

@@ -18,8 +18,10 @@ from ..extensions import db
 from ..models import Application, Attachment
 from ..operations.applications import (assess_application, attachment_name, granted_offers,
                                        offer_after_grant, preview)
+from ..refusals import GRANT, refusal
 from ..web import current_actor, simulation_today
-from .common import OPEN_APPLICATIONS, POLICY_YEAR, get_or_404, refusal
+from ..years import application_year
+from .common import OPEN_APPLICATIONS
 from .forms import ConfirmForm, assessment_form
 
 ANSWERED_SHOWN = 50
@@ -38,11 +40,13 @@ def applications():
 
 
 def _criteria(application: Application):
-    """The checklist the manager weighs: the criteria the policy's decisions name."""
+    """The checklist the manager weighs: the criteria the decisions of the policy of the year
+    applied for name."""
+    year = application_year(application)
     lines = preview(application.provider_type, application.contracts, application.agb_start,
-                    POLICY_YEAR, received_on=application.received_on)
+                    year, received_on=application.received_on)
     names = tuple(dict.fromkeys(c for line in lines for c in line.decision.criteria))
-    return lines, checklist(load_policy(POLICY_YEAR), names)
+    return lines, checklist(load_policy(year), names)
 
 
 def _findings(form, criteria) -> dict:
@@ -94,6 +98,7 @@ def application(application_id: int):
         abort(404)
     if request.method == "POST" and request.form.get("step") == "aanbieden":
         return _offer_after_grant(row)
+    year = application_year(row)
     lines, criteria = _criteria(row)
     form = assessment_form(criteria)
     is_open = row.status in OPEN_APPLICATIONS
@@ -106,7 +111,7 @@ def application(application_id: int):
                 assess_application(row.id, current_actor(), granted=granted,
                                    motivation=form.motivation.data or "",
                                    findings=_findings(form, criteria),
-                                   answered_on=simulation_today(), policy_year=POLICY_YEAR)
+                                   answered_on=simulation_today(), policy_year=year)
             except CaseError as error:
                 db.session.rollback()
                 flash(_("Niet opgeslagen: %(message)s", message=_place_error(form, error)), "error")
@@ -117,9 +122,9 @@ def application(application_id: int):
     elif request.method == "POST" and not is_open:
         flash(_("Deze aanvraag is al beantwoord."), "error")
     findings = {f["criterion"]: f for f in (row.assessment or {}).get("findings", [])}
-    offers = granted_offers(row, POLICY_YEAR)
+    offers = granted_offers(row, year)
     missing = [c for c in row.contracts if c not in offers] if row.status == "toegekend" else []
-    return render_template("manager/application.html", application=row, lines=lines,
+    return render_template("manager/application.html", application=row, year=year, lines=lines,
                            criteria=criteria, form=form, is_open=is_open, findings=findings,
                            offers=offers, missing=missing, offer_form=ConfirmForm())
 
@@ -128,7 +133,7 @@ def _answered(row: Application, granted: bool) -> str:
     """The flash after an answer: a grant says whether its offers went out."""
     if not granted:
         return _("Aanvraag afgewezen; de aanvrager krijgt het antwoord met uw motivering.")
-    offers = granted_offers(row, POLICY_YEAR)
+    offers = granted_offers(row, application_year(row))
     if offers and all(c in offers for c in row.contracts):
         return ngettext("Aanvraag toegekend; de aanvrager krijgt het antwoord met uw motivering, "
                         "en het aanbod is uitgebracht.",
@@ -146,10 +151,10 @@ def _offer_after_grant(row: Application):
         flash(_("Het formulier is verlopen; probeer het opnieuw."), "error")
     else:
         try:
-            offers = offer_after_grant(row.id, current_actor(), policy_year=POLICY_YEAR)
+            offers = offer_after_grant(row.id, current_actor(), policy_year=application_year(row))
         except CaseError as error:
             db.session.rollback()
-            flash(_offer_refusal(error), "error")
+            flash(refusal(error, GRANT), "error")
         else:
             db.session.commit()
             flash(ngettext("Het aanbod is uitgebracht.", "%(num)d aanbiedingen zijn uitgebracht.",
@@ -157,18 +162,10 @@ def _offer_after_grant(row: Application):
     return redirect(url_for("manager.application", application_id=row.id))
 
 
-def _offer_refusal(error: CaseError) -> str:
-    if error.field == "status":
-        return _("Alleen bij een toegekende aanvraag hoort een aanbod.")
-    if error.field == "offer":
-        return _("Het aanbod is al uitgebracht.")
-    return refusal(error)
-
-
 def attachment(application_id: int, attachment_id: int):
     """An attachment, downloaded (never shown inline: it came from outside), under its name
     made safe again: a name stored before names were normalised may hold CR, LF or `../`."""
-    row = get_or_404(Attachment, attachment_id)
+    row = db.get_or_404(Attachment, attachment_id)
     if row.application_id != application_id:
         abort(404)
     return send_file(BytesIO(row.content), mimetype="application/pdf", as_attachment=True,

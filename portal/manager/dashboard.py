@@ -14,13 +14,15 @@ from flask import render_template, url_for
 from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select
 
-from contracts.policy import load_policy
+from contracts.campaign import policy_in_force
+from contracts.policy import Policy
 from contracts.vocabulary import Contract, ProviderType, Route
 
 from ..extensions import db
+from ..fields import date_input
 from ..models import Application, Notification, Offer, Provider, SchedulerState
 from ..web import simulation_today
-from .common import OPEN_APPLICATIONS, OPEN_STATUSES, POLICY_YEAR, STATUSES
+from .common import OPEN_APPLICATIONS, OPEN_STATUSES, STATUSES
 
 OVERDUE_SHOWN = 25
 ESCALATIONS_SHOWN = 5
@@ -129,16 +131,12 @@ class Signal:
     urgent: bool = False
 
 
-def _day(day: date) -> str:
-    return f"{day:%d-%m-%Y}"
-
-
 def signals(totals: dict[str, int], overdue: int, near: int, to_assess: int,
-            today: date) -> list[Signal]:
+            today: date, year: int) -> list[Signal]:
     """The signals with a count above nought, each leading to the list filtered on what it
-    counts (the offers of the dashboard's year; the applications' queue)."""
+    counts (the offers of the dashboard's contract `year`; the applications' queue)."""
     def offers(**filters) -> str:
-        return url_for("manager.offers", year=POLICY_YEAR, **filters)
+        return url_for("manager.offers", year=year, **filters)
 
     countered, negotiating, expired = (totals.get(s, 0) for s in
                                        ("tegenvoorstel", "in_onderhandeling", "verlopen"))
@@ -146,7 +144,7 @@ def signals(totals: dict[str, int], overdue: int, near: int, to_assess: int,
     candidates = [
         (overdue, ngettext("%(num)s openstaande aanbieding is over de reactietermijn",
                            "%(num)s openstaande aanbiedingen zijn over de reactietermijn", overdue),
-         offers(status="open", deadline_to=_day(yesterday)), True),
+         offers(status="open", deadline_to=date_input(yesterday)), True),
         (countered, ngettext("%(num)s tegenvoorstel wacht op uw antwoord",
                              "%(num)s tegenvoorstellen wachten op uw antwoord", countered),
          offers(status="tegenvoorstel"), True),
@@ -156,7 +154,7 @@ def signals(totals: dict[str, int], overdue: int, near: int, to_assess: int,
         (near, ngettext("%(num)s aanbieding moet binnen %(days)s dagen beantwoord zijn",
                         "%(num)s aanbiedingen moeten binnen %(days)s dagen beantwoord zijn",
                         near, days=NEAR_DAYS),
-         offers(status="open", deadline_from=_day(today), deadline_to=_day(soon)), False),
+         offers(status="open", deadline_from=date_input(today), deadline_to=date_input(soon)), False),
         (negotiating, ngettext("%(num)s aanbieding in onderhandeling",
                                "%(num)s aanbiedingen in onderhandeling", negotiating),
          offers(status="in_onderhandeling"), False),
@@ -166,24 +164,25 @@ def signals(totals: dict[str, int], overdue: int, near: int, to_assess: int,
     return [Signal(text, link, urgent) for count, text, link, urgent in candidates if count]
 
 
-def upcoming_milestones(today, limit: int = MILESTONES_SHOWN):
-    """The next dated milestones of the calendar from `today` on, and whether they issue offers."""
-    policy = load_policy(POLICY_YEAR)
+def upcoming_milestones(policy: Policy, today: date, limit: int = MILESTONES_SHOWN):
+    """The next dated milestones of the policy's calendar from `today` on, and whether they
+    issue offers."""
     issuing = {r.milestone for r in policy.rules.values() if r.route is Route.AANBOD}
     return [(m, m.id in issuing) for m in policy.calendar()
             if m.date is not None and m.date >= today][:limit]
 
 
-# The dashboard's statements, built once (building one costs about as much CPU as running it).
+# The dashboard's statements, built once (building one costs about as much CPU as running it);
+# the contract year in force is their parameter `year`.
 STATUS_COUNTS = (
     select(Offer.contract, Provider.provider_type, Offer.status, func.count(Offer.id))
     .join(Provider, Provider.id == Offer.provider_id)
-    .where(Offer.policy_year == POLICY_YEAR)
+    .where(Offer.policy_year == bindparam("year"))
     .group_by(Offer.contract, Provider.provider_type, Offer.status))
 OVERDUE_OFFERS = (
     select(Offer, Provider, func.count().over())
     .join(Provider, Provider.id == Offer.provider_id)
-    .where(Offer.policy_year == POLICY_YEAR, Offer.status.in_(OPEN_STATUSES),
+    .where(Offer.policy_year == bindparam("year"), Offer.status.in_(OPEN_STATUSES),
            Offer.deadline < bindparam("today"))
     .order_by(Offer.deadline, Offer.id).limit(OVERDUE_SHOWN))
 OVERDUE_APPLICATIONS = (
@@ -193,7 +192,7 @@ OVERDUE_APPLICATIONS = (
 #: The signals' counts the grouped count does not give, in one statement.
 SIGNAL_COUNTS = select(
     select(func.count(Offer.id))
-    .where(Offer.policy_year == POLICY_YEAR, Offer.status.in_(OPEN_STATUSES),
+    .where(Offer.policy_year == bindparam("year"), Offer.status.in_(OPEN_STATUSES),
            Offer.deadline >= bindparam("today"), Offer.deadline <= bindparam("soon"))
     .scalar_subquery(),
     select(func.count(Application.id)).where(Application.status.in_(OPEN_APPLICATIONS))
@@ -205,28 +204,32 @@ ESCALATIONS = (
 
 
 def dashboard():
+    """The campaign of the contract year in force on the simulated date."""
     today = simulation_today()
-    rows, per_contract = status_table(db.session.execute(STATUS_COUNTS).all())
-    overdue_offers = db.session.execute(OVERDUE_OFFERS, {"today": today}).all()
+    policy = policy_in_force(today)
+    year = policy.year
+    rows, per_contract = status_table(db.session.execute(STATUS_COUNTS, {"year": year}).all())
+    overdue_offers = db.session.execute(OVERDUE_OFFERS, {"today": today, "year": year}).all()
     overdue_applications = db.session.execute(OVERDUE_APPLICATIONS, {"today": today}).all()
     totals = {status: sum(c.get(status, 0) for c in per_contract.values()) for status in STATUSES}
     escalations = db.session.scalars(ESCALATIONS).all()
     near, to_assess = db.session.execute(
-        SIGNAL_COUNTS, {"today": today, "soon": today + timedelta(days=NEAR_DAYS)}).one()
+        SIGNAL_COUNTS, {"today": today, "soon": today + timedelta(days=NEAR_DAYS),
+                        "year": year}).one()
     overdue_offer_count = overdue_offers[0][2] if overdue_offers else 0
     return render_template(
         "manager/dashboard.html", groups=contract_groups(rows, per_contract),
         # A column per status that occurs: all eight do not fit a 1,280 px window (the chart's
         # legend names them all).
         statuses=[status for status in STATUSES if totals[status]],
-        totals=totals, year=POLICY_YEAR,
-        signals=signals(totals, overdue_offer_count, near, to_assess, today),
+        totals=totals, year=year, calendar_year=policy.calendar_year,
+        signals=signals(totals, overdue_offer_count, near, to_assess, today, year),
         scheduler=scheduler_status(db.session.get(SchedulerState, 1), today),
         escalations=escalations,
-        chart=stacked_bars(per_contract), milestones=upcoming_milestones(today),
+        chart=stacked_bars(per_contract), milestones=upcoming_milestones(policy, today),
         overdue_offers=overdue_offers, overdue_offer_count=overdue_offer_count,
-        overdue_link=url_for("manager.offers", year=POLICY_YEAR, status="open",
-                             deadline_to=_day(today - timedelta(days=1))),
+        overdue_link=url_for("manager.offers", year=year, status="open",
+                             deadline_to=date_input(today - timedelta(days=1))),
         overdue_applications=overdue_applications,
         overdue_application_count=overdue_applications[0][1] if overdue_applications else 0)
 

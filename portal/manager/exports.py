@@ -43,7 +43,7 @@ def applications_export(fmt: str):
              ", ".join(dutch(c) for c in contracts or ()), label(status), answered_on, answered_by)
             for received, due, organisation, agb, kvk, kind, city, contracts, status, answered_on,
             answered_by in db.session.execute(APPLICATIONS))
-    return export_response(fmt, f"aanvragen-{simulation_today():%d-%m-%Y}", _("Aanvragen"),
+    return export_response(fmt, f"aanvragen-{simulation_today().isoformat()}", _("Aanvragen"),
                            APPLICATION_COLUMNS, rows)
 
 
@@ -78,5 +78,5 @@ def outbox_export(fmt: str):
              transport, attempts, last_error, redact(body))
             for created, recipient, subject, sent, refused, transport, attempts, last_error, body
             in db.session.execute(query.order_by(OutgoingMail.id.desc())))
-    return export_response(fmt, f"uitgaande-post-{simulation_today():%d-%m-%Y}",
+    return export_response(fmt, f"uitgaande-post-{simulation_today().isoformat()}",
                            _("Uitgaande post"), MAIL_COLUMNS, rows)

@@ -5,44 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, DateField, HiddenField, RadioField, SearchField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, HiddenField, RadioField, SearchField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import TextInput
 
 from contracts.vocabulary import ProviderType, dutch
 
+from ..fields import DutchDateField, choice
 from ..provider.forms import TariffLinesForm
-
-try:  # WTForms 3.3 declares options as SelectChoice and deprecates tuples
-    from wtforms.fields import SelectChoice as choice
-except ImportError:  # pragma: no cover - older WTForms
-    def choice(value, label):
-        return (value, label)
-
-DATE_FORMATS = ["%d-%m-%Y", "%Y-%m-%d"]
-DATE_ERROR = _l("Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 15-09-2023.")
-
-
-class DutchDateField(DateField):
-    """A date typed dd-mm-yyyy (ISO accepted too) in a text box, shown dd-mm-yyyy."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {"placeholder": _l("dd-mm-jjjj"), "inputmode": "numeric",
-                                        "autocomplete": "off"})
-        super().__init__(label, validators, format=DATE_FORMATS, invalid_value_message=DATE_ERROR,
-                         **kwargs)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.strftime("%d-%m-%Y") if self.data else ""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([value.strip() for value in valuelist])
-
 
 class ProviderSearchForm(FlaskForm):
     """The register's search (a GET form: it changes nothing, so no CSRF token)."""
@@ -72,8 +42,9 @@ class IssueOfferForm(FlaskForm):
 
     contract = SelectField(_l("Overeenkomst"), validators=[InputRequired(_l("Kies een overeenkomst."))])
     deadline = DutchDateField(_l("Reageren uiterlijk (dd-mm-jjjj, optioneel)"), validators=[Optional()])
+    # as long as the API takes it (portal.api.offers.IssueSchema)
     override_reason = TextAreaField(_l("Reden om de uitsluiting opzij te zetten"),
-                                    validators=[Optional(), Length(max=2000)])
+                                    validators=[Optional(), Length(max=5000)])
 
 
 class ConfirmForm(FlaskForm):

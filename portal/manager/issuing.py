@@ -6,16 +6,16 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from contracts.campaign import policy_in_force
 from contracts.errors import CaseError
-from contracts.policy import available_years, load_policy
+from contracts.policy import Policy, available_years, load_policy
 from contracts.vocabulary import Route, dutch
 
 from ..extensions import db
 from ..feeds import feed_url
 from ..models import IssueBatch, Offer, Provider
 from ..operations.batches import plan, request_batch
-from ..web import current_actor
-from .common import POLICY_YEAR, get_or_404
+from ..web import current_actor, simulation_today
 from .forms import ConfirmForm
 from .offers import page_window
 
@@ -26,13 +26,8 @@ LISTS = ("proposed", "excluded", "issued")
 REFRESH = 2
 
 
-def _issuing_rules(milestone_id: str):
-    policy = load_policy(POLICY_YEAR)
+def _issuing_rules(policy: Policy, milestone_id: str):
     return [r for r in policy.rules.values() if r.milestone == milestone_id and r.route is Route.AANBOD]
-
-
-def _batch_key(milestone_id: str) -> str:
-    return f"{POLICY_YEAR}:{milestone_id}"  # as operations.batches.request_batch names it
 
 
 def batch_title(key: str | None) -> str:
@@ -64,26 +59,27 @@ def _paged(name: str, items: list, total: int | None = None) -> dict:
 
 
 def milestones():
-    """The 2024 calendar's milestones that have offer rules, with their batch if requested, and
-    the campaign's agenda feed."""
-    policy = load_policy(POLICY_YEAR)
+    """The milestones with offer rules of the calendar of the contract year in force, with their
+    batch if requested, and the campaign's agenda feed."""
+    policy = policy_in_force(simulation_today())
     batches = {b.milestone: b for b in db.session.scalars(
-        select(IssueBatch).where(IssueBatch.policy_year == POLICY_YEAR))}
-    rows = [(m, _issuing_rules(m.id), batches.get(m.id)) for m in policy.calendar()]
+        select(IssueBatch).where(IssueBatch.policy_year == policy.year))}
+    rows = [(m, _issuing_rules(policy, m.id), batches.get(m.id)) for m in policy.calendar()]
     return render_template("manager/milestones.html", rows=[r for r in rows if r[1]],
-                           feed_url=feed_url(None))
+                           policy=policy, feed_url=feed_url(None))
 
 
 def milestone(milestone_id: str):
-    """The preview of a milestone's bulk issue, and (POST) the request to issue it."""
-    policy = load_policy(POLICY_YEAR)
-    rules = _issuing_rules(milestone_id)
+    """The preview of a milestone's bulk issue in the contract year in force, and (POST) the
+    request to issue it."""
+    policy = policy_in_force(simulation_today())
+    rules = _issuing_rules(policy, milestone_id)
     if milestone_id not in policy.milestones or not rules:
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            batch = request_batch(milestone_id, current_actor(), POLICY_YEAR)
+            batch = request_batch(milestone_id, current_actor(), policy.year)
         except CaseError:
             db.session.rollback()
             abort(404)
@@ -91,11 +87,11 @@ def milestone(milestone_id: str):
         flash(_("Uitgifte aangevraagd: de verwerker geeft de aanbiedingen uit zodra hij vrij is."),
               "success")
         return redirect(url_for("manager.batch", batch_id=batch.id))
-    proposal = plan(milestone_id, POLICY_YEAR)
+    proposal = plan(milestone_id, policy.year)
     issued_page = _page("issued")
     issued = db.session.execute(
         select(Offer, Provider, func.count().over()).join(Provider, Provider.id == Offer.provider_id)
-        .where(Offer.policy_year == POLICY_YEAR, Offer.rule.in_([r.id for r in rules]))
+        .where(Offer.policy_year == policy.year, Offer.rule.in_([r.id for r in rules]))
         .order_by(Provider.agb, Offer.contract, Offer.id)
         .limit(PER_PAGE).offset((issued_page - 1) * PER_PAGE)).all()
     lists = {"proposed": _paged("proposed", proposal.offers),
@@ -106,16 +102,17 @@ def milestone(milestone_id: str):
     if not issued and issued_page > 1:  # past the issued list's end: its first page
         return redirect(url_for("manager.milestone", milestone_id=milestone_id,
                                 **{k: v for k, v in args.items() if k != "issued_page"}))
-    batch = db.session.scalar(select(IssueBatch).where(IssueBatch.key == _batch_key(milestone_id)))
+    batch = db.session.scalar(select(IssueBatch).where(IssueBatch.policy_year == policy.year,
+                                                       IssueBatch.milestone == milestone_id))
     return render_template(
-        "manager/milestone.html", milestone=policy.milestones[milestone_id], rules=rules,
-        plan=proposal, lists=lists, args={"milestone_id": milestone_id, **args}, per_page=PER_PAGE,
-        issued=issued, batch=batch, form=form)
+        "manager/milestone.html", policy=policy, milestone=policy.milestones[milestone_id],
+        rules=rules, plan=proposal, lists=lists, args={"milestone_id": milestone_id, **args},
+        per_page=PER_PAGE, issued=issued, batch=batch, form=form)
 
 
 def batch(batch_id: int):
     """A batch's progress; the page refreshes itself while the batch waits or runs."""
-    row = get_or_404(IssueBatch, batch_id)
+    row = db.get_or_404(IssueBatch, batch_id)
     running = row.status in ("wachtend", "bezig")
     response = make_response(render_template(
         "manager/batch.html", batch=row, running=running, refresh=REFRESH))

@@ -18,8 +18,8 @@ from ..extensions import db
 from ..models import AuditEntry, DocumentVersion, Offer, Provider
 from ..operations.offers import (NotFound, TariffLineRefused, acceptance_of, get_offer, has_receipt,
                                  receipt_link, round_lines, tariff_lines, transition)
+from ..refusals import OFFER, refusal
 from ..web import current_actor, label
-from .common import refusal
 from .forms import NegotiationForm, OfferActionForm
 
 SHOWN = 200
@@ -117,12 +117,12 @@ def offer_action(offer_id: int, action: str):
         return _offer_page(current, (action, form))
     except TransitionRefused as error:
         db.session.rollback()
-        flash(refusal(error), "error")
+        flash(refusal(error, OFFER), "error")
         return redirect(url_for("manager.offer", offer_id=offer_id))
     db.session.commit()
-    flash(_("%(contract)s voor %(name)s: nu %(status)s.",
-            contract=dutch(Contract(changed.contract)), name=changed.provider.name,
-            status=label(changed.status)), "success")
+    flash(_("%(contract)s %(year)s voor %(name)s: nu %(status)s.",
+            contract=dutch(Contract(changed.contract)), year=changed.policy_year,
+            name=changed.provider.name, status=label(changed.status)), "success")
     return redirect(url_for("manager.offer", offer_id=offer_id))
 
 

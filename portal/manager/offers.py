@@ -19,15 +19,15 @@ from sqlalchemy import case, func, or_, select
 from wtforms import HiddenField, SearchField, SelectField
 from wtforms.validators import AnyOf, Length, Optional, ValidationError
 
-from contracts.policy import available_years
+from contracts.campaign import year_in_force
 from contracts.vocabulary import Contract, ProviderType, Relation, dutch
 
 from ..exports import Column, export_response, local_day
 from ..extensions import db
+from ..fields import DutchDateField, choice
 from ..models import Offer, Provider
 from ..web import label, simulation_today
 from .common import OPEN_STATUSES, STATUSES
-from .forms import DutchDateField, choice
 
 PER_PAGE = 50
 #: The status filter's value for every offer still awaiting an answer (the dashboard's "open").
@@ -53,7 +53,8 @@ class OfferFilterForm(FlaskForm):
     sort = HiddenField(validators=[Optional(), AnyOf(SORTS, message=_l("Onbekende sortering."))])
     order = HiddenField(validators=[Optional(), AnyOf(ORDERS, message=_l("Onbekende volgorde."))])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, years: list[int], **kwargs):
+        """`years`: the contract years the year filter offers."""
         super().__init__(*args, **kwargs)
         self.status.choices = [choice("", _("Alle statussen")),
                                choice(OPEN, _("openstaand (nog te beantwoorden)")),
@@ -65,7 +66,7 @@ class OfferFilterForm(FlaskForm):
         self.relation.choices = [choice("", _("Alle relaties")),
                                  *(choice(r.value, label(r.value)) for r in Relation)]
         self.year.choices = [choice("", _("Alle jaren")),
-                             *(choice(str(y), str(y)) for y in available_years())]
+                             *(choice(str(y), str(y)) for y in years)]
 
     def validate_deadline_to(self, field):
         if field.data and self.deadline_from.data and field.data < self.deadline_from.data:
@@ -79,6 +80,18 @@ CONTRACT_ORDER = case({c.value: n for n, c in enumerate(Contract)}, value=Offer.
 STATUS_ORDER = case({s: n for n, s in enumerate(STATUSES)}, value=Offer.status, else_=99)
 SORT_KEYS = {"provider": func.lower(Provider.name), "contract": CONTRACT_ORDER,
              "status": STATUS_ORDER, "deadline": Offer.deadline, "issued": Offer.issued_at}
+
+
+def filter_years(today: date) -> list[int]:
+    """The year filter's choices, latest first: the contract years of the offers there are, and
+    the year in force (the dashboard links to its offers before the first is issued)."""
+    present = db.session.scalars(select(Offer.policy_year).distinct())
+    return sorted({*present, year_in_force(today)}, reverse=True)
+
+
+def filter_form() -> OfferFilterForm:
+    """The overview's filters as the query string gives them."""
+    return OfferFilterForm(request.args, years=filter_years(simulation_today()))
 
 
 def filtered(query, form: OfferFilterForm):
@@ -163,7 +176,7 @@ def _line(row, today: date) -> OfferLine:
 
 
 def offers():
-    form = OfferFilterForm(request.args)
+    form = filter_form()
     if not form.validate():
         return render_template("manager/offers.html", form=form, rows=[], total=None,
                                args={}, sort="", order=""), 400
@@ -192,12 +205,12 @@ EXPORT_COLUMNS = (
 
 def offers_export(fmt: str):
     """The overview's list as it is filtered and sorted, every page of it, as a file."""
-    form = OfferFilterForm(request.args)
+    form = filter_form()
     if not form.validate():
         return redirect(url_for("manager.offers", **request.args))  # the page says what is wrong
     rows = ((agb, name, dutch(kind), dutch(contract), label(relation), year, label(status),
              deadline, local_day(issued))
             for _id, name, agb, kind, contract, relation, year, status, deadline, issued
             in db.session.execute(offer_rows(form)))
-    return export_response(fmt, f"aanbiedingen-{simulation_today():%d-%m-%Y}", _("Aanbiedingen"),
+    return export_response(fmt, f"aanbiedingen-{simulation_today().isoformat()}", _("Aanbiedingen"),
                            EXPORT_COLUMNS, rows)

@@ -10,21 +10,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from contracts.campaign import policy_in_force
 from contracts.engine import Decision, decide
 from contracts.errors import CaseError
-from contracts.policy import load_policy
+from contracts.policy import Policy
 from contracts.profile import load_profile_model
 from contracts.vocabulary import Contract, Route, dutch
 
 from ..exports import Column, export_response
 from ..extensions import db
+from ..fields import choice
 from ..models import Application, Offer, Provider
 from ..operations.imports import import_providers, import_scores
 from ..operations.offers import issue_offer
 from ..operations.providers import case_for, profile_facts, profile_history
+from ..refusals import OFFER, refusal
 from ..web import current_actor, simulation_today
-from .common import POLICY_YEAR, get_or_404, refusal
-from .forms import ImportForm, IssueOfferForm, ProviderSearchForm, choice
+from .forms import ImportForm, IssueOfferForm, ProviderSearchForm
 from .offers import page_window
 
 PER_PAGE = 50
@@ -91,7 +93,7 @@ def providers_export(fmt: str):
              agb_start, yes if riz else no)
             for agb, name, kind, address, postcode, city, region, kvk, email, collective,
             agb_start, riz in db.session.execute(searched(select(*EXPORT_FIELDS), form)))
-    return export_response(fmt, f"zorgaanbieders-{simulation_today():%d-%m-%Y}",
+    return export_response(fmt, f"zorgaanbieders-{simulation_today().isoformat()}",
                            _("Zorgaanbieders"), EXPORT_COLUMNS, rows)
 
 
@@ -107,18 +109,20 @@ class ContractLine:
     needs_override: bool
 
 
-def contract_lines(provider: Provider, offers: list[Offer], history) -> list[ContractLine]:
-    policy = load_policy(POLICY_YEAR)
-    facts = profile_facts(provider, POLICY_YEAR, history)
-    by_contract = {o.contract: o for o in offers if o.policy_year == POLICY_YEAR}
+def contract_lines(provider: Provider, offers: list[Offer], policy: Policy,
+                   history) -> list[ContractLine]:
+    """Per contract, what `policy` does for the provider and the offer it has of that year."""
+    facts = profile_facts(provider, policy.year, history)
+    by_contract = {o.contract: o for o in offers if o.policy_year == policy.year}
     lines = []
     for contract in Contract:
         offer = by_contract.get(contract.value)
         try:
-            case = case_for(provider, contract.value, POLICY_YEAR, facts)
+            case = case_for(provider, contract.value, policy.year, facts)
             decision = decide(case, policy)
         except CaseError as error:
-            lines.append(ContractLine(contract.value, None, refusal(error), offer, False, False))
+            lines.append(ContractLine(contract.value, None, refusal(error, OFFER), offer, False,
+                                      False))
             continue
         needs_override = False
         if decision.route is not Route.AANBOD and decision.exclusion:
@@ -130,16 +134,18 @@ def contract_lines(provider: Provider, offers: list[Offer], history) -> list[Con
     return lines
 
 
-def _provider_page(provider: Provider, form: IssueOfferForm | None = None):
-    history = profile_history(POLICY_YEAR)
-    model = load_profile_model(POLICY_YEAR)
+def _provider_page(provider: Provider, policy: Policy, form: IssueOfferForm | None = None):
+    """The provider's page: its facts, profile, agreements, what `policy` (the contract year in
+    force) does for it, its offers of every year and its applications."""
+    history = profile_history(policy.year)
+    model = load_profile_model(policy.year)
     offers = db.session.scalars(select(Offer).where(Offer.provider_id == provider.id)
                                 .order_by(Offer.policy_year.desc(), Offer.contract)).all()
     applications = db.session.scalars(
         select(Application).where(or_(Application.provider_id == provider.id,
                                       Application.agb == provider.agb))
         .order_by(Application.received_on.desc())).all()
-    lines = contract_lines(provider, offers, history)
+    lines = contract_lines(provider, offers, policy, history)
     issuable = [line for line in lines if line.issuable]
     form = form or IssueOfferForm()
     excluded = _(" (uitgesloten: reden vereist)")
@@ -150,7 +156,8 @@ def _provider_page(provider: Provider, form: IssueOfferForm | None = None):
     trends = {c.id: history.trend(provider.agb, c.id) for c in model.components} if profile else {}
     declining = history.declining_components(provider.agb) if profile else ()
     return render_template(
-        "manager/provider.html", provider=provider, offers=offers, applications=applications,
+        "manager/provider.html", provider=provider, year=policy.year, offers=offers,
+        applications=applications,
         lines=lines, form=form, can_issue=bool(issuable),
         needs_override=any(line.needs_override for line in issuable), profile=profile,
         components=model.components, trends=trends, declining=declining,
@@ -159,36 +166,40 @@ def _provider_page(provider: Provider, form: IssueOfferForm | None = None):
 
 
 def provider(provider_id: int):
-    return _provider_page(get_or_404(Provider, provider_id))
+    return _provider_page(db.get_or_404(Provider, provider_id),
+                          policy_in_force(simulation_today()))
 
 
 def issue_one(provider_id: int):
-    """Issue the offer the policy prescribes for one contract; an exclusion needs a reason."""
-    provider = get_or_404(Provider, provider_id)
+    """Issue the offer the policy in force prescribes for one contract; an exclusion needs a
+    reason."""
+    provider = db.get_or_404(Provider, provider_id)
+    policy = policy_in_force(simulation_today())
     form = IssueOfferForm()
     offers = db.session.scalars(select(Offer).where(Offer.provider_id == provider.id)).all()
-    lines = {line.contract: line for line in contract_lines(provider, offers,
-                                                            profile_history(POLICY_YEAR))}
+    lines = {line.contract: line for line in contract_lines(provider, offers, policy,
+                                                            profile_history(policy.year))}
     form.contract.choices = [choice(c, c) for c, line in lines.items() if line.issuable]
     if not form.validate_on_submit():
-        return _provider_page(provider, form)
+        return _provider_page(provider, policy, form)
     line = lines[form.contract.data]
     reason = (form.override_reason.data or "").strip()
     if line.needs_override and not reason:
         form.override_reason.errors.append(_("Deze zorgaanbieder is uitgesloten. Geef de reden "
                                              "waarom u toch een aanbod doet."))
-        return _provider_page(provider, form)
+        return _provider_page(provider, policy, form)
     try:
-        offer = issue_offer(provider, line.contract, POLICY_YEAR, current_actor(),
+        offer = issue_offer(provider, line.contract, policy.year, current_actor(),
                             deadline=form.deadline.data,
                             override_reason=reason if line.needs_override else "")
     except CaseError as error:
         db.session.rollback()
-        flash(refusal(error), "error")
+        flash(refusal(error, OFFER), "error")
         return redirect(url_for("manager.provider", provider_id=provider.id))
     db.session.commit()
-    flash(_("Aanbod %(contract)s uitgegeven aan %(name)s.", contract=dutch(Contract(offer.contract)),
-            name=provider.name), "success")
+    flash(_("Aanbod %(contract)s %(year)s uitgegeven aan %(name)s.",
+            contract=dutch(Contract(offer.contract)), year=offer.policy_year, name=provider.name),
+          "success")
     return redirect(url_for("manager.offer", offer_id=offer.id))
 
 

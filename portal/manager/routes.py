@@ -8,8 +8,10 @@ files). Every rule is for contract managers and admins only.
 from flask import Blueprint
 
 from ..web import MANAGERS, roles_required
+from ..years import application_year
 from . import (applications, clock, dashboard, exports, inbox, issuing, negotiations, offers,
                outbox, register)
+from .common import OPEN_STATUSES
 
 bp = Blueprint("manager", __name__, url_prefix="/beheer", template_folder="templates")
 
@@ -52,3 +54,8 @@ for rule, view, methods, *endpoint in RULES:
 # A bulk issue's name in words, for every page that names the batch an offer came in (the
 # offer pages of both audiences).
 bp.add_app_template_filter(issuing.batch_title, "batch_title")
+# The contract year an application is for, on every page that lists applications.
+bp.add_app_template_global(application_year)
+# Whether an offer still awaits an answer (contracts.offers.OPEN), on the offer pages of both
+# audiences: `{% if offer.status is open_offer %}`.
+bp.add_app_template_test(lambda status: status in OPEN_STATUSES, "open_offer")

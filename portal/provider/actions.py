@@ -11,6 +11,8 @@ from typing import NamedTuple
 from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import defer
 
+from contracts.policy import load_policy
+
 from ..extensions import db
 from ..models import ContractHeld, DocumentVersion, NegotiationRound, Notification, Offer
 from ..operations.offers import NotFound
@@ -46,13 +48,15 @@ class Agreement(NamedTuple):
 
 def contracts_of(provider_id: int, offers: tuple[Row, ...] = ()) -> tuple[Agreement, ...]:
     """The agreements the organisation holds (`CONTRACT_ROWS`) and those it accepted among
-    `offers` (its offers, as `offers_of` reads them: no query of their own), each for its
-    contract year; latest term first."""
+    `offers` (its offers, as `offers_of` reads them: no query of their own), each for the term
+    its policy gives it (operations.agreements records the same); latest term first."""
     held = [Agreement(*row) for row in
             db.session.connection().execute(CONTRACT_ROWS, {"provider_id": provider_id})]
     starts = {(a.contract, a.start) for a in held}
-    accepted = [Agreement(o.contract, date(o.policy_year, 1, 1), date(o.policy_year, 12, 31))
-                for o in offers if o.status == "geaccepteerd"]
+    accepted = [Agreement(o.contract, policy.agreement_start(o.contract),
+                          policy.agreement_end(o.contract))
+                for o in offers if o.status == "geaccepteerd"
+                for policy in (load_policy(o.policy_year),)]
     return tuple(sorted(held + [a for a in accepted if (a.contract, a.start) not in starts],
                         key=lambda a: (-a.end.toordinal(), a.contract)))
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contracts import pdf
+from contracts.campaign import year_in_force
 from contracts.offers import TransitionRefused, actions_for, check
 from contracts.receipt import receipt_filename, receipt_pdf
 from contracts.policy import load_policy
@@ -26,13 +27,13 @@ from ..models import Provider
 from ..operations.offers import (NotFound, TariffLineRefused, acceptance_of, get_offer, has_receipt,
                                  round_lines, tariff_lines, transition)
 from ..operations.providers import profile_history
-from ..web import PROVIDER_STAFF, current_actor, render_memoised, roles_required
+from ..refusals import ANSWER, refusal
+from ..web import PROVIDER_STAFF, current_actor, render_memoised, roles_required, simulation_today
 from . import actions
 from .forms import AcceptForm, CounterForm, DeclineForm
 
 bp = Blueprint("provider", __name__, url_prefix="/zorgaanbieder", template_folder="templates")
 
-PROFILE_POLICY_YEAR = 2024
 #: The answers a provider gives on the offer page, each with its own form and route.
 ANSWERS = ("accept", "decline", "counter")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -54,19 +55,6 @@ def own_offer(offer_id: int):
     if offer.provider_id != organisation_id() or offer.status == "concept":
         abort(404)
     return offer
-
-
-def refusal(error: TransitionRefused) -> str:
-    """Why the offer could not be answered, in the user's language."""
-    messages = {
-        "role": _("U bent niet bevoegd om dit te doen: alleen een tekenbevoegde mag een aanbod "
-                  "aanvaarden of afwijzen."),
-        "status": _("Dat kan niet meer in de huidige status van het aanbod."),
-        "negotiable": _("Over dit aanbod kan niet worden onderhandeld."),
-        "reason": _("Geef een toelichting."),
-        "version": _("Het aanbod is intussen gewijzigd. Bekijk het opnieuw en geef dan uw antwoord."),
-    }
-    return messages.get(error.field, _("Dit kan niet met dit aanbod."))
 
 
 def signatory_only(offer, allowed: list[str]) -> str | None:
@@ -134,7 +122,7 @@ def answer(offer_id: int, action: str, form_class, done: str, **options):
     try:  # who may do what, asked first, so a form the user may not use is not shown back
         check(action, offer.status, current_user.role, offer.negotiable, reason="-")
     except TransitionRefused as error:
-        flash(refusal(error), "error")
+        flash(refusal(error, ANSWER), "error")
         return redirect(url_for(".offer", offer_id=offer_id))
     form = form_class(prefix=action)
     if not form.validate_on_submit():
@@ -148,7 +136,7 @@ def answer(offer_id: int, action: str, form_class, done: str, **options):
         form.refuse_line(error)
         return show_offer(offer, 422, **{action: form})
     except TransitionRefused as error:  # refused before anything changed
-        flash(refusal(error), "error")
+        flash(refusal(error, ANSWER), "error")
         return redirect(url_for(".offer", offer_id=offer_id))
     db.session.commit()
     flash(done, "success")
@@ -265,20 +253,23 @@ def profile():
     provider = db.session.get(Provider, current_user.provider_id) if current_user.provider_id else None
     if provider is None:
         abort(403)
-    model = load_profile_model(PROFILE_POLICY_YEAR)
+    year = year_in_force(simulation_today())  # the profile that contract year's offers use
+    model = load_profile_model(year)
     if not model.applies_to(provider.provider_type):
-        return render_template("provider/profile.html", provider=provider, applies=False)
-    history = profile_history(PROFILE_POLICY_YEAR)
+        return render_template("provider/profile.html", provider=provider, applies=False,
+                               policy_year=year)
+    history = profile_history(year)
     years = history.of(provider.agb)
     if not years:
         return render_template("provider/profile.html", provider=provider, applies=True,
-                               years={})
+                               years={}, policy_year=year)
     latest = max(years)
     current = years[latest]
     charts = {c.id: band_chart(history.band_counts(latest, c.id), current.band[c.id])
               for c in model.components}
     return render_template(
-        "provider/profile.html", provider=provider, applies=True, model=model, years=years,
+        "provider/profile.html", provider=provider, applies=True, policy_year=year, model=model,
+        years=years,
         latest=latest, current=current, charts=charts, pharmacies=len(history.by_year[latest]),
         trends={c.id: history.trend(provider.agb, c.id) for c in model.components},
         declining=history.declining_components(provider.agb),

@@ -2,47 +2,29 @@
 from __future__ import annotations
 
 import functools
-import re
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (DateField, EmailField, Form, FormField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (EmailField, Form, FormField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional, Regexp,
                                 ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from contracts.filetypes import is_pdf
+from contracts.identifiers import postcode
 from contracts.newproviders import DateRefused, check_dates
 from contracts.policy import load_policy
 from contracts.vocabulary import Contract, ProviderType, Route, dutch
 
+from ..fields import AGB_CODE, KVK_NUMBER, DutchDateField, stripped
+from ..formatting import format_day
 from ..operations.applications import attachment_name
-
-POLICY_YEAR = 2024
-
-
-class DutchDateField(DateField):
-    """A date from a date picker (2024-01-01) or typed the Dutch way (01-01-2024)."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d-%m-%Y"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = valuelist[0].strip()
-        for fmt in self.strptime_format:
-            try:
-                self.data = datetime.strptime(text, fmt).date()
-                return
-            except ValueError:
-                continue
-        self.data = None
-        raise ValueError(_l("Schrijf de datum als 15-09-2023."))
+from ..refusals import APPLICATION, refusal
 
 
 class CheckboxesField(SelectMultipleField):
@@ -51,9 +33,9 @@ class CheckboxesField(SelectMultipleField):
 
 
 def size_text(size: int) -> str:
-    """A byte count the way people say it: 5 MB, 200 kB."""
+    """A byte count the way people say it, in the page's language: 5 MB, 1,5 MB, 200 kB."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.3g} MB".replace(".", ",")
+        return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
     return f"{max(size // 1024, 1)} kB"
 
 
@@ -75,21 +57,15 @@ class PdfOnly:
             if len(content) > limit:
                 raise ValidationError(_l("%(name)s is groter dan %(size)s.", name=name,
                                          size=size_text(limit)))
-            if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
+            if not is_pdf(content):
                 raise ValidationError(_l("%(name)s is geen PDF-bestand. Stuur alleen PDF-bestanden mee.",
                                          name=name))
             field.pdfs.append((storage.filename, content))
 
 
-def stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def normalise_postcode(value):
     """1234ab and 1234 AB are the same postcode; anything else is left for the validator."""
-    text = (value or "").strip()
-    match = re.fullmatch(r"(\d{4})\s?([A-Za-z]{2})", text)
-    return f"{match[1]} {match[2].upper()}" if match else text
+    return postcode(value) or (value or "").strip()
 
 
 def provider_type_choices():
@@ -97,7 +73,7 @@ def provider_type_choices():
 
 
 @functools.cache
-def applicable_contracts(policy_year: int = POLICY_YEAR) -> tuple[str, ...]:
+def applicable_contracts(policy_year: int) -> tuple[str, ...]:
     """The contracts a new provider of some type can apply for under the policy, in its order."""
     policy = load_policy(policy_year)
     open_to_new = {r.contract for r in policy.rules.values()
@@ -106,7 +82,7 @@ def applicable_contracts(policy_year: int = POLICY_YEAR) -> tuple[str, ...]:
 
 
 @functools.cache
-def assessment_criteria(policy_year: int = POLICY_YEAR):
+def assessment_criteria(policy_year: int):
     """The criteria a manager weighs an application on (the applicant motivates each)."""
     return tuple(c for c in load_policy(policy_year).criteria.values() if c.kind == "assessment")
 
@@ -114,14 +90,11 @@ def assessment_criteria(policy_year: int = POLICY_YEAR):
 class ApplicationFields(FlaskForm):
     organisation = StringField(_l("Naam van de organisatie"), validators=[
         DataRequired(_l("Vul de naam van uw organisatie in.")), Length(max=200)])
-    agb = StringField(_l("AGB-code"), validators=[
-        DataRequired(_l("Vul uw AGB-code in.")),
-        Regexp(r"^\d{8}\Z", message=_l("Een AGB-code bestaat uit precies 8 cijfers."))],
-        filters=[stripped])
-    kvk = StringField(_l("KvK-nummer"), validators=[
-        DataRequired(_l("Vul uw KvK-nummer in.")),
-        Regexp(r"^\d{8}\Z", message=_l("Een KvK-nummer bestaat uit precies 8 cijfers."))],
-        filters=[stripped])
+    agb = StringField(_l("AGB-code"), validators=[DataRequired(_l("Vul uw AGB-code in.")), AGB_CODE],
+                      filters=[stripped])
+    kvk = StringField(_l("KvK-nummer"), validators=[DataRequired(_l("Vul uw KvK-nummer in.")),
+                                                    KVK_NUMBER],
+                      filters=[stripped])
     provider_type = SelectField(_l("Type zorgaanbieder"), choices=provider_type_choices,
                                 validators=[DataRequired(_l("Kies het type zorgaanbieder."))])
     address = StringField(_l("Adres"), validators=[
@@ -132,24 +105,25 @@ class ApplicationFields(FlaskForm):
         filters=[normalise_postcode])
     city = StringField(_l("Plaats"), validators=[
         DataRequired(_l("Vul de plaats in.")), Length(max=100)])
-    agb_start = DutchDateField(_l("Startdatum van de AGB-code"), validators=[
+    agb_start = DutchDateField(_l("Startdatum van de AGB-code"), picker=True, validators=[
         InputRequired(_l("Vul de startdatum van uw AGB-code in."))])
     contact_email = EmailField(_l("E-mailadres voor contact"), validators=[
         DataRequired(_l("Vul een e-mailadres in.")),
         Email(_l("Dit is geen geldig e-mailadres.")), Length(max=200)])
     contracts = CheckboxesField(_l("Gewenste overeenkomsten"))
-    start_date = DutchDateField(_l("Gewenste ingangsdatum"), validators=[
+    start_date = DutchDateField(_l("Gewenste ingangsdatum"), picker=True, validators=[
         InputRequired(_l("Vul de gewenste ingangsdatum in."))])
     attachments = MultipleFileField(_l("Bijlagen (PDF)"), validators=[PdfOnly()])
 
     #: The contract year applied for (application_form sets it).
-    policy_year = POLICY_YEAR
+    policy_year: int
 
     def __init__(self, *args, today: date, **kwargs):
         """`today` is the simulated date: the day the application would be received."""
         super().__init__(*args, **kwargs)
         self.today = today
-        self.contracts.choices = [(c, dutch(Contract(c))) for c in applicable_contracts()]
+        self.contracts.choices = [(c, dutch(Contract(c)))
+                                  for c in applicable_contracts(self.policy_year)]
 
     def validate_start_date(self, field):
         """The dates checked as submit_application checks them (contracts.newproviders)."""
@@ -183,24 +157,13 @@ class ApplicationFields(FlaskForm):
 
 
 def date_refusal(refused: DateRefused, policy_year: int) -> str:
-    """A refused date of an application, said in Dutch."""
-    first, last = f"{refused.first:%d-%m-%Y}", f"{refused.last:%d-%m-%Y}"
-    if refused.reason == "closed":
-        return _l("Aanvragen voor een overeenkomst in %(year)s zijn niet meer mogelijk.",
-                  year=policy_year)
-    if refused.reason == "agb_after_year":
-        return _l("Uw AGB-code gaat pas na %(year)s in; u kunt nog geen overeenkomst voor "
-                  "%(year)s aanvragen.", year=policy_year)
-    if refused.reason == "before_agb":
-        return _l("De overeenkomst kan niet ingaan voordat uw AGB-code ingaat. Kies een datum "
-                  "van %(first)s tot en met %(last)s.", first=first, last=last)
-    return _l("Kies een ingangsdatum van %(first)s tot en met %(last)s: u vraagt een overeenkomst "
-              "voor %(year)s aan, en een overeenkomst gaat niet in het verleden in.",
-              year=policy_year, first=first, last=last)
+    """A refused date of an application for `policy_year`, in the page's language."""
+    return refusal(refused, APPLICATION, year=policy_year, first=format_day(refused.first),
+                   last=format_day(refused.last))
 
 
 @functools.cache
-def application_form(policy_year: int = POLICY_YEAR):
+def application_form(policy_year: int):
     """The application form of a policy year: a motivation per assessment criterion."""
     class MotivationFields(Form):
         pass

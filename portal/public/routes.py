@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
+from contracts.campaign import policy_in_force, published_policy
 from contracts.errors import CaseError
 from contracts.newproviders import DateRefused
-from contracts.policy import load_policy
 from contracts.vocabulary import Contract, dutch
 
 from ..extensions import anonymous_limited, db, not_an_anonymous_search
+from ..formatting import format_day
 from ..models import Offer, Provider
 from ..operations.applications import (MAX_ATTACHMENTS, Known, attachment_name, preview,
                                        submit_application)
-from ..web import nl_date, simulation_today
-from .forms import POLICY_YEAR, ZorgzoekerSearch, application_form, date_refusal, size_text
+from ..refusals import APPLICATION, refusal
+from ..web import simulation_today
+from .forms import ZorgzoekerSearch, application_form, date_refusal, size_text
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
@@ -31,7 +34,7 @@ SENT = "application_sent"
 
 @bp.route("/")
 def home():
-    return render_template("public/home.html")
+    return render_template("public/home.html", year=policy_in_force(simulation_today()).year)
 
 
 @bp.route("/taal", methods=["POST"])
@@ -50,23 +53,29 @@ def language():
 @bp.route("/zorgzoeker")
 @anonymous_limited("searches", exempt_when=not_an_anonymous_search)
 def zorgzoeker():
-    opens = load_policy(POLICY_YEAR).milestones["publicatie_zorgzoeker"].date
-    if simulation_today() < opens:
-        return render_template("public/zorgzoeker.html", opens=opens, open=False)
+    """The providers contracted for the contract year the zorgzoeker shows on the simulated date
+    (contracts.campaign.published_policy); before the first publication, when it opens."""
+    today = simulation_today()
+    published = published_policy(today)
+    if published is None:
+        coming = policy_in_force(today)
+        milestone = coming.milestones.get("publicatie_zorgzoeker")
+        return render_template("public/zorgzoeker.html", open=False, year=coming.year,
+                               opens=milestone.date if milestone else None)
     form = ZorgzoekerSearch(formdata=request.args)
     form.validate()  # a filter with a bad value is shown with its error and not applied
     filters = {name: field.data for name, field in form._fields.items()
                if field.data and not field.errors}
     page = max(request.args.get("pagina", 1, type=int) or 1, 1)
-    rows = contracted(filters, page)
+    rows = contracted(published.year, filters, page)
     total = rows[0].total if rows else 0
-    return render_template("public/zorgzoeker.html", open=True, opens=opens, form=form,
+    return render_template("public/zorgzoeker.html", open=True, year=published.year, form=form,
                            rows=rows, total=total, page=page, pages=max(-(-total // PER_PAGE), 1),
                            filters=filters, contracts_of=contracts_of)
 
 
-def contracted(filters: dict, page: int) -> list:
-    """One page of the providers contracted for the policy year, one row per provider with the
+def contracted(year: int, filters: dict, page: int) -> list:
+    """One page of the providers contracted for contract `year`, one row per provider with the
     contracts it holds (`contracts`, comma-separated): one query, the number of all matching
     providers riding along on every row. A contract filter keeps the providers that hold it,
     still listing all their contracts."""
@@ -75,7 +84,7 @@ def contracted(filters: dict, page: int) -> list:
                     func.aggregate_strings(Offer.contract, ",").label("contracts"),
                     func.count().over().label("total"))
              .join(Offer, Offer.provider_id == Provider.id)
-             .where(Offer.policy_year == POLICY_YEAR, Offer.status == "geaccepteerd")
+             .where(Offer.policy_year == year, Offer.status == "geaccepteerd")
              .group_by(Provider.id))
     if filters.get("plaats"):
         query = query.where(Provider.city.icontains(filters["plaats"].strip(), autoescape=True))
@@ -100,11 +109,15 @@ def contracts_of(row) -> list[Contract]:
 @bp.route("/aanvragen", methods=["GET", "POST"])
 @anonymous_limited("applications", methods=["POST"])  # counted with the API's submissions
 def apply():
-    form = application_form(POLICY_YEAR)(today=simulation_today())
+    """The application form for the contract year in force: checked first (what the policy says
+    about it), then sent."""
+    today = simulation_today()
+    policy = policy_in_force(today)
+    form = application_form(policy.year)(today=today)
     lines = None
     if form.validate_on_submit():
         lines = preview(form.provider_type.data, form.contracts.data, form.agb_start.data,
-                        POLICY_YEAR, received_on=simulation_today(), agb=form.agb.data)
+                        policy.year, received_on=today, agb=form.agb.data)
         in_the_way(form, lines)
         refused = [line for line in lines if not line.eligible]
         if request.form.get("step") == "versturen" and not form.errors:
@@ -112,14 +125,14 @@ def apply():
                 form.contracts.errors.append(_("Voor deze keuze kunt u geen aanvraag doen; "
                                                "hieronder staat waarom."))
             else:
-                sent = send(form)
+                sent = send(form, today)
                 if sent:
                     return sent
     status = 422 if form.errors else 200
-    policy = load_policy(POLICY_YEAR)
     files = [attachment_name(name) for name, _content in getattr(form.attachments, "pdfs", [])]
     return render_template("public/apply.html", form=form, lines=lines, policy=policy,
-                           files=files, plain=plain_reason, applies=what_applies,
+                           files=files, plain=plain_reason,
+                           applies=partial(what_applies, year=policy.year),
                            limit=size_text(current_app.config["ATTACHMENT_MAX_BYTES"]),
                            total=size_text(current_app.config["APPLICATION_MAX_BYTES"])), status
 
@@ -138,16 +151,16 @@ def in_the_way(form, lines) -> None:
                 "Voor deze AGB-code is al een aanvraag voor de %(contract)s in behandeling "
                 "(ontvangen op %(received)s). Wacht eerst ons antwoord daarop af: u hoort "
                 "uiterlijk %(due)s van ons.", contract=dutch(Contract(line.contract)),
-                received=nl_date(line.open_application.received_on),
-                due=nl_date(line.open_application.answer_due)))
+                received=format_day(line.open_application.received_on),
+                due=format_day(line.open_application.answer_due)))
 
 
-def what_applies(known: Known, contract: str) -> str:
-    """What applies to a provider the insurer knows, for one contract, in a sentence (told
-    instead of "you can apply")."""
-    values = {"name": known.provider, "contract": dutch(Contract(contract)), "year": POLICY_YEAR,
-              "end": nl_date(known.agreement_end), "offer_by": nl_date(known.offer_by),
-              "answer_by": nl_date(known.answer_by)}
+def what_applies(known: Known, contract: str, *, year: int) -> str:
+    """What applies to a provider the insurer knows, for one contract of contract `year`, in a
+    sentence (told instead of "you can apply")."""
+    values = {"name": known.provider, "contract": dutch(Contract(contract)), "year": year,
+              "end": format_day(known.agreement_end), "offer_by": format_day(known.offer_by),
+              "answer_by": format_day(known.answer_by)}
     if known.situation == "aanvaard":
         return _("%(name)s heeft het aanbod voor de %(contract)s %(year)s aanvaard; u hoeft niets "
                  "aan te vragen.", **values)
@@ -179,15 +192,16 @@ def plain_reason(reason: str) -> str:
     return re.sub(r"^[a-z0-9_]+: ", "", reason)
 
 
-def send(form):
-    """Submit the checked application, commit, and go to the confirmation; None on a refusal."""
+def send(form, today):
+    """Submit the checked application (received `today`, for the form's contract year), commit,
+    and go to the confirmation; None on a refusal."""
     try:
         application = submit_application(form.data_for_submit(),
                                           getattr(form.attachments, "pdfs", []),
-                                          received_on=simulation_today(), policy_year=POLICY_YEAR)
+                                          received_on=today, policy_year=form.policy_year)
     except CaseError as error:  # refused before anything was stored
         field = form._fields.get(error.field)
-        message = refusal(error)
+        message = application_refusal(error, form.policy_year)
         if field is not None:
             field.errors.append(message)
         else:
@@ -195,31 +209,20 @@ def send(form):
         return None
     db.session.commit()
     session[SENT] = {"id": application.id, "organisation": application.organisation,
+                     "year": form.policy_year,
                      "received_on": application.received_on.isoformat(),
                      "answer_due": application.answer_due.isoformat(),
                      "contact_email": application.contact_email}
     return redirect(url_for(".applied"))
 
 
-def refusal(error: CaseError) -> str:
-    """A refused application, said in Dutch (the operation's messages are English)."""
+def application_refusal(error: CaseError, year: int) -> str:
+    """A refused application for contract `year`, in the page's language (the operation's
+    messages are English)."""
     if isinstance(error, DateRefused):
-        return date_refusal(error, POLICY_YEAR)
-    messages = {
-        "agb_registered": _(
-            "Deze AGB-code is al bekend bij VGZ; met dit formulier kunt u er geen aanvraag voor "
-            "doen. De tekenbevoegde van de apotheek logt in op het portaal. Heeft de apotheek nog "
-            "geen account, of neemt u deze apotheek over? Neem dan contact op met VGZ."),
-        "application_open": _(
-            "Voor deze AGB-code is al een aanvraag voor deze overeenkomst in behandeling. Wacht "
-            "eerst ons antwoord daarop af: u hoort uiterlijk een maand na ontvangst van ons."),
-        "attachments_too_large": _(
-            "De bijlagen zijn samen groter dan %(size)s. Stuur minder of kleinere bestanden mee.",
-            size=size_text(current_app.config["APPLICATION_MAX_BYTES"])),
-        "attachments_too_many": _("Stuur hoogstens %(count)s bijlagen mee.", count=MAX_ATTACHMENTS),
-    }
-    return messages.get(getattr(error, "reason", None),
-                        _("Dit kunnen wij niet verwerken; controleer uw invoer."))
+        return date_refusal(error, year)
+    return refusal(error, APPLICATION, count=MAX_ATTACHMENTS,
+                   size=size_text(current_app.config["APPLICATION_MAX_BYTES"]))
 
 
 @bp.route("/aanvragen/ontvangen")

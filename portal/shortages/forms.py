@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from contracts import shortages as domain
 
-from ..manager.forms import DutchDateField, choice
+from ..fields import DutchDateField, choice
 
 
 def optional_id(value):

@@ -19,6 +19,7 @@ from ..models import Product, Shortage
 from ..operations import shortages as ops
 from ..operations.offers import NotFound
 from ..provider.routes import unread_messages
+from ..refusals import SHORTAGE, refusal
 from ..web import MANAGERS, PROVIDER_STAFF, current_actor, roles_required, simulation_today
 from .forms import (EndForm, RegisterForm, SearchForm, UpdateForm, WeekForm, declarer_choices,
                     label, state_choices)
@@ -30,40 +31,6 @@ managers = roles_required(*MANAGERS)
 pharmacies = roles_required(*PROVIDER_STAFF)
 
 
-def field_message(error: CaseError) -> str:
-    """A refused value, said in Dutch (the domain's messages are English)."""
-    code = getattr(error, "code", error.field)
-    messages = {
-        "required": _("Vul dit veld in."),
-        "date": _("Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 15-09-2023."),
-        "too_long": _("Deze tekst is te lang (hoogstens 2000 tekens)."),
-        "unknown_product": _("Dit product staat niet in het register."),
-        "not_preferred": _("Dit product is vandaag geen voorkeursmiddel. Meld hier tekorten van "
-                           "preferente producten."),
-        "open_shortage": _("Voor dit product loopt al een tekort. Wijzig dat tekort."),
-        "state": _("Deze status kan hier niet. Beëindig een tekort met de knop Beëindigen."),
-        "declarer": _("Deze partij mag deze status niet vaststellen; kies een partij die dat "
-                      "volgens de definitie wel mag."),
-        "future": _("Deze datum mag niet na vandaag liggen."),
-        "before_start": _("Deze datum mag niet voor het begin van het tekort liggen."),
-        "same_product": _("Kies een ander product dan het product met het tekort."),
-        "other_group": _("Kies een product uit dezelfde groep onderling vervangbare middelen."),
-        "needs_drop_out": _("Een tijdelijk preferent product kan alleen als het product uit het "
-                            "preferentiebeleid vervalt."),
-        "duplicate": _("Een alternatief staat er twee keer in."),
-        "past": _("Deze datum mag niet voor vandaag liggen."),
-        "no_switch": _("Een uitverkooptermijn hoort bij een wisseling van het preferente product: "
-                       "het product vervalt, er komt een tijdelijk preferent product, of het "
-                       "tekort eindigt."),
-        "unchanged": _("Er is niets gewijzigd ten opzichte van de huidige versie."),
-        "ended": _("Dit tekort is al beëindigd."),
-        "version": _("Het tekort is intussen door iemand anders gewijzigd. Laad de pagina "
-                     "opnieuw."),
-        "role": _("U mag dit niet doen."),
-    }
-    return messages.get(code, _("Deze waarde is niet mogelijk."))
-
-
 #: Domain field -> form field.
 FORM_FIELDS = {"product_id": "product", "temporary_preferred_id": "temporary_preferred",
                "alternative_ids": "alternatives", "price_article_id": "price_article"}
@@ -71,10 +38,11 @@ FORM_FIELDS = {"product_id": "product", "temporary_preferred_id": "temporary_pre
 
 def mark(form, error: CaseError) -> None:
     target = getattr(form, FORM_FIELDS.get(error.field, error.field), None)
+    message = refusal(error, SHORTAGE)
     if target is None or error.field in ("version", "role", "action"):
-        form.form_errors.append(field_message(error))
+        form.form_errors.append(message)
     else:
-        target.errors = [*target.errors, field_message(error)]
+        target.errors = [*target.errors, message]
 
 
 def has_errors(form) -> bool:
@@ -143,7 +111,8 @@ def manager_detail(shortage_id: int):
     end_form.reported_by.choices = declarer_choices()
     return render_template("shortages/manager_detail.html", shortage=shortage,
                            end_form=end_form, definitions=domain.definitions(),
-                           declarers=domain.declarers(), words=domain.CHANGE_WORDS, kinds=domain.KIND_OF_NOTICE)
+                           declarers=domain.declarers(), words=domain.CHANGE_WORDS,
+                           kinds=domain.KIND_OF_NOTICE)
 
 
 def _new_version(operation, shortage_id: int, form) -> bool:

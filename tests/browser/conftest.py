@@ -39,7 +39,7 @@ def live_portal(tmp_path_factory):
     from werkzeug.serving import make_server
 
     from portal import create_app
-    from portal.demo import load_demo
+    from demo import load_demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}"
     # The journeys log in more often than a person would: the login limit is for people.

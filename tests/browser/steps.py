@@ -8,7 +8,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from portal.demo import DEMO_PASSWORD
+from demo import DEMO_PASSWORD
 
 MANAGER = "manager@vgz.example"
 TESTER = ("browser-journey", "contract_manager")

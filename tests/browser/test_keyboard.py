@@ -3,7 +3,7 @@ and every element the focus passes shows that it has it."""
 import pytest
 from playwright.sync_api import expect
 
-from portal.demo import DEMO_PASSWORD
+from demo import DEMO_PASSWORD
 
 from .steps import focused, open_offer, tab_to
 

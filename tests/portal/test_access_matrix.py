@@ -143,7 +143,7 @@ def test_token_routes_open_with_a_valid_token_for_every_role(app, client, login_
     rules = {rule.endpoint: rule for rule in routes(app, "GET")}
     for endpoint, arguments in TOKEN_ROUTES.items():
         for values in arguments(provider):
-            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]),
+            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m, values=values: str(values[m.group(1)]),
                           rules[endpoint].rule)
             assert client.get(path).status_code == 200, (role, path)
             forged = path.replace(values["token"], values["token"][:-4] + "AAAA")

@@ -117,8 +117,8 @@ def world(session, make_provider, make_user) -> World:
     their_offer = issue_offer(theirs, "farmaceutische_zorg", 2024, MANAGER)
     application = submit_application(
         {**application_body(agb="23456789"), "agb_start": date(2023, 3, 1), "start_date": None},
-        [("plan.pdf", PDF)], received_on=date(2023, 6, 1))
-    batch = request_batch("spoedzorg_aanbod", MANAGER)
+        [("plan.pdf", PDF)], received_on=date(2023, 6, 1), policy_year=2024)
+    batch = request_batch("spoedzorg_aanbod", MANAGER, policy_year=2024)
     consent = submit_request(CONSENT, ("recept.pdf", PDF),
                              Actor("apotheker@mine.example", "provider_signatory", mine.id))
     shortages.load_demo_products()
@@ -481,7 +481,8 @@ def test_the_offer_list_filters_and_its_query_count_does_not_grow(client, app, w
 
 def test_an_offer_shows_its_rounds_and_the_callers_actions(client, world):
     def actions(actor):
-        return client.get(f"{API}/offers/{world.offer.id}", headers=world.headers(actor)).get_json()["actions"]
+        answer = client.get(f"{API}/offers/{world.offer.id}", headers=world.headers(actor))
+        return answer.get_json()["actions"]
 
     assert actions("provider_signatory") == ["accept", "decline"]
     assert actions("provider_user") == []  # a non-negotiable offer: nothing to negotiate
@@ -574,7 +575,8 @@ def test_a_negotiation_through_the_api(client, session, make_provider, make_user
     assert bad_amount.status_code == 422 and "changes" in bad_amount.get_json()["errors"]["json"]
     by_provider = client.post(url, headers=bearer(user), json={"action": "respond", "reason": "ja"})
     assert by_provider.status_code == 403 and "role" in by_provider.get_json()["errors"]["json"]
-    respond = client.post(url, headers=bearer(manager), json={"action": "respond", "reason": "Wij bieden 7,50"})
+    respond = client.post(url, headers=bearer(manager),
+                          json={"action": "respond", "reason": "Wij bieden 7,50"})
     assert respond.get_json()["status"] == "in_onderhandeling"
     assert respond.get_json()["actions"] == ["agree", "expire", "withdraw"]
     client.post(url, headers=bearer(user), json={"action": "counter", "reason": "Akkoord met 7,50"})
@@ -697,7 +699,8 @@ def test_a_manager_assesses_an_application_once(client, session, world):
     assert [c["id"] for c in detail["criteria"]] == list(FINDINGS)
     assert detail["attachments"][0]["filename"] == "plan.pdf" and detail["status"] == "ontvangen"
     incomplete = client.post(f"{url}/assessment", headers=manager, json={
-        "granted": True, "motivation": "Goed plan", "findings": {"bereikbaarheid": FINDINGS["bereikbaarheid"]}})
+        "granted": True, "motivation": "Goed plan",
+        "findings": {"bereikbaarheid": FINDINGS["bereikbaarheid"]}})
     assert incomplete.status_code == 422
     assert "effectievere_zorg" in incomplete.get_json()["errors"]["json"]["findings"]
     session.expire_all()
@@ -755,8 +758,9 @@ def test_a_milestone_is_planned_and_requested_once(client, session, world):
 
 # The OpenAPI document and the rest of the portal -----------------------------------------------
 
-PATHS = ["/tokens", "/tokens/{token_id}", "/me", "/providers", "/providers/{provider_id}", "/offers", "/offers/{offer_id}",
-         "/offers/{offer_id}/transitions", "/offers/{offer_id}/document", "/applications",
+PATHS = ["/tokens", "/tokens/{token_id}", "/me", "/providers", "/providers/{provider_id}", "/offers",
+         "/offers/{offer_id}", "/offers/{offer_id}/transitions", "/offers/{offer_id}/document",
+         "/applications",
          "/applications/preview", "/applications/{application_id}",
          "/applications/{application_id}/assessment",
          "/applications/{application_id}/attachments/{attachment_id}",

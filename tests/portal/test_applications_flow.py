@@ -124,9 +124,9 @@ def test_a_grant_issues_the_offer_which_the_provider_finds_on_its_pages_and_in_i
 
 def test_a_grant_for_two_contracts_issues_both_offers_and_the_answer_leads_to_them(session):
     application = submit_application({**DATA, "contracts": ["farmaceutische_zorg", "dieetpreparaten"]},
-                                     [], received_on=date(2023, 6, 1))
+                                     [], received_on=date(2023, 6, 1), policy_year=2024)
     assess_application(application.id, MANAGER, granted=True, motivation="Bereikbaarheid",
-                       findings=findings(), answered_on=date(2023, 6, 20))
+                       findings=findings(), answered_on=date(2023, 6, 20), policy_year=2024)
     offers = session.scalars(select(Offer).where(Offer.provider_id == application.provider_id)).all()
     # dieet_apotheken_nieuw: "Desbetreffende zorgaanbieders ontvangen van ons een
     # niet-onderhandelbaar contractaanbod in VECOZO."
@@ -139,9 +139,9 @@ def test_a_grant_for_two_contracts_issues_both_offers_and_the_answer_leads_to_th
 
 
 def test_a_refusal_issues_no_offer(session):
-    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=2024)
     assess_application(application.id, MANAGER, granted=False, motivation="Geen criterium voldaan",
-                       findings=findings(met=None), answered_on=date(2023, 6, 20))
+                       findings=findings(met=None), answered_on=date(2023, 6, 20), policy_year=2024)
     assert session.scalar(select(func.count(Offer.id))) == 0
 
 
@@ -154,10 +154,10 @@ def test_a_grant_without_its_offer_gets_one_button_to_issue_it(client, auth, ses
     def no_offer_yet(*args, **kwargs):
         raise CaseError("contract", "the policy makes no offer here yet")
 
-    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=2024)
     monkeypatch.setattr(operations, "issue_offer", no_offer_yet)
     assess_application(application.id, MANAGER, granted=True, motivation="Bereikbaarheid",
-                       findings=findings(), answered_on=date(2023, 6, 20))
+                       findings=findings(), answered_on=date(2023, 6, 20), policy_year=2024)
     monkeypatch.undo()
     assert application.status == "toegekend" and session.scalar(select(func.count(Offer.id))) == 0
 
@@ -180,7 +180,7 @@ def test_a_grant_without_its_offer_gets_one_button_to_issue_it(client, auth, ses
 
 def test_the_application_page_no_longer_says_the_receipt_date_is_unknown(client, auth, session,
                                                                         make_user):
-    application = submit_application(DATA, [], received_on=date(2023, 4, 3))
+    application = submit_application(DATA, [], received_on=date(2023, 4, 3), policy_year=2024)
     auth.login(make_user("contract_manager"))
     html = client.get(f"/beheer/aanvragen/{application.id}").get_data(as_text=True)
     assert "03-04-2023" in html and "Uiterlijk 1 maand na ontvangen aanvraag" in html
@@ -198,7 +198,7 @@ def token_for(client, make_user) -> str:
 
 
 def test_the_api_grant_answers_with_the_offers_it_issued(client, session, make_user):
-    application = submit_application(DATA, [], received_on=date(2023, 6, 1))
+    application = submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=2024)
     headers = {"Authorization": f"Bearer {token_for(client, make_user)}"}
     body = {"granted": True, "motivation": "Bereikbaarheid", "findings": findings()}
     answer = client.post(f"{API}/applications/{application.id}/assessment", json=body, headers=headers)
@@ -213,7 +213,7 @@ def test_the_api_grant_answers_with_the_offers_it_issued(client, session, make_u
 
 def test_a_second_application_while_one_is_open_is_refused_on_the_form(client, auth, session):
     set_date(date(2023, 6, 1))
-    submit_application(DATA, [], received_on=date(2023, 6, 1))
+    submit_application(DATA, [], received_on=date(2023, 6, 1), policy_year=2024)
     checked = client.post("/aanvragen", data=form(auth))
     html = checked.get_data(as_text=True)
     assert checked.status_code == 422

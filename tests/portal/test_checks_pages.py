@@ -155,7 +155,8 @@ def rows(*medicines):
 def test_entitlement_page_applies_the_three_percent_rule(pharmacist, auth):
     page = text_of(post(pharmacist, auth, "/aanspraak", medicine="C",
                         **rows(("A", "10,00"), ("B", "10,30"), ("C", "10,31"))))
-    assert "Uitkomst: Geen voorkeursmiddel: het goedkoopste middel en middelen die hooguit 3 % meer kosten" in page
+    assert ("Uitkomst: Geen voorkeursmiddel: het goedkoopste middel en middelen die hooguit 3 % meer "
+            "kosten") in page
     assert "Vergoed</dt><dd>A, B</dd>" in page
     assert "wordt niet vergoed" in page
 
@@ -179,15 +180,17 @@ def test_dispensing_page(pharmacist, auth):
     assert "Hoogstens</dt>\n    <dd>1 maand" in page
 
 
-def test_contribution_page_reads_dutch_dates(pharmacist, auth):
-    response = post(pharmacist, auth, "/eigen-bijdrage", year="2025", insured_from="15-06-2025")
+@pytest.mark.parametrize("insured_from", ["15-06-2025", "2025-06-15"])  # typed, or a date picker's
+def test_contribution_page_reads_dutch_dates(pharmacist, auth, insured_from):
+    response = post(pharmacist, auth, "/eigen-bijdrage", year="2025", insured_from=insured_from)
     page = text_of(response)
     assert response.status_code == 200
-    assert "hoogstens € 137" in page and "200 van 365" in page and "15-06-2025" in page
+    assert "hoogstens € 137" in page and "200 van 365" in page and insured_from in page
 
 
 @pytest.mark.parametrize("insured_from, message", [
-    ("2025-06-15", "Schrijf de datum als dd-mm-jjjj"),
+    ("15 juni 2025", "Schrijf de datum als dd-mm-jjjj"),
+    ("31-06-2025", "Deze datum bestaat niet."),
     ("15-06-2024", "Deze datum ligt niet in het gekozen kalenderjaar."),
 ])
 def test_contribution_page_refuses_bad_dates_keeping_them(pharmacist, auth, insured_from, message):
@@ -265,10 +268,10 @@ def test_before_a_shortage_the_preferred_product_is_reimbursed(pharmacist, auth,
     assert "<dt>Datum</dt><dd>04-10-2023</dd>" in page
     assert reimbursed(page) == TEVA_NAME
     assert "Het voorgeschreven middel</dt><dd>wordt niet vergoed" in page  # Thyrax, without MN
-    assert product_row(page, TEVA_NAME) == [TEVA, "€ 3,15", "voorkeursmiddel", "geen", "ja", "ja"]
-    assert product_row(page, THYRAX_NAME) == [THYRAX, "€ 3,40", "geen voorkeursmiddel", "geen",
+    assert product_row(page, TEVA_NAME) == [TEVA, "€\xa03,15", "voorkeursmiddel", "geen", "ja", "ja"]
+    assert product_row(page, THYRAX_NAME) == [THYRAX, "€\xa03,40", "geen voorkeursmiddel", "geen",
                                               "ja", "nee"]
-    assert product_row(page, IMPORT_NAME)[1] == "€ 4,90"
+    assert product_row(page, IMPORT_NAME)[1] == "€\xa04,90"
     # seed 003, point a, cited as the free-form check cites it
     assert "alleen het voorkeursmiddel wordt vergoed" in page and "entitled" not in page
     assert "voorkeursmiddel: " not in page  # no rule id before the reason
@@ -298,7 +301,7 @@ def test_during_a_shortage_of_the_preferred_product_the_pharmacist_chooses(pharm
     assert "volgt uit het tekortenregister" in page
     assert "het middel dat de apotheker kiest wordt vergoed" in page and "chemist" not in page
     assert "logistieke_noodzaak" not in page
-    assert product_row(page, TEVA_NAME) == [TEVA, "€ 3,15", "voorkeursmiddel", "Niet leverbaar",
+    assert product_row(page, TEVA_NAME) == [TEVA, "€\xa03,15", "voorkeursmiddel", "Niet leverbaar",
                                             "nee", "nee"]
     # the notice, in the fixed format the pharmacies were sent
     assert "<dt>Bericht</dt><dd>Nieuw tekort (versie 1, geldig vanaf 04-10-2023)</dd>" in page

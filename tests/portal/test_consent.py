@@ -346,7 +346,7 @@ def test_bad_input_keeps_what_was_typed_says_why_per_field_and_saves_nothing(ses
     assert "Vul de werkzame stof in." in html
     assert "niet vaker voorkomt dan bij 1 op 150.000 inwoners" in html
     assert "Een Z-indexnummer bestaat uit precies 8 cijfers." in html
-    assert "Schrijf de datum als 15-09-2023." in html
+    assert "Deze datum bestaat niet." in html
     assert "recept.pdf is geen PDF-, PNG- of JPEG-bestand" in html
     assert 'value="Aangeboren stoornis in de galzuursynthese"' in html  # typed input kept
     assert 'value="PAT-0042"' in html and "Geen geregistreerd alternatief." in html

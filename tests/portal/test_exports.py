@@ -83,9 +83,11 @@ def test_the_excel_file_has_date_cells_a_frozen_header_widths_and_a_filter(clien
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width > 8
     shown = listed(client.get("/beheer/aanbiedingen?year=2024&sort=provider").get_data(as_text=True))
     assert len(rows) - 1 == len(shown) == 7
-    for (agb, name, kind, contract, relation, year, status, deadline, issued), i in zip(rows[1:], shown):
+    for row, i in zip(rows[1:], shown, strict=True):
+        agb, name, kind, contract, relation, year, status, deadline, issued = row
         o = offers[i]
-        assert (agb, name, kind, contract, year) == (o.agb, o.name, TYPES[o.type], CONTRACTS[o.contract], o.year)
+        assert (agb, name, kind, contract, year) == (o.agb, o.name, TYPES[o.type], CONTRACTS[o.contract],
+                                                     o.year)
         assert status == o.status.replace("_", " ") and relation == o.relation
         # Real dates (openpyxl reads a date cell back as a datetime at midnight), not text.
         assert deadline == (datetime.combine(o.deadline, datetime.min.time()) if o.deadline else None)
@@ -104,7 +106,8 @@ def test_the_export_runs_one_query_whatever_the_number_of_rows(client, session, 
         large = read_csv(client.get("/beheer/aanbiedingen/export.xlsx".replace("xlsx", "csv")))
     assert (len(small), len(large)) == (3, 303)
     assert len(few) == len(many)
-    assert len([s for s in many if "FROM offers" in s]) == 1
+    # the list itself; the other statement is the year filter's choices
+    assert len([s for s in many if "FROM offers" in s and "DISTINCT" not in s]) == 1
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(client, session, manager):
@@ -132,7 +135,7 @@ def test_the_register_exports_as_searched(client, session, manager, make_provide
     assert rows[0][:3] == ["AGB-code", "Naam", "Type zorgaanbieder"]
     tiel = session.scalars(select(Provider).where(Provider.city == "Tiel").order_by(Provider.name)).all()
     assert [r[0] for r in rows[1:]] == [p.agb for p in tiel]
-    by_agb = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    by_agb = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     for p in tiel:
         line = by_agb[p.agb]
         assert (line["Naam"], line["Plaats"], line["Postcode"], line["Regio"], line["KvK-nummer"]) == \
@@ -154,13 +157,15 @@ def test_the_applications_export_lists_every_application(client, session, manage
                             "contact_email": "info@nieuw.example",
                             "contracts": ["farmaceutische_zorg", "dieetpreparaten"],
                             "motivations": {"bereikbaarheid": "Geen apotheek binnen 10 km"}},
-                           [], received_on=received)
+                           [], received_on=received, policy_year=2024)
     rows = read_csv(client.get("/beheer/aanvragen/export.csv"))
     assert rows[0][:4] == ["Ontvangen", "Antwoord uiterlijk", "Aanvrager", "AGB-code"]
     stored = session.scalars(select(Application).order_by(Application.answer_due)).all()
-    assert [r[2] for r in rows[1:]] == [a.organisation for a in stored] == ["Apotheek Vroeg", "Apotheek Later"]
-    first = dict(zip(rows[0], rows[1]))
-    assert first["Ontvangen"] == "01-05-2023" and first["Antwoord uiterlijk"] == stored[0].answer_due.strftime("%d-%m-%Y")
+    assert [r[2] for r in rows[1:]] == [a.organisation for a in stored] == ["Apotheek Vroeg",
+                                                                            "Apotheek Later"]
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["Ontvangen"] == "01-05-2023"
+    assert first["Antwoord uiterlijk"] == stored[0].answer_due.strftime("%d-%m-%Y")
     assert first["Overeenkomsten"] == "Overeenkomst Farmaceutische zorg, Overeenkomst Dieetpreparaten"
     assert first["Type zorgaanbieder"] == "openbare apotheek" and first["Status"] == "ontvangen"
     sheet = read_xlsx(client.get("/beheer/aanvragen/export.xlsx"))
@@ -186,7 +191,7 @@ def test_the_outbox_exports_with_its_status_filter_and_secrets_cut_off(client, s
     rows = read_csv(client.get("/beheer/uitgaande-post/export.csv"))
     assert rows[0][:4] == ["Aangemaakt", "Aan", "Onderwerp", "Status"]
     assert [r[1] for r in rows[1:]] == ["m2@vgz.example", "m1@vgz.example"]  # newest first
-    sent = dict(zip(rows[0], rows[2]))
+    sent = dict(zip(rows[0], rows[2], strict=True))
     assert sent["Status"] == "verzonden" and sent["Verzonden"] == "15-09-2023 09:30"  # Amsterdam time
     assert "abc.DEF-123_x" not in sent["Bericht"] and "/wachtwoord-instellen/" in sent["Bericht"]
     waiting = read_csv(client.get("/beheer/uitgaande-post/export.csv?status=wachtend"))

@@ -43,7 +43,7 @@ def apply(provider, received_on=date(2023, 6, 1)):
          "provider_type": provider.provider_type, "city": provider.city,
          "contact_email": "info@apotheek.example", "contracts": ["farmaceutische_zorg"],
          "motivations": {"bereikbaarheid": "Geen apotheek binnen 10 km"}},
-        [("vergunning.pdf", PDF)], received_on=received_on)
+        [("vergunning.pdf", PDF)], received_on=received_on, policy_year=2024)
     application.provider_id = provider.id
     return application
 
@@ -178,7 +178,7 @@ def test_answered_and_expired_deadlines_drop_out(client, session, two_providers)
     assess_application(application.id, MANAGER, granted=False, motivation="Geen knelpunt",
                        findings={c: {"met": False, "motivation": "Beoordeeld"} for c in (
                            "effectievere_zorg", "onderscheidend", "meer_keuze", "bereikbaarheid")},
-                       answered_on=date(2023, 6, 20))
+                       answered_on=date(2023, 6, 20), policy_year=2024)
     session.commit()
     assert events(feed(client, feed_token(mine.id))) == {}
     assert set(events(feed(client, feed_token(theirs.id)))) == set(expected(theirs.id)) == {

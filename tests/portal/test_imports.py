@@ -25,7 +25,8 @@ def cells(result) -> list[tuple[int, str]]:
 
 def test_providers_are_imported_with_bom_crlf_dutch_labels_and_both_date_forms(session):
     text = ("\ufeff" + HEADER + "\r\n"
-            "12340001;Apotheek Noord;openbare_apotheek;Markt 1;1234ab;Ede;Gelderland;12345678;15-09-2019;info@noord.nl\r\n"
+            "12340001;Apotheek Noord;openbare_apotheek;Markt 1;1234ab;Ede;Gelderland;12345678;15-09-2019;"
+            "info@noord.nl\r\n"
             "12340002;Dr. Jansen;Apotheekhoudend huisarts;;;Beek;Limburg;;2021-03-01;\r\n"
             "\r\n"  # a blank line is skipped, not an error
             "12340003;Zorgbedrijf Dieet;facilitair bedrijf;;;Tiel;;;;\r\n")
@@ -37,7 +38,8 @@ def test_providers_are_imported_with_bom_crlf_dutch_labels_and_both_date_forms(s
     assert rows["12340002"].provider_type == "apotheekhoudende_huisarts"
     assert rows["12340002"].agb_start == date(2021, 3, 1) and rows["12340002"].kvk == ""
     assert rows["12340003"].provider_type == "facilitair_bedrijf" and rows["12340003"].agb_start is None
-    assert rows["12340003"].riz_contra_indication is False and rows["12340003"].improvement_agreements == "geen"
+    assert rows["12340003"].riz_contra_indication is False
+    assert rows["12340003"].improvement_agreements == "geen"
     [entry] = session.scalars(select(AuditEntry)).all()
     assert (entry.actor, entry.entity, entry.action) == ("manager@vgz.nl", "providers", "import")
     assert "3 zorgaanbieders" in entry.reason and "12340001" in entry.reason

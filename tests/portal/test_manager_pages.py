@@ -73,8 +73,9 @@ def world(session, make_provider):
     an attachment, a requested batch."""
     provider = make_provider()
     offer = issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
-    application = submit_application(APPLICATION, [("vergunning.pdf", PDF)], received_on=date(2023, 6, 1))
-    batch = request_batch("module_doorlopend_aanbod", MANAGER)
+    application = submit_application(APPLICATION, [("vergunning.pdf", PDF)], received_on=date(2023, 6, 1),
+                                     policy_year=2024)
+    batch = request_batch("module_doorlopend_aanbod", MANAGER, policy_year=2024)
     session.commit()  # as an earlier request would have: a view's rollback keeps it
     return SimpleNamespace(provider=provider.id, offer=offer.id, application=application.id,
                            attachment=application.attachments[0].id, batch=batch.id)
@@ -127,10 +128,10 @@ def snapshot(world):
             count(NegotiationRound), count(SimulationClock), application.status, offer.status)
 
 
+REGISTER_CSV = b"agb;naam;type;plaats\n12345678;A;openbare_apotheek;Ede\n"
 POSTS = [
     ("/beheer/zorgaanbieders/import", {"kind": "zorgaanbieders",
-                                       "file": (BytesIO(b"agb;naam;type;plaats\n12345678;A;openbare_apotheek;Ede\n"),
-                                                "r.csv")}),
+                                       "file": (BytesIO(REGISTER_CSV), "r.csv")}),
     ("/beheer/zorgaanbieders/{provider}/aanbieden", {"contract": "aanvullende_afspraken"}),
     ("/beheer/aanbiedingen/uitgeven/fz_aflopend_aanbod", {}),
     ("/beheer/aanvragen/{application}", {"granted": "nee", "motivation": "Nee",
@@ -198,7 +199,7 @@ def test_the_dashboard_shows_the_next_milestones_with_days_left(client, manager,
 
 
 def test_the_dashboard_lists_an_overdue_application(client, manager, session):
-    submit_application(APPLICATION, [], received_on=date(2023, 3, 1))  # due 01-04-2023
+    submit_application(APPLICATION, [], received_on=date(2023, 3, 1), policy_year=2024)  # due 01-04-2023
     html = client.get("/beheer/").get_data(as_text=True)
     assert "Aanvragen na de antwoordtermijn (1)" in html and "Apotheek Nieuw Begin" in html
 
@@ -264,7 +265,8 @@ def test_a_provider_that_is_not_excluded_gets_no_override_field(client, manager,
 
 def test_the_import_page_stores_a_good_file(client, auth, manager, session):
     content = ("\ufeffagb;naam;type;adres;postcode;plaats;regio;kvk;agb_startdatum;email\r\n"
-               "12340001;Apotheek Noord;openbare apotheek;Markt 1;1234ab;Ede;Gelderland;12345678;01-02-2020;a@b.nl\r\n"
+               "12340001;Apotheek Noord;openbare apotheek;Markt 1;1234ab;Ede;Gelderland;12345678;01-02-2020;"
+               "a@b.nl\r\n"
                ).encode("utf-8")
     response = client.post("/beheer/zorgaanbieders/import", data={
         "kind": "zorgaanbieders", "file": (BytesIO(content), "register.csv"), "csrf_token": token(auth)})
@@ -343,7 +345,7 @@ def test_a_batch_requested_twice_is_one_batch_and_runs_once(client, auth, manage
 
 def test_the_worker_command_runs_waiting_batches_once(app, session, make_provider):
     make_provider(contracts=ENDING)
-    batch_id = request_batch("fz_aflopend_aanbod", MANAGER).id
+    batch_id = request_batch("fz_aflopend_aanbod", MANAGER, policy_year=2024).id
     session.commit()
     result = app.test_cli_runner().invoke(worker, ["--once"])
     assert result.exit_code == 0, result.output
@@ -359,7 +361,8 @@ def test_the_queue_is_ordered_by_answer_date_with_the_overdue_marked(client, man
     for agb, name, received in (("06123451", "Apotheek Later", date(2023, 6, 10)),
                                 ("06123452", "Apotheek Vroeg", date(2023, 5, 1)),
                                 ("06123453", "Apotheek Midden", date(2023, 5, 20))):
-        submit_application({**APPLICATION, "organisation": name, "agb": agb}, [], received_on=received)
+        submit_application({**APPLICATION, "organisation": name, "agb": agb}, [], received_on=received,
+                           policy_year=2024)
     set_date(date(2023, 6, 15))
     html = client.get("/beheer/aanvragen").get_data(as_text=True)
     positions = [html.index(name) for name in ("Apotheek Vroeg", "Apotheek Midden", "Apotheek Later")]
@@ -368,7 +371,8 @@ def test_the_queue_is_ordered_by_answer_date_with_the_overdue_marked(client, man
 
 
 def assessment(auth, granted="ja", leave_out=None, **extra):
-    data = {"csrf_token": token(auth), "granted": granted, "motivation": "Lost een bereikbaarheidsprobleem op"}
+    data = {"csrf_token": token(auth), "granted": granted,
+            "motivation": "Lost een bereikbaarheidsprobleem op"}
     for criterion in CRITERIA:
         if criterion != leave_out:  # no choice made: met yes/no left open
             data[f"met_{criterion}"] = "ja" if criterion == "bereikbaarheid" else "nee"
@@ -377,7 +381,7 @@ def assessment(auth, granted="ja", leave_out=None, **extra):
 
 
 def test_an_incomplete_assessment_is_refused_and_nothing_is_saved(client, auth, manager, session):
-    application = submit_application(APPLICATION, [], received_on=date(2023, 6, 1))
+    application = submit_application(APPLICATION, [], received_on=date(2023, 6, 1), policy_year=2024)
     session.commit()
     url = f"/beheer/aanvragen/{application.id}"
     response = client.post(url, data=assessment(auth, **{"motivation_onderscheidend": " "}))
@@ -396,7 +400,8 @@ def test_an_incomplete_assessment_is_refused_and_nothing_is_saved(client, auth, 
 
 
 def test_a_complete_assessment_answers_the_application(client, auth, manager, session):
-    application = submit_application(APPLICATION, [("vergunning.pdf", PDF)], received_on=date(2023, 6, 1))
+    application = submit_application(APPLICATION, [("vergunning.pdf", PDF)], received_on=date(2023, 6, 1),
+                                     policy_year=2024)
     set_date(date(2023, 6, 20))
     page = client.get(f"/beheer/aanvragen/{application.id}").get_data(as_text=True)
     assert "Economisch bestaansrecht bevestigd" in page and "vergunning.pdf" in page
@@ -416,7 +421,8 @@ def test_a_complete_assessment_answers_the_application(client, auth, manager, se
 def test_an_attachment_downloads_as_the_pdf_it_was(client, manager, world):
     response = client.get(f"/beheer/aanvragen/{world.application}/bijlagen/{world.attachment}")
     assert response.data == PDF and response.mimetype == "application/pdf"
-    assert client.get(f"/beheer/aanvragen/{world.application + 1}/bijlagen/{world.attachment}").status_code == 404
+    other = f"/beheer/aanvragen/{world.application + 1}/bijlagen/{world.attachment}"
+    assert client.get(other).status_code == 404
 
 
 # -- negotiations --------------------------------------------------------------------------------
@@ -440,7 +446,7 @@ def test_the_negotiations_list_shows_offers_awaiting_an_answer(client, manager, 
 
 def test_a_manager_answers_a_counter_proposal(client, auth, manager, countered, session):
     page = client.get(f"/beheer/aanbiedingen/{countered.id}").get_data(as_text=True)
-    assert "Tarief per regel 7,60" in page and "€ 7,60" in page
+    assert "Tarief per regel 7,60" in page and "€\xa07,60" in page  # Babel's non-breaking space
     assert "/acties/respond" in page and "/acties/record" not in page  # negotiable: no recording
     response = client.post(f"/beheer/aanbiedingen/{countered.id}/acties/respond",
                            data={"respond-reason": "Wij bieden 7,50", "respond-version": countered.version,
@@ -456,7 +462,8 @@ def test_an_action_without_its_reason_or_on_a_stale_page_changes_nothing(client,
     url = f"/beheer/aanbiedingen/{countered.id}/acties/withdraw"
     missing = client.post(url, data={"withdraw-reason": "", "withdraw-version": countered.version,
                                      "csrf_token": token(auth)})
-    assert missing.status_code == 200 and "deze actie vraagt om een bericht of reden" in missing.get_data(as_text=True)
+    assert missing.status_code == 200
+    assert "deze actie vraagt om een bericht of reden" in missing.get_data(as_text=True)
     stale = client.post(url, data={"withdraw-reason": "Fout", "withdraw-version": countered.version - 1,
                                    "csrf_token": token(auth)}, follow_redirects=True)
     assert "intussen door iemand anders gewijzigd" in stale.get_data(as_text=True)
@@ -486,14 +493,17 @@ def test_the_simulation_date_set_shows_on_the_next_page(client, auth, manager, s
     assert session.scalar(select(AuditEntry.reason).where(AuditEntry.entity == "simulation_clock")) == "demo"
 
 
-def test_a_bad_simulation_date_is_refused_in_dutch(client, auth, manager, session):
-    response = client.post("/beheer/simulatiedatum", data={"day": "31-02-2023", "csrf_token": token(auth)})
+@pytest.mark.parametrize("day, message", [("31-02-2023", "Deze datum bestaat niet."),
+                                           ("15 september", "Schrijf de datum als dd-mm-jjjj")])
+def test_a_bad_simulation_date_is_refused_in_dutch(client, auth, manager, session, day, message):
+    response = client.post("/beheer/simulatiedatum", data={"day": day, "csrf_token": token(auth)})
     assert response.status_code == 200
-    assert "Schrijf de datum als dd-mm-jjjj" in response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True)
     assert count(SimulationClock) == 0
 
 
 def test_a_page_past_the_end_of_the_register_goes_back_to_the_first(client, manager, make_provider):
     make_provider(city="Tiel")
     response = client.get("/beheer/zorgaanbieders?q=tiel&page=9")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/beheer/zorgaanbieders?q=tiel")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/beheer/zorgaanbieders?q=tiel")

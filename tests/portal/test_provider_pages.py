@@ -290,7 +290,7 @@ def test_the_counter_proposal_flow_on_a_negotiable_offer(client, auth, make_prov
 
     html = page(client, f"/zorgaanbieder/aanbiedingen/{offer.id}")
     assert "Uw tegenvoorstel is verstuurd." in html
-    assert "€ 7,50" in html and "€ 6,10" in html
+    assert "€\xa07,50" in html and "€\xa06,10" in html  # Babel's non-breaking space
     assert "Tegenvoorstel doen" not in html  # the insurer's turn now
 
     transition(offer.id, "respond", MANAGER, reason="Wij bieden 7,45")

@@ -81,7 +81,8 @@ def test_a_bad_agb_code_is_told_beside_the_field_and_nothing_is_stored(client, a
 @pytest.mark.parametrize("changes, field_id, message", [
     ({"kvk": "1234567a"}, "kvk", "Een KvK-nummer bestaat uit precies 8 cijfers."),
     ({"postcode": "80111"}, "postcode", "Schrijf de postcode als 1234 AB."),
-    ({"agb_start": "31-02-2023"}, "agb_start", "Schrijf de datum als 15-09-2023."),
+    ({"agb_start": "31-02-2023"}, "agb_start", "Deze datum bestaat niet."),
+    ({"agb_start": "1 maart 2023"}, "agb_start", "Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 15-09-2023."),
     ({"contact_email": "geen-adres"}, "contact_email", "Dit is geen geldig e-mailadres."),
     ({"provider_type": ""}, "provider_type", "Kies het type zorgaanbieder."),
     ({"organisation": "  "}, "organisation", "Vul de naam van uw organisatie in."),
