@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, UniqueConstraint, column, select, table
 from sqlalchemy.orm import Mapped, deferred, mapped_column
@@ -16,13 +17,26 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+#: Where the insurer's day runs: a business moment's date is its date here.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def on_simulated_day(day: date) -> datetime:
+    """The moment (UTC) of `day` at the wall clock's time of day in Amsterdam. Combined with
+    the UTC time of day instead, a moment made between 22:00 and 24:00 UTC would fall on the
+    next day where every page reads it (Amsterdam, UTC+1 or +2)."""
+    local = datetime.now(AMSTERDAM)
+    return datetime.combine(day, local.time(), tzinfo=AMSTERDAM).astimezone(timezone.utc)
+
+
 _CLOCK = table("simulation_clock", column("id"), column("today"))
 _TODAY = select(_CLOCK.c.today).where(_CLOCK.c.id == 1)
 
 
 def simulated_now(context) -> datetime:
     """The column default of every business timestamp (created, received, sent, audited): the
-    simulated date at the wall clock's time of day, as `portal.operations.clock.now()` gives it,
+    simulated date at the wall clock's time of day (on_simulated_day), as
+    `portal.operations.clock.now()` gives it,
     so a replayed 2023 campaign reads as 2023 in documents, rounds, audit, batches, inbox and
     outbox. Without a simulated date yet, the wall clock.
 
@@ -32,17 +46,16 @@ def simulated_now(context) -> datetime:
     """
     connection = context.connection
     transaction = connection.get_transaction()
-    wall = datetime.now(timezone.utc)
     cached = connection.info.get("simulated_today")
     if cached is not None and cached[0] is transaction:
-        return datetime.combine(cached[1], wall.timetz())
+        return on_simulated_day(cached[1])
     day = connection.scalar(_TODAY)
     if day is None:  # no simulated date yet (asked again next time: it may be set in this transaction)
-        return wall
+        return datetime.now(timezone.utc)
     if isinstance(day, str):  # SQLite, read through a lightweight table without types
         day = date.fromisoformat(day)
     connection.info["simulated_today"] = (transaction, day)
-    return datetime.combine(day, wall.timetz())
+    return on_simulated_day(day)
 
 
 def forget_simulated_today(connection) -> None:

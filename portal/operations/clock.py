@@ -9,7 +9,7 @@ from contracts.campaign import latest_policy, opening_day
 
 from ..extensions import db
 from ..models import SimulationClock
-from ..models.documents import forget_simulated_today
+from ..models.documents import forget_simulated_today, on_simulated_day
 from . import audit
 from .audit import Actor
 
@@ -30,13 +30,13 @@ def today() -> date:
 
 
 def now() -> datetime:
-    """The simulated moment: the simulated date at the wall clock's time of day (UTC).
+    """The simulated moment: the simulated date at the wall clock's time of day in Amsterdam,
+    as UTC (`portal.models.documents.on_simulated_day`).
 
     Offers, answers and documents carry the simulated date, so a replayed 2023 campaign reads as
     2023 on every page.
     """
-    wall = datetime.now(timezone.utc)
-    return datetime.combine(today(), wall.timetz())
+    return on_simulated_day(today())
 
 
 def set_today(day: date, actor: Actor, reason: str = "", *, record: bool = True) -> date:

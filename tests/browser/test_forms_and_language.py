@@ -29,7 +29,7 @@ def test_a_bad_simulation_date_is_told_and_kept(live_portal, page, audit, simula
     page.fill("#day", "31-02-2023")
     page.fill("#reason", "eind februari")
     page.click("main button[type=submit]")
-    expect(page.locator("main .error")).to_contain_text("bijvoorbeeld 15-09-2023")
+    expect(page.locator("main .error")).to_contain_text("Deze datum bestaat niet.")
     expect(page.locator("#day")).to_have_value("31-02-2023")
     expect(page.locator("#reason")).to_have_value("eind februari")
     audit(page)

@@ -48,7 +48,7 @@ def test_a_manager_filters_the_offers_exports_them_and_opens_one(live_portal, pa
     page.select_option("#year", "2024")
     page.fill("#deadline_from", "31-02-2023")
     page.locator("main form button[type=submit]").click()
-    expect(page.locator("main")).to_contain_text("Schrijf de datum als dd-mm-jjjj")
+    expect(page.locator("main")).to_contain_text("Deze datum bestaat niet.")
     expect(page.locator("main table")).to_have_count(0)
     audit(page)
 

@@ -7,7 +7,11 @@ simulated clock; real time appears only in technical logs."
 """
 from datetime import date, datetime, timezone
 
+import pytest
+import time_machine
 from sqlalchemy import select
+
+from portal.models.documents import AMSTERDAM
 
 from portal.models import (AuditEntry, DocumentVersion, IssueBatch, NegotiationRound, Notification,
                            OutgoingMail)
@@ -23,7 +27,26 @@ DAY = date(2023, 9, 20)
 
 
 def _day(moment: datetime) -> date:
-    return moment.date()
+    """The day a page shows for a stored moment: its date in Amsterdam (SQLite hands back
+    naive UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(AMSTERDAM).date()
+
+
+@pytest.mark.parametrize("wall", ["2026-12-05T22:30:00+00:00", "2026-07-01T22:30:00+00:00",
+                                  "2026-07-01T00:30:00+00:00", "2026-12-05T12:00:00+00:00"])
+def test_a_moment_late_in_the_evening_stays_on_the_simulated_day(session, wall):
+    """22:30 UTC is 23:30 or 00:30 in Amsterdam: the moment is the simulated day at Amsterdam's
+    time of day, so a page (which reads it in Amsterdam) shows the simulated day, never the next."""
+    clock.set_today(date(2023, 8, 24), MANAGER)
+    session.commit()
+    with time_machine.travel(datetime.fromisoformat(wall), tick=False):
+        assert _day(clock.now()) == date(2023, 8, 24)
+        audit.record(MANAGER, "offer", 1, "note", None, None, "laat op de avond")
+        session.commit()
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "note")).one()
+    assert _day(entry.at) == date(2023, 8, 24)
 
 
 def test_an_offers_trail_is_dated_on_the_simulated_day(session, make_provider):
