@@ -32,6 +32,7 @@ from contracts.formatting import nl_date
 
 from ..extensions import db
 from ..models import Notification, OutgoingMail, Provider, User
+from ..models.documents import AMSTERDAM
 from . import clock
 from .deadlines import AUDIENCE_ROLES, audience_of_key
 
@@ -196,8 +197,9 @@ def _queue_each(limit: int | None) -> tuple[int, int]:
 
 
 def _day_of(moment: datetime) -> date:
-    """The simulated day of a message: its moment's date in UTC, as `clock.now()` makes it."""
-    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment).date()
+    """The simulated day of a message: its moment's date in Amsterdam, as `clock.now()` makes it
+    (SQLite hands back naive UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(AMSTERDAM).date()
 
 
 def _queue_digests() -> tuple[int, int]:
@@ -212,7 +214,7 @@ def _queue_digests() -> tuple[int, int]:
     moved back) goes in a second, small digest, and nothing goes twice.
     """
     now = clock.now()
-    start = datetime.combine(clock.today(), datetime.min.time(), timezone.utc)
+    start = datetime.combine(clock.today(), datetime.min.time(), AMSTERDAM)  # the day in Amsterdam
     messages = _claim(and_(ROUTINE, or_(Notification.created_at < start,
                                         Notification.created_at >= start + timedelta(days=1))),
                       None, now)
