@@ -17,7 +17,7 @@ from sqlalchemy import select
 from contracts.offers import OfferStatus, TransitionRefused
 
 from portal.extensions import db
-from portal.models import NegotiationRound, Offer, Provider, User
+from portal.models import NegotiationRound, Offer, User
 from portal.operations.audit import Actor
 from portal.operations.offers import ROW_ACTIONS, transition, transition_many
 
@@ -59,10 +59,6 @@ def _play(moves: list[Move]) -> list[Move]:
     changed an offer at that very moment, the transaction is rolled back (transition_many,
     offers._step) and the moves are made again, each in a transaction of its own.
     """
-    # the managers' messages name the provider: read the chunk's providers at once (and hold
-    # them: the session keeps only the objects someone refers to)
-    providers = db.session.scalars(  # noqa: F841
-        select(Provider).where(Provider.id.in_({m.provider_id for m in moves}))).all()
     together = [m for m in moves if m.action in ROW_ACTIONS]
     try:
         outcomes = transition_many([(m.offer_id, m.action, m.actor, m.reason) for m in together])

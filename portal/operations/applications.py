@@ -16,6 +16,7 @@ from contracts.calendar import add_months
 from contracts.cases import Case
 from contracts.engine import Decision, decide
 from contracts.errors import CaseError
+from contracts.filetypes import is_pdf
 from contracts.identifiers import is_agb, is_kvk
 from contracts.newproviders import check_dates, record_assessment, start_window
 from contracts.policy import load_policy
@@ -34,8 +35,6 @@ PUBLIC = Actor("website", "provider_user")
 MAX_ATTACHMENTS = 10
 #: The longest attachment name kept (the column's width), extension included.
 NAME_LENGTH = 200
-#: How near the end a PDF's end-of-file marker (%%EOF) must stand (bytes after it are allowed).
-PDF_TAIL = 2 * 1024
 #: The key space of the transaction locks that put one AGB code's applications in a row.
 AGB_LOCKS = 0x6167  # "ag"
 
@@ -192,7 +191,7 @@ def attachment_name(name: str) -> str:
 def _pdf(filename: str, content: bytes, limit: int) -> None:
     if len(content) > limit:
         raise CaseError("attachments", f"{filename}: larger than {limit // (1024 * 1024)} MB")
-    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-PDF_TAIL:]:
+    if not is_pdf(content):
         raise CaseError("attachments", f"{filename}: not a PDF file (checked by content)")
 
 

@@ -18,6 +18,7 @@ from portal.models import Application, IssueBatch, Offer, Provider
 from portal.operations.applications import submit_application
 from portal.operations.audit import Actor
 from portal.operations.clock import set_today
+from tests.portal.test_offers_overview import manager  # noqa: F401  (the fixture)
 from tests.support.tokens import bearer
 
 API = "/api/v1"
@@ -56,12 +57,6 @@ def offers(session, make_provider):
     return made
 
 
-@pytest.fixture
-def manager(session, auth, make_user):
-    user = make_user("contract_manager")
-    session.commit()
-    auth.login(user)
-    return user
 
 
 def text(client, path: str) -> str:
