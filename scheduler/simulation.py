@@ -18,6 +18,7 @@ from contracts.offers import OfferStatus, TransitionRefused
 
 from portal.extensions import db
 from portal.models import NegotiationRound, Offer, User
+from portal.models.documents import day_of
 from portal.operations.audit import Actor
 from portal.operations.offers import ROW_ACTIONS, transition, transition_many
 
@@ -158,7 +159,7 @@ class AnswerModel:
         moves = []
         for offer_id, status, negotiable, issued_at, provider_id, policy_year in rows:
             move = self._move(offer_id, status, negotiable, offer_id in negotiated,
-                              issued_at.date(), day, policy_year)
+                              day_of(issued_at), day, policy_year)
             if move is None:
                 continue
             action, actor, reason = move

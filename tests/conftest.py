@@ -20,6 +20,22 @@ settings.register_profile("ci", deadline=None, max_examples=300, derandomize=Tru
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
+#: TEST_WALL_CLOCK=2026-12-05T23:30:00+00:00 runs every test with the machine's clock starting at
+#: that moment (and ticking on): a business moment is the simulated day at Amsterdam's time of
+#: day, so the hours when Amsterdam's date is not UTC's (23:00-24:00 UTC in winter, 22:00-24:00
+#: in summer) are where a moment read as a UTC date falls on the day before. README `clock`.
+WALL_CLOCK = os.environ.get("TEST_WALL_CLOCK")
+
+
+@pytest.fixture(autouse=WALL_CLOCK is not None)
+def wall_clock():
+    """The machine's clock at TEST_WALL_CLOCK for the test (only when it is set)."""
+    import time_machine
+    from datetime import datetime
+    with time_machine.travel(datetime.fromisoformat(WALL_CLOCK), tick=True):
+        yield
+
+
 SEED_002 = Path(__file__).parent / "data" / "seed_002.txt"
 #: The seeds as the project received them, beside the repository (../shared/seeds). The tests read
 #: the copies in tests/data; these originals prove the copies unchanged.

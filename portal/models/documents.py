@@ -29,6 +29,14 @@ def on_simulated_day(day: date) -> datetime:
     return datetime.combine(day, local.time(), tzinfo=AMSTERDAM).astimezone(timezone.utc)
 
 
+def day_of(moment: datetime) -> date:
+    """The business day of a moment: its date in Amsterdam, the inverse of `on_simulated_day`
+    (a moment without a zone, as SQLite hands it back, is UTC). Its UTC date is the day before
+    for a moment made between midnight and 01:00 or 02:00 in Amsterdam."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(AMSTERDAM).date()
+
+
 _CLOCK = table("simulation_clock", column("id"), column("today"))
 _TODAY = select(_CLOCK.c.today).where(_CLOCK.c.id == 1)
 

@@ -32,7 +32,7 @@ from contracts.formatting import nl_date
 
 from ..extensions import db
 from ..models import Notification, OutgoingMail, Provider, User
-from ..models.documents import AMSTERDAM
+from ..models.documents import AMSTERDAM, day_of
 from . import clock
 from .deadlines import AUDIENCE_ROLES, audience_of_key
 
@@ -196,10 +196,7 @@ def _queue_each(limit: int | None) -> tuple[int, int]:
     return queued, done
 
 
-def _day_of(moment: datetime) -> date:
-    """The simulated day of a message: its moment's date in Amsterdam, as `clock.now()` makes it
-    (SQLite hands back naive UTC)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(AMSTERDAM).date()
+_day_of = day_of  # the simulated day of a message
 
 
 def _queue_digests() -> tuple[int, int]:
@@ -214,7 +211,8 @@ def _queue_digests() -> tuple[int, int]:
     moved back) goes in a second, small digest, and nothing goes twice.
     """
     now = clock.now()
-    start = datetime.combine(clock.today(), datetime.min.time(), AMSTERDAM)  # the day in Amsterdam
+    # the day in Amsterdam, as UTC: SQLite compares the stored UTC text, without a zone
+    start = datetime.combine(clock.today(), datetime.min.time(), AMSTERDAM).astimezone(timezone.utc)
     messages = _claim(and_(ROUTINE, or_(Notification.created_at < start,
                                         Notification.created_at >= start + timedelta(days=1))),
                       None, now)

@@ -19,6 +19,7 @@ from contracts.vocabulary import Contract, Route
 
 from ..extensions import db
 from ..models import Application, AuditEntry, NegotiationRound, Offer, Provider, User
+from ..models.documents import day_of
 from . import clock, messages, notifications
 from .access import NotFound, load_scoped
 from .agreements import record_agreements
@@ -85,7 +86,7 @@ def issue_offers(items: Iterable[tuple[Provider, str]], policy_year: int, actor:
         providers = {provider.id: provider for provider, _contract in items}
         document_ids = issue_documents(
             [(row["contract"], {**facts_for_document(providers[row["provider_id"]], policy_year,
-                                                     row["relation"], now.date(), history),
+                                                     row["relation"], day_of(now), history),
                                 # the document states the offer's own date to answer by
                                 "answer_by": _iso(row["deadline"])})
              for row in drafts.values()], author=actor.name)
@@ -135,7 +136,7 @@ def _draft(provider: Provider, contract: str, policy_year: int, actor: Actor, no
                                     f"{decision.reasons[-1]}")
     negotiable = bool(decision.negotiable)
     if deadline is None:
-        deadline = load_policy(policy_year).acceptance_deadline(decision.rule, now.date(),
+        deadline = load_policy(policy_year).acceptance_deadline(decision.rule, day_of(now),
                                                                 negotiable)
     # The new row is visible to no one else: it is stored issued, as one change (version 1),
     # with the audit trail of both steps (create, issue).
@@ -215,7 +216,7 @@ def _euro(text: str) -> Decimal:
 def _offered(offer: Offer) -> list[dict]:
     """The tariff table of the offer's document as issued: rendered from the facts every document
     of the offer is rendered from (so a negotiated line always names one of its codes)."""
-    issued = offer.issued_at.date() if offer.issued_at else None
+    issued = day_of(offer.issued_at) if offer.issued_at else None
     try:
         context = build_context(offer.contract, facts_for_document(
             offer.provider, offer.policy_year, offer.relation, issued))
@@ -368,8 +369,8 @@ def acceptance_of(offer: Offer):
         provider=offer.provider.name, agb=offer.provider.agb,
         accepted_by=user.name if user else offer.answered_by,
         accepted_by_email=user.email if user else "",
-        # the simulated day: clock.now() is that day at the wall clock's UTC time
-        accepted_on=answered.astimezone(timezone.utc).date(),
+        # the simulated day: clock.now() is that day at Amsterdam's time of day
+        accepted_on=day_of(answered),
         document=document.filename, version=document.version, reference=document.reference,
         sha256=document.sha256)
 
@@ -401,7 +402,7 @@ def _notice(offer: Offer, action: str, reason: str, now: datetime,
     wanted = messages.placeholders(template)
     values = {"contract": offer.contract, "year": offer.policy_year,
               "reason": reason.strip() or "-", "actor": offer.answered_by or "",
-              "answered": offer.answered_at.date() if offer.answered_at else None,
+              "answered": day_of(offer.answered_at) if offer.answered_at else None,
               "deadline": offer.deadline}
     if "provider" in wanted:  # read the provider only for the messages that name it
         values["provider"] = (provider or offer.provider).name
@@ -549,7 +550,7 @@ def _negotiate(offer: Offer, action: str, actor: Actor, reason: str, changes: li
         offer.negotiable = False  # the agreed offer is final: it is accepted, not negotiated
         # ... within the ordinary acceptance term from today (README `acceptance`)
         offer.deadline = load_policy(offer.policy_year).acceptance_deadline(
-            offer.rule, now.date(), False) or offer.deadline
+            offer.rule, day_of(now), False) or offer.deadline
     if action not in ("counter", "respond", "agree"):
         return
     rounds = _rounds(offer.id)
@@ -561,7 +562,7 @@ def _negotiate(offer: Offer, action: str, actor: Actor, reason: str, changes: li
         # The insurer's counter-offer, and the agreed final offer, are new document versions
         # with the negotiated tariff lines.
         facts = {**facts_for_document(offer.provider, offer.policy_year, offer.relation,
-                                      now.date()),
+                                      day_of(now)),
                  "tariff_overrides": _document_lines(offer, action, rounds, changes or []),
                  "final_offer": action == "agree", "answer_by": _iso(offer.deadline)}
         negotiation.document_id = issue_document(offer.contract, facts, author=actor.name).id

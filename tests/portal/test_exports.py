@@ -15,6 +15,7 @@ from portal.exports import Column, csv_text, write_csv, write_xlsx
 from portal.models import Application, Notification, OutgoingMail, Provider
 from tests.portal.test_offers_overview import OFFERS, add, bulk_offers, listed, manager, set_date  # noqa: F401
 from tests.support.statements import statements
+from portal.models.documents import day_of
 
 OFFER_HEADER = ["AGB-code", "Zorgaanbieder", "Type zorgaanbieder", "Overeenkomst", "Relatie",
                 "Contractjaar", "Status", "Reageren uiterlijk", "Uitgegeven"]
@@ -91,7 +92,7 @@ def test_the_excel_file_has_date_cells_a_frozen_header_widths_and_a_filter(clien
         assert status == o.status.replace("_", " ") and relation == o.relation
         # Real dates (openpyxl reads a date cell back as a datetime at midnight), not text.
         assert deadline == (datetime.combine(o.deadline, datetime.min.time()) if o.deadline else None)
-        assert issued == (datetime.combine(o.issued.date(), datetime.min.time()) if o.issued else None)
+        assert issued == (datetime.combine(day_of(o.issued), datetime.min.time()) if o.issued else None)
     dated = [c for c in sheet["H"][1:] if c.value is not None]
     assert dated and all(c.is_date and c.number_format == "DD-MM-YYYY" for c in dated)
 

@@ -19,7 +19,7 @@ from portal.operations import audit, clock
 from portal.operations.audit import Actor
 from portal.operations.batches import request_batch, run_batch
 from portal.operations.mail import queue_mail
-from portal.operations.offers import issue_offer, transition
+from portal.operations.offers import acceptance_of, issue_offer, transition
 
 MANAGER = Actor("manager@vgz.nl", "contract_manager")
 #: A simulated day far from the machine's own date, so a wall-clock timestamp cannot pass for it.
@@ -47,6 +47,39 @@ def test_a_moment_late_in_the_evening_stays_on_the_simulated_day(session, wall):
         session.commit()
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "note")).one()
     assert _day(entry.at) == date(2023, 8, 24)
+
+
+#: The hours when Amsterdam's date is not UTC's: 00:30 in Amsterdam in winter and in summer.
+AFTER_MIDNIGHT = ["2026-12-05T23:30:00+00:00", "2026-07-01T22:30:00+00:00"]
+
+
+@pytest.mark.parametrize("wall", AFTER_MIDNIGHT)
+def test_an_offer_made_after_midnight_in_amsterdam_counts_from_the_simulated_day(
+        session, make_provider, make_user, wall):
+    """Its term, its acceptance (message and receipt) and the managers' digest all count from
+    the simulated day, not from the moment's date in UTC (the day before, at that hour)."""
+    make_user("contract_manager", email="inkoper@vgz.example")
+    with time_machine.travel(datetime.fromisoformat(wall), tick=False):
+        clock.set_today(DAY, MANAGER)
+        provider = make_provider()
+        offer = issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
+        # "an offer is to be answered within 6 weeks of" its issue (policy data, `acceptance`)
+        assert offer.deadline == date(2023, 11, 1)
+        transition(offer.id, "accept", Actor(f"teken@{provider.agb}", "provider_signatory",
+                                             provider.id))
+        session.commit()
+        assert acceptance_of(offer).accepted_on == DAY
+        accepted = session.scalars(select(Notification).where(
+            Notification.template == "offer.accept")).one()
+        assert accepted.params["answered"] == DAY.isoformat()
+        assert "op 20-09-2023" in accepted.body
+        assert queue_mail() == 0  # the day is not over: its acceptance waits for the digest
+        clock.set_today(date(2023, 9, 21), MANAGER)
+        session.commit()
+        queue_mail()
+        digests = session.scalars(select(OutgoingMail.subject).where(
+            OutgoingMail.recipient == "inkoper@vgz.example")).all()
+        assert digests == ["Dagoverzicht 20-09-2023: 1 bericht"]
 
 
 def test_an_offers_trail_is_dated_on_the_simulated_day(session, make_provider):
@@ -117,4 +150,4 @@ def test_sign_ins_keep_the_wall_clock(session, make_provider):
     clock.set_today(DAY, MANAGER)
     entry = audit.record(MANAGER, "user", 1, "login", None, None)
     session.commit()
-    assert _day(entry.at) == datetime.now(timezone.utc).date() != DAY
+    assert _day(entry.at) == datetime.now(AMSTERDAM).date() != DAY
