@@ -6,6 +6,7 @@ from datetime import date
 from typing import Mapping
 
 from .errors import CaseError
+from .formatting import nl_date
 from .policy import Criterion, Policy
 from .vocabulary import NewProviderSituation, Relation
 
@@ -33,8 +34,8 @@ def classify_relation(policy: Policy, *, has_contract: bool, agreement_end: date
     if agreement_end is None:
         raise CaseError("agreement_end", "required for a contracted provider")
     if agreement_end <= date(policy.calendar_year, 12, 31):
-        return Relation.AFLOPEND, f"aflopend: de overeenkomst eindigt op {agreement_end:%d-%m-%Y}"
-    return Relation.DOORLOPEND, f"doorlopend: de overeenkomst loopt tot {agreement_end:%d-%m-%Y}"
+        return Relation.AFLOPEND, f"aflopend: de overeenkomst eindigt op {nl_date(agreement_end)}"
+    return Relation.DOORLOPEND, f"doorlopend: de overeenkomst loopt tot {nl_date(agreement_end)}"
 
 
 def start_window(policy: Policy, received_on: date,

@@ -21,6 +21,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from contracts.formatting import nl_date
+
+from .models.documents import day_of
 from .web import AMSTERDAM
 
 FORMATS = ("csv", "xlsx")
@@ -52,7 +55,7 @@ def _plain(value):
 
 def local_day(value: datetime | None) -> date | None:
     """The Amsterdam calendar day of a timestamp (a list's "issued on" is a day)."""
-    return None if value is None else _plain(value).date()
+    return None if value is None else day_of(value)
 
 
 def _is_formula(value) -> bool:
@@ -67,7 +70,7 @@ def csv_text(value) -> str:
     if isinstance(value, datetime):
         return value.strftime("%d-%m-%Y %H:%M")
     if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
+        return nl_date(value)
     if _is_formula(value):
         return "'" + value
     return str(value)

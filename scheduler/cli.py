@@ -15,6 +15,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from contracts.formatting import nl_date
 from portal.database import make_engine
 from portal.extensions import db
 from portal.models import SchedulerState
@@ -211,7 +212,7 @@ def _refused_start(start: date) -> str | None:
     processed = current.processed_through if current else None
     if start >= today or (processed is not None and start <= processed):
         return None
-    return (f"--from {start}: het register staat al op {today:%d-%m-%Y} en de dagen ervoor zijn "
+    return (f"--from {start}: het register staat al op {nl_date(today)} en de dagen ervoor zijn "
             f"nooit gesimuleerd; laad het register vanaf die dag "
             f"(portal demo load --reset --from {start})")
 
@@ -239,7 +240,7 @@ def simulate(start, end, step, answers, as_json, **answer_options_):
     if start is None:
         start = clock.today()
         if start > end:
-            click.echo(f"De simulatiedatum ({start:%d-%m-%Y}) ligt al na {end:%d-%m-%Y}: niets te doen.",
+            click.echo(f"De simulatiedatum ({nl_date(start)}) ligt al na {nl_date(end)}: niets te doen.",
                        err=True)
             click.echo(json.dumps(Summary().as_json()) if as_json else "")
             return
@@ -256,17 +257,17 @@ def simulate(start, end, step, answers, as_json, **answer_options_):
     total = Summary()
     began = time.perf_counter()
     with click.progressbar(moments, label="Simuleren", file=sys.stderr,
-                           item_show_func=lambda d: f"{d:%d-%m-%Y}" if d else "") as bar:
+                           item_show_func=lambda d: nl_date(d)) as bar:
         for day in bar:
             clock.set_today(day, SIMULATOR, record=False)
             db.session.commit()
             total.add(scan(answers=model, by="simulate"))
-    clock.set_today(end, SIMULATOR, f"simulatie van {start:%d-%m-%Y} tot en met {end:%d-%m-%Y}")
+    clock.set_today(end, SIMULATOR, f"simulatie van {nl_date(start)} tot en met {nl_date(end)}")
     db.session.commit()
     if as_json:
         click.echo(json.dumps(total.as_json()))
     else:
-        click.echo(f"Gesimuleerd: {start:%d-%m-%Y} t/m {end:%d-%m-%Y} "
+        click.echo(f"Gesimuleerd: {nl_date(start)} t/m {nl_date(end)} "
                    f"({time.perf_counter() - began:.1f} s)\n{_describe(total)}")
 
 

@@ -28,17 +28,19 @@ from sqlalchemy import func, select
 from contracts.calendar import MilestoneKind
 from contracts.campaign import campaign_policy, published_policy
 from contracts.errors import CaseError
+from contracts.formatting import nl_date
 from contracts.offers import OfferStatus, TransitionRefused
 from contracts.policy import available_years
 from contracts.vocabulary import Route
 
 from portal.extensions import db
-from portal.models import IssueBatch, Offer, SchedulerState
+from portal.models import IssueBatch, Offer, Provider, SchedulerState
 from portal.operations import clock
 from portal.operations.agreements import extend_agreements
 from portal.operations.audit import SYSTEM
 from portal.operations.batches import next_waiting, request_batch, run_batch, run_waiting
-from portal.operations.deadlines import PROVIDER, Deadline, open_deadlines
+from portal.operations.deadlines import INSURER, PARTY_NAMES, PROVIDER, Deadline, open_deadlines
+from portal.operations.messages import link
 from portal.operations.notifications import existing_keys, notify_many
 from portal.operations.offers import transition
 
@@ -204,7 +206,7 @@ def _expire(deadline: Deadline, tries: int = 5) -> bool:
     for attempt in range(tries):
         try:
             transition(deadline.entity_id, "expire", SYSTEM,
-                       reason=f"niet beantwoord vóór het einde van {deadline.due:%d-%m-%Y}")
+                       reason=f"niet beantwoord vóór het einde van {nl_date(deadline.due)}")
             db.session.commit()
             return True
         except TransitionRefused as refused:
@@ -216,37 +218,44 @@ def _expire(deadline: Deadline, tries: int = 5) -> bool:
     return False
 
 
-def _lateness(due: date, today: date) -> str:
-    """How late a signal about a deadline missed on `due` comes, read on `today`."""
+def _lateness(due: date, today: date) -> dict:
+    """How late a signal about a deadline missed on `due` comes, read on `today`: the values of
+    the messages' lateness sentence (none when it is on time)."""
     late = (today - (due + timedelta(days=1))).days
     if late <= 0:
-        return ""
-    return (f" Deze melding komt {late} dag{'en' if late != 1 else ''} te laat: de planner was "
-            f"niet actief tussen {due + timedelta(days=1):%d-%m-%Y} en {today:%d-%m-%Y}.")
+        return {}
+    return {"late": late, "idle_from": due + timedelta(days=1), "idle_to": today}
 
 
 def _escalate(deadline: Deadline, day: date, today: date) -> int:
-    whose = "de zorgaanbieder" if deadline.party == PROVIDER else "VGZ"
-    row = dict(provider_id=None, kind="escalatie", key=f"escalatie:{deadline.key}",
-               subject=f"Termijn verstreken: {deadline.action.split(' (')[0]} – {deadline.subject}"[:300],
-               body=(f"De termijn voor “{deadline.action}” ({deadline.subject}) is verstreken op "
-                     f"{deadline.due:%d-%m-%Y}; de zet is aan {whose}. Neem contact op of neem "
-                     f"een besluit.{_lateness(deadline.due, today)}"),
-               link=deadline.link(for_provider=False))
-    return notify_many([row])
+    return notify_many([dict(
+        provider_id=None, kind="escalatie", key=f"escalatie:{deadline.key}",
+        template="deadline.escalation",
+        params={"task": deadline.task, "action": deadline.action, "about": deadline.about,
+                "deadline": deadline.due, "party": PARTY_NAMES[deadline.party],
+                **_lateness(deadline.due, today)},
+        link=deadline.link(for_provider=False))])
+
+
+#: The expired offers a digest names one by one; the rest it counts.
+DIGEST_LINES = 50
 
 
 def _expiry_digest(expired: list[Deadline], day: date, today: date) -> int:
-    lines = "\n".join(f"- {d.subject} (aanbod {d.entity_id}, termijn {d.due:%d-%m-%Y})"
-                      for d in expired[:50])
-    more = f"\n… en {len(expired) - 50} meer." if len(expired) > 50 else ""
-    row = dict(provider_id=None, kind="escalatie", key=f"verlopen:{day.isoformat()}",
-               subject=f"{len(expired)} aanbieding{'en' if len(expired) != 1 else ''} verlopen "
-                       f"op {day:%d-%m-%Y}",
-               body=(f"Deze aanbiedingen zijn niet op tijd beantwoord en zijn verlopen:\n{lines}{more}"
-                     f"{_lateness(expired[0].due, today)}"),
-               link="/beheer/aanbiedingen?status=verlopen")
-    return notify_many([row])
+    """The managers' one message about the offers that expired on `day`: each by its provider,
+    contract and year."""
+    named = expired[:DIGEST_LINES]
+    providers = dict(db.session.execute(select(Provider.id, Provider.name).where(
+        Provider.id.in_({d.provider_id for d in named}))).all())
+    offers = [{"provider": providers.get(d.provider_id, ""), "contract": d.contract,
+               "year": d.policy_year, "deadline": d.due} for d in named]
+    more = len(expired) - len(named)
+    return notify_many([dict(
+        provider_id=None, kind="escalatie", key=f"verlopen:{day.isoformat()}",
+        template="offers.expired",
+        params={"count": len(expired), "day": day, "offers": offers, "more": more or None,
+                **_lateness(expired[0].due, today)},
+        link=link("manager.offers", status=OfferStatus.VERLOPEN.value))])
 
 
 # -- reminders ----------------------------------------------------------------------------------
@@ -278,14 +287,13 @@ def _reminder_key(deadline: Deadline, offset: int) -> str:
 
 def _reminder(deadline: Deadline, offset: int, left: int) -> dict:
     to_provider = deadline.party == PROVIDER and deadline.provider_id is not None
-    when = "vandaag" if left == 0 else f"over {left} dag{'en' if left != 1 else ''}"
     return dict(
         provider_id=deadline.provider_id if to_provider else None, kind="herinnering",
         key=_reminder_key(deadline, offset),
-        subject=f"Herinnering: {deadline.action.split(' (')[0]} uiterlijk {deadline.due:%d-%m-%Y}"[:300],
-        body=(f"{deadline.action}: {deadline.subject}. Dit moet uiterlijk op "
-              f"{deadline.due:%d-%m-%Y} gebeuren ({when})."
-              + ("" if to_provider else " De zet is aan VGZ.")),
+        template="deadline.reminder_today" if left == 0 else "deadline.reminder",
+        params={"task": deadline.task, "action": deadline.action, "about": deadline.about,
+                "deadline": deadline.due, "days": left or None,
+                "party": None if to_provider else PARTY_NAMES[INSURER]},
         link=deadline.link(for_provider=to_provider))
 
 
@@ -302,10 +310,9 @@ def publish(day: date) -> Summary:
     opens = policy.milestones["publicatie_zorgzoeker"].date
     notify_many([dict(
         provider_id=None, kind="publicatie", key=f"publicatie:{policy.year}",
-        subject=f"Zorgzoeker {policy.year} gepubliceerd",
-        body=(f"Vanaf {opens:%d-%m-%Y} toont de zorgzoeker het gecontracteerde zorgaanbod voor "
-              f"{policy.year}: nu {count} zorgaanbieders. Elke aanvaarding komt er direct bij."),
-        link="/zorgzoeker")])
+        template="zorgzoeker.published",
+        params={"year": policy.year, "opens": opens, "count": count},
+        link=link("public.zorgzoeker"))])
     db.session.commit()
     return Summary(published=count)
 

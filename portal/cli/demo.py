@@ -8,6 +8,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from contracts.formatting import nl_date
+
 
 def _demo_default(name: str):
     """The demo's own default `name`, read when a command runs (not when the CLI is built)."""
@@ -109,7 +111,7 @@ def story(seed: int):
 
     told = stage_story(seed)
     answered = " (1 answered by the insurer)" if told.answered else ""
-    click.echo(f"Demo story on {told.day:%d-%m-%Y}: {_count(len(told.countered), 'counter-proposal')}"
+    click.echo(f"Demo story on {nl_date(told.day)}: {_count(len(told.countered), 'counter-proposal')}"
                f"{answered}; {_count(told.applications, 'application')} received in the last "
                f"weeks.")
 
@@ -134,7 +136,7 @@ def _load(seed: int, providers: int, *, reset: bool, applications: bool, start=N
     click.echo(f"Loaded demo register (seed {summary.seed}) in {summary.seconds:.1f} s: "
                f"{summary.providers} providers ({types}); {summary.profile_scores} profile scores; "
                f"{summary.contracts} contracts held; {summary.applications} pending applications; "
-               f"simulated date {summary.today:%d-%m-%Y}.")
+               f"simulated date {nl_date(summary.today)}.")
     click.echo(f"Excluded by Bijlage 2 through the profile model: {len(summary.excluded)} "
                f"({', '.join(summary.excluded) or '-'}).")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")

@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Larg
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from contracts.consent import OPEN, reference
+from contracts.formatting import nl_date
 
 from ..extensions import db
 from .documents import simulated_now
@@ -94,4 +95,4 @@ class ConsentRequest(db.Model):
     @property
     def insured(self) -> str:
         """The insured as the pages show them: initials and date of birth (dd-mm-yyyy)."""
-        return f"{self.insured_initials} ({self.insured_birth_date:%d-%m-%Y})"
+        return f"{self.insured_initials} ({nl_date(self.insured_birth_date)})"

@@ -25,7 +25,7 @@ from contracts.vocabulary import Contract, dutch
 
 from ..extensions import db
 from ..models import Application, ConsentRequest, Offer, Provider
-from .messages import link
+from .messages import _l, link
 from .offers import offer_link
 
 PROVIDER, INSURER = "zorgaanbieder", "vgz"
@@ -37,20 +37,30 @@ AUDIENCE_ROLES = {PROCUREMENT: ("contract_manager", "admin"), ADVISORS: ("advise
 ENTITY_AUDIENCE = {"offer": PROCUREMENT, "application": PROCUREMENT, "consent_request": ADVISORS}
 
 #: Offer status -> (kind, whose move, what to do). The acceptance deadline of an offer in
-#: negotiation is when the negotiation must be finished (README `acceptance`).
+#: negotiation is when the negotiation must be finished (README `acceptance`). What to do is a
+#: phrase of the catalogue (a message translates it when shown); its task is what it says
+#: before the parenthesis (`TASKS`).
 OFFER_MOVES = {
-    OfferStatus.AANGEBODEN.value: ("aanbod", PROVIDER, "Aanbod beantwoorden (aanvaarden of afwijzen)"),
+    OfferStatus.AANGEBODEN.value: ("aanbod", PROVIDER,
+                                   _l("Aanbod beantwoorden (aanvaarden of afwijzen)")),
     OfferStatus.IN_ONDERHANDELING.value: ("onderhandeling", PROVIDER,
-                                          "Onderhandeling afronden (reageren op het voorstel van VGZ)"),
-    OfferStatus.TEGENVOORSTEL.value: ("tegenvoorstel", INSURER, "Tegenvoorstel beantwoorden"),
+                                          _l("Onderhandeling afronden (reageren op het voorstel "
+                                             "van VGZ)")),
+    OfferStatus.TEGENVOORSTEL.value: ("tegenvoorstel", INSURER, _l("Tegenvoorstel beantwoorden")),
 }
+#: An action with an explanation -> the task alone (a message's subject names only the task).
+TASKS = {OFFER_MOVES[OfferStatus.AANGEBODEN.value][2]: _l("Aanbod beantwoorden"),
+         OFFER_MOVES[OfferStatus.IN_ONDERHANDELING.value][2]: _l("Onderhandeling afronden")}
+#: Whose move it is, as a message says it ("de zet is aan ...").
+PARTY_NAMES = {PROVIDER: _l("de zorgaanbieder"), INSURER: "VGZ"}
+APPLICATION_ACTION = _l("Aanvraag beantwoorden")
 #: Application statuses that still wait for the insurer's answer.
 APPLICATION_OPEN = ("ontvangen", "in_beoordeling")
 #: Consent request statuses that still wait for the advisor's decision (contracts.consent.OPEN).
 CONSENT_OPEN = ("ingediend", "in_behandeling")
 #: Consent request kind -> (deadline kind, what the advisor does).
-CONSENT_MOVES = {"toestemming": ("toestemmingsaanvraag", "Aanvraag om toestemming beoordelen"),
-                 "machtiging": ("machtigingsaanvraag", "Machtigingsaanvraag beoordelen")}
+CONSENT_MOVES = {"toestemming": ("toestemmingsaanvraag", _l("Aanvraag om toestemming beoordelen")),
+                 "machtiging": ("machtigingsaanvraag", _l("Machtigingsaanvraag beoordelen"))}
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,20 @@ class Deadline:
     action: str            # what to do, in Dutch
     subject: str           # what it is about, in Dutch
     policy_year: int | None = None
+    contract: str | None = None  # an offer's contract (slug)
+
+    @property
+    def task(self) -> str:
+        """What to do, without its explanation."""
+        return TASKS.get(self.action, self.action)
+
+    @property
+    def about(self) -> str | dict:
+        """What it concerns, as a message stores it: an offer's contract and year (shown in the
+        reader's language), else the Dutch text of `subject`."""
+        if self.entity == "offer" and self.contract is not None:
+            return {"contract": self.contract, "year": self.policy_year}
+        return self.subject
 
     @property
     def key(self) -> str:
@@ -143,15 +167,15 @@ def open_deadlines(*, due_from: date | None = None, due_to: date | None = None,
             offers.order_by(Offer.deadline, Offer.id)):
         kind, party, action = OFFER_MOVES[status]
         yield Deadline(kind, "offer", id_, provider, party, due, action,
-                       f"{names.get(contract, contract)} {year}", year)
+                       f"{names.get(contract, contract)} {year}", year, contract)
     for id_, provider, organisation, contracts, due in db.session.execute(
             applications.order_by(Application.answer_due, Application.id)):
         applied = ", ".join(names.get(c, c) for c in contracts or ())
         yield Deadline("aanvraag", "application", id_, provider, INSURER, due,
-                       "Aanvraag beantwoorden", f"aanvraag van {organisation} ({applied})")
+                       APPLICATION_ACTION, f"aanvraag van {organisation} ({applied})")
     for id_, provider, kind, substance, pharmacy, due in db.session.execute(
             requests.order_by(ConsentRequest.answer_due, ConsentRequest.id)):
-        deadline_kind, action = CONSENT_MOVES.get(kind, ("toestemmingsaanvraag", "Aanvraag beoordelen"))
+        deadline_kind, action = CONSENT_MOVES.get(kind, ("toestemmingsaanvraag", _l("Aanvraag beoordelen")))
         yield Deadline(deadline_kind, "consent_request", id_, provider, INSURER, due, action,
                        f"{reference(kind, id_)} {substance} van {pharmacy}")
 
@@ -172,5 +196,5 @@ def open_deadline_counts(policy_year: int) -> dict[date, Counter]:
     for due, n in db.session.execute(
             select(Application.answer_due, func.count())
             .where(Application.status.in_(APPLICATION_OPEN)).group_by(Application.answer_due)):
-        counts[due][("application", "Aanvraag beantwoorden", INSURER)] += n
+        counts[due][("application", APPLICATION_ACTION, INSURER)] += n
     return counts

@@ -44,14 +44,29 @@ class Template:
     placeholders have no value (missing or None) is left out, so an optional fact is a sentence
     of its own, never a fragment of one."""
 
-    subject: str
-    paragraphs: tuple[str, ...]
+    subject: "str | Plural"
+    paragraphs: "tuple[str | Plural, ...]"
     #: What joins the paragraphs: a space for sentences of one paragraph.
     joiner: str = "\n\n"
 
 
-def _t(subject: str, *paragraphs: str, joiner: str = "\n\n") -> Template:
+def _t(subject: "str | Plural", *paragraphs: "str | Plural", joiner: str = "\n\n") -> Template:
     return Template(subject, paragraphs, joiner)
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A text whose words follow a number: its singular and its plural, and the placeholder
+    that counts (Dutch, like English, has the two; the catalogue gives each language its own)."""
+
+    singular: str
+    plural: str
+    count: str
+
+
+def _n(singular: str, plural: str, count: str) -> Plural:
+    """Marks a text with a plural for the catalogue (pybabel's `-k _n:1,2`)."""
+    return Plural(singular, plural, count)
 
 
 _RECEIPT = _l("Het ontvangstbewijs (PDF) noemt het kenmerk en het controlegetal (SHA-256) van het "
@@ -59,6 +74,11 @@ _RECEIPT = _l("Het ontvangstbewijs (PDF) noemt het kenmerk en het controlegetal 
 _NOT_DELIVERED = _l("U levert het geneesmiddel niet af, of u levert het in overleg met de verzekerde "
                     "wel af; de kosten komen dan voor rekening van de verzekerde.")
 _INSURED = _l("Verzekerde: %(insured)s")
+#: A signal about a missed deadline that comes late, because the scheduler was not running.
+_LATE = _n("Deze melding komt %(late)s dag te laat: de planner was niet actief tussen "
+           "%(idle_from)s en %(idle_to)s.",
+           "Deze melding komt %(late)s dagen te laat: de planner was niet actief tussen "
+           "%(idle_from)s en %(idle_to)s.", "late")
 _REFERENCE = _l("Uw referentie: %(patient_reference)s")
 
 #: Every kind of message an operation writes, by key (the key is stored with the message: a key
@@ -128,6 +148,35 @@ TEMPLATES: dict[str, Template] = {
         _l("Machtiging geweigerd: %(reference)s %(substance)s"),
         _l("Uw aanvraag %(reference)s om machtiging voor %(medicine)s is op %(decided)s "
            "geweigerd door VGZ."), _INSURED, _REFERENCE, _l("Reden: %(reason)s"), _NOT_DELIVERED),
+    # the scheduler's signals about deadlines (scheduler.jobs): `task` and `action` are the
+    # deadline's phrases (operations.deadlines), `about` what it concerns, `party` whose move
+    "deadline.reminder": _t(
+        _l("Herinnering: %(task)s uiterlijk %(deadline)s"), _l("%(action)s: %(about)s."),
+        _n("Dit moet uiterlijk op %(deadline)s gebeuren (over %(days)s dag).",
+           "Dit moet uiterlijk op %(deadline)s gebeuren (over %(days)s dagen).", "days"),
+        _l("De zet is aan %(party)s."), joiner=" "),
+    "deadline.reminder_today": _t(
+        _l("Herinnering: %(task)s uiterlijk %(deadline)s"), _l("%(action)s: %(about)s."),
+        _l("Dit moet uiterlijk op %(deadline)s gebeuren (vandaag)."),
+        _l("De zet is aan %(party)s."), joiner=" "),
+    "deadline.escalation": _t(
+        _l("Termijn verstreken: %(task)s – %(about)s"),
+        _l("De termijn voor “%(action)s” (%(about)s) is verstreken op %(deadline)s; de zet is "
+           "aan %(party)s. Neem contact op of neem een besluit."), _LATE, joiner=" "),
+    "offers.expired": _t(
+        _n("%(count)s aanbieding verlopen op %(day)s", "%(count)s aanbiedingen verlopen op %(day)s",
+           "count"),
+        _n("Deze aanbieding is niet op tijd beantwoord en is verlopen:",
+           "Deze aanbiedingen zijn niet op tijd beantwoord en zijn verlopen:", "count"),
+        "%(offers)s",
+        _n("… en nog %(more)s aanbieding.", "… en nog %(more)s aanbiedingen.", "more"),
+        _LATE, joiner="\n"),
+    "zorgzoeker.published": _t(
+        _l("Zorgzoeker %(year)s gepubliceerd"),
+        _n("Vanaf %(opens)s toont de zorgzoeker het gecontracteerde zorgaanbod voor %(year)s: nu "
+           "%(count)s zorgaanbieder. Elke aanvaarding komt er direct bij.",
+           "Vanaf %(opens)s toont de zorgzoeker het gecontracteerde zorgaanbod voor %(year)s: nu "
+           "%(count)s zorgaanbieders. Elke aanvaarding komt er direct bij.", "count")),
     # accounts (operations.accounts): the link the message leads to sets the password
     "account.invite": _t(_l("Uw account voor het Zorginkoopportaal van VGZ"),
                          _l("Er is een account voor u aangemaakt als tekenbevoegde van "
@@ -144,8 +193,17 @@ TEMPLATES: dict[str, Template] = {
 #: How a placeholder's value is shown, by the placeholder's name: a date (stored as yyyy-mm-dd)
 #: as the reader writes dates, a contract's slug (or a list of them) as the vocabulary's words in
 #: the reader's language. Any other value is shown as it is (names, reasons, numbers).
-DATES = frozenset({"deadline", "answered", "received", "answer_due", "decided", "valid_until"})
+DATES = frozenset({"deadline", "answered", "received", "answer_due", "decided", "valid_until",
+                   "day", "opens", "idle_from", "idle_to"})
 CONTRACTS = frozenset({"contract", "contracts"})
+#: Values that are phrases of the catalogue (a deadline's task, action and party, marked where
+#: they are defined): translated when shown.
+PHRASES = frozenset({"task", "action", "party"})
+#: A value that is a contract of a year ({"contract": slug, "year": 2024}) or a text as it is.
+SUBJECTS = frozenset({"about"})
+#: Values that are lists, by name: how each item is shown (its values as a message's), one line
+#: each.
+LISTS = {"offers": _l("%(provider)s: %(contract)s %(year)s, termijn %(deadline)s")}
 
 
 @lru_cache(maxsize=None)
@@ -153,17 +211,39 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(PLACEHOLDER.findall(text))
 
 
+def _names_of(part: "str | Plural") -> frozenset[str]:
+    if isinstance(part, Plural):
+        return _names(part.singular) | _names(part.plural) | {part.count}
+    return _names(part)
+
+
 @lru_cache(maxsize=None)
 def placeholders(key: str) -> frozenset[str]:
     """The names of a template's placeholders: the values a message of its kind stores."""
     template = TEMPLATES[key]
-    return frozenset().union(*map(_names, (template.subject, *template.paragraphs)))
+    return frozenset().union(*map(_names_of, (template.subject, *template.paragraphs)))
+
+
+@lru_cache(maxsize=None)
+def counts(key: str) -> frozenset[str]:
+    """The placeholders of a template that count (a whole number chooses singular or plural)."""
+    template = TEMPLATES[key]
+    return frozenset(part.count for part in (template.subject, *template.paragraphs)
+                     if isinstance(part, Plural))
 
 
 def stored_params(params: Mapping) -> dict:
-    """The values as the JSON column keeps them: dates as yyyy-mm-dd, the rest as given."""
-    return {name: value.isoformat() if isinstance(value, date) else value
-            for name, value in params.items()}
+    """The values as the JSON column keeps them: dates as yyyy-mm-dd (also in a list's items),
+    the rest as given."""
+    def stored(value):
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Mapping):
+            return stored_params(value)
+        if isinstance(value, (list, tuple)):
+            return [stored(item) for item in value]
+        return value
+    return {name: stored(value) for name, value in params.items()}
 
 
 @lru_cache(maxsize=1024)
@@ -172,13 +252,36 @@ def _dutch_day(iso: str) -> str:
 
 
 def _value(name: str, value, translate, stored: bool):
-    """A stored value as the message shows it (see DATES and CONTRACTS)."""
+    """A stored value as the message shows it (see DATES, CONTRACTS, PHRASES, SUBJECTS and
+    LISTS)."""
     if name in DATES:
         return _dutch_day(value) if stored else format_day(date.fromisoformat(value))
     if name in CONTRACTS:
         return ", ".join(translate(dutch(slug)) for slug in
                          (value if isinstance(value, list) else [value]))
+    if name in PHRASES:
+        return translate(value)
+    if name in SUBJECTS and isinstance(value, Mapping):
+        return f"{_value('contract', value['contract'], translate, stored)} {value['year']}"
+    if name in LISTS:
+        line = translate(LISTS[name])
+        return "\n".join("- " + line % _values(item, translate, stored) for item in value)
     return value
+
+
+def _values(params: Mapping, translate, stored: bool) -> dict:
+    return {name: _value(name, value, translate, stored) for name, value in params.items()
+            if value is not None}
+
+
+def _text(part: "str | Plural", values: Mapping, translations, stored: bool) -> str:
+    """One text of a template with its values: a plural in the form its count asks."""
+    if isinstance(part, Plural):
+        count = int(values[part.count])
+        if stored:  # Dutch: the singular for one, the plural for any other number
+            return (part.singular if count == 1 else part.plural) % values
+        return translations.ungettext(part.singular, part.plural, count) % values
+    return (part if stored else translations.ugettext(part)) % values
 
 
 def _same(text: str) -> str:
@@ -190,14 +293,12 @@ def render(key: str, params: Mapping, *, stored: bool = False) -> tuple[str, str
     `stored`, the Dutch text that is stored with it. KeyError for a key the catalogue does not
     have, or a translation that names a value the message does not have."""
     template = TEMPLATES[key]
-    translate = _same if stored else get_translations().ugettext
-    values = {name: _value(name, value, translate, stored) for name, value in params.items()
-              if value is not None}
-    body = []
-    for paragraph in template.paragraphs:
-        if _names(paragraph) <= values.keys():
-            body.append(translate(paragraph) % values)
-    return translate(template.subject) % values, template.joiner.join(body)
+    translations = None if stored else get_translations()
+    translate = _same if stored else translations.ugettext
+    values = _values(params, translate, stored)
+    body = [_text(paragraph, values, translations, stored) for paragraph in template.paragraphs
+            if _names_of(paragraph) <= values.keys()]
+    return _text(template.subject, values, translations, stored), template.joiner.join(body)
 
 
 def dutch_text(key: str, params: Mapping) -> tuple[str, str]:

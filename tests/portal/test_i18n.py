@@ -17,7 +17,8 @@ TRANSLATIONS = ROOT / "portal" / "translations"
 PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
 #: The keywords of `pybabel extract` (portal/translations/README.md).
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "_n": (1, 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 

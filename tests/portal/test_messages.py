@@ -15,6 +15,7 @@ from portal.operations import offers as offer_ops
 from portal.operations.audit import Actor
 from portal.operations.clock import set_today
 from portal.operations.offers import issue_offer, offer_link, receipt_link, transition, transition_many
+from portal.models.documents import day_of
 
 MANAGER = Actor("manager@vgz.nl", "contract_manager")
 DEADLINE = date(2023, 10, 27)
@@ -60,7 +61,7 @@ def test_the_single_and_the_bulk_step_leave_the_same_trail(session, make_provide
             AuditEntry.entity == "offer", AuditEntry.entity_id == offer.id).order_by(AuditEntry.id))
         notes = inbox_of(session, offer)[1:]  # after the issue's
         return ((offer.status, offer.answered_by.replace(provider.agb, "AGB"),
-                 offer.answered_at.date()),
+                 day_of(offer.answered_at)),
                 [(e.action, e.from_state, e.to_state, e.actor.replace(provider.agb, "AGB"), e.reason)
                  for e in entries],
                 [(n.template, n.provider_id is None, n.link.replace(str(offer.id), "ID"),
@@ -124,13 +125,18 @@ def test_a_message_whose_values_no_longer_fit_its_template_shows_its_stored_text
 
 def test_every_template_renders_its_values_and_leaves_out_a_paragraph_without_them(app):
     sample = {"contract": "dieetpreparaten", "contracts": ["farmaceutische_zorg", "spoedzorg"],
+              "offers": [{"provider": "Apotheek A", "contract": "spoedzorg", "year": 2024,
+                          "deadline": "2023-10-27"}],
               **{name: "2023-09-15" for name in messages.DATES}}
     with app.app_context():
         for key in messages.TEMPLATES:
             names = messages.placeholders(key)
-            subject, body = messages.dutch_text(key, {n: sample.get(n, f"<{n}>") for n in names})
+            values = {**{n: sample.get(n, f"<{n}>") for n in names},
+                      **{n: 2 for n in messages.counts(key)}}
+            subject, body = messages.dutch_text(key, values)
             assert subject and body and "%(" not in subject + body, key
-            assert all(f"<{n}>" in subject + body for n in names if n not in sample), key
+            assert all(f"<{n}>" in subject + body for n in names
+                       if n not in sample and n not in messages.counts(key)), key
         subject, body = messages.dutch_text("offer.issue", {"contract": "dieetpreparaten", "year": 2024})
         assert body == "VGZ heeft u een aanbod gedaan voor de Overeenkomst Dieetpreparaten 2024."
         _, body = messages.dutch_text("application.granted", {

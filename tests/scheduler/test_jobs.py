@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from contracts.policy import load_policy
 from portal.extensions import db
 from portal.models import Application, IssueBatch, Notification, Offer
+from portal.models.documents import day_of
 from portal.operations.audit import Actor
 from portal.operations.offers import transition
 
@@ -87,6 +88,27 @@ def test_reminder_offsets_are_configurable(app, offer_due, scan_daily, monkeypat
     assert [m.key.rsplit(":", 1)[1] for m in messages(f"herinnering:offer:{offer.id}:")] == ["7", "1"]
 
 
+def test_a_reminder_reads_in_the_readers_language_with_the_days_in_the_right_number(
+        offer_due, scan_on, client, auth, make_user):
+    deadline = date(2023, 10, 20)
+    offer = offer_due(deadline)
+    scan_on(deadline - timedelta(days=1))  # the 3-day reminder, one day before
+    [sent] = messages(f"herinnering:offer:{offer.id}:")
+    assert sent.subject == "Herinnering: Aanbod beantwoorden uiterlijk 20-10-2023"
+    assert sent.body == ("Aanbod beantwoorden (aanvaarden of afwijzen): Overeenkomst "
+                         "Farmaceutische zorg 2024. Dit moet uiterlijk op 20-10-2023 gebeuren "
+                         "(over 1 dag).")
+    db.session.commit()
+    auth.login(make_user("provider_user", offer.provider))
+    path = "/zorgaanbieder/berichten"
+    client.post("/taal", data={"lang": "en", "next": path, "csrf_token": auth.csrf(path)})
+    english = client.get(path).get_data(as_text=True)
+    assert "Reminder: Answer the offer by Oct 20, 2023" in english
+    # the contract by its name (a proper name, as on every English page)
+    assert ("Answer the offer (accept or decline): Overeenkomst Farmaceutische zorg 2024. This "
+            "must be done by Oct 20, 2023 (in 1 day).") in english
+
+
 def test_a_scheduler_back_from_downtime_sends_only_the_reminder_that_still_makes_sense(
         offer_due, scan_on):
     deadline = date(2023, 10, 20)
@@ -125,7 +147,12 @@ def test_an_unanswered_offer_expires_the_day_after_its_deadline(offer_due, scan_
     assert messages(f"offer:{offer.id}:expire")[0].provider_id == offer.provider_id
     digest = messages("verlopen:2023-10-21")
     assert len(digest) == 1 and digest[0].provider_id is None and digest[0].kind == "escalatie"
-    assert f"aanbod {offer.id}" in digest[0].body and "te laat" not in digest[0].body
+    # each offer by its provider, contract and year, not by an internal number
+    assert digest[0].subject == "1 aanbieding verlopen op 21-10-2023"
+    assert digest[0].body == ("Deze aanbieding is niet op tijd beantwoord en is verlopen:\n"
+                              f"- {offer.provider.name}: Overeenkomst Farmaceutische zorg 2024, "
+                              "termijn 20-10-2023")
+    assert digest[0].link == "/beheer/aanbiedingen?status=verlopen"
     assert scan_on(deadline + timedelta(days=1)).expired == 0
 
 
@@ -145,9 +172,10 @@ def test_catch_up_after_downtime_works_in_order_once_and_says_how_late(offer_due
     # each expired on the day after its deadline, in order, each day's digest its own
     late_first = (date(2023, 11, 5) - date(2023, 10, 21)).days
     digest = messages("verlopen:2023-10-21")[0]
-    assert f"aanbod {first.id}" in digest.body and f"aanbod {second.id}" not in digest.body
-    assert f"{late_first} dagen te laat" in digest.body
-    assert f"aanbod {second.id}" in messages("verlopen:2023-10-26")[0].body
+    assert first.provider.name in digest.body and second.provider.name not in digest.body
+    assert digest.body.endswith(f"Deze melding komt {late_first} dagen te laat: de planner was "
+                                "niet actief tussen 21-10-2023 en 05-11-2023.")
+    assert second.provider.name in messages("verlopen:2023-10-26")[0].body
     assert scan_on(date(2023, 11, 5)).expired == 0
 
 
@@ -249,14 +277,14 @@ def test_inbox_messages_are_dated_on_the_simulated_day(offer_due, scan_on, make_
     deadline = date(2023, 10, 20)
     offer = offer_due(deadline, issued=date(2023, 9, 15))
     issued = messages(f"offer:{offer.id}:issue")
-    assert [m.created_at.date() for m in issued] == [date(2023, 9, 15)]
+    assert [day_of(m.created_at) for m in issued] == [date(2023, 9, 15)]
     scan_on(date(2023, 10, 6))  # the 14-day reminder
     transition(offer.id, "accept", signatory(offer))
     db.session.commit()
     reminder = messages(f"herinnering:offer:{offer.id}:")
     accepted = messages(f"offer:{offer.id}:accept")
-    assert [m.created_at.date() for m in reminder] == [date(2023, 10, 6)]
-    assert [m.created_at.date() for m in accepted] == [date(2023, 10, 6)]
+    assert [day_of(m.created_at) for m in reminder] == [date(2023, 10, 6)]
+    assert [day_of(m.created_at) for m in accepted] == [date(2023, 10, 6)]
 
 
 def test_one_insert_of_messages_to_providers_and_managers_stores_each_once(session, make_provider):
