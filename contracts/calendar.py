@@ -39,6 +39,10 @@ class Milestone:
     reading: str | None = None
     #: For an offer that starts a negotiation: the milestone by which it must be agreed.
     agreement_by: str | None = None
+    #: For a "Bekendmaken ..." line: the milestone whose offers it announces, and the group it
+    #: names in the seed's words ("reeds gecontracteerde, grootste zorgaanbieders").
+    announces: str | None = None
+    group: str | None = None
 
     def due(self, application_received: date | None = None) -> date | None:
         """The date this milestone falls on; a relative one needs the date the application came in."""

@@ -288,7 +288,18 @@ def _milestone(mid: str, m: Mapping) -> Milestone:
         relations=_enums(Relation, m["relations"], where),
         months_after_application=m.get("months_after_application"),
         size_rank_min=size.get("min"), size_rank_max=size.get("max"),
-        seed=_seed(m, where), reading=m.get("reading"), agreement_by=m.get("agreement_by"))
+        seed=_seed(m, where), reading=m.get("reading"), agreement_by=m.get("agreement_by"),
+        **_announces(m.get("announces"), where))
+
+
+def _announces(a: Mapping | None, where: str) -> dict:
+    """What a "Bekendmaken ..." line announces: the offers of a milestone, to a group."""
+    if a is None:
+        return {}
+    if not (isinstance(a, Mapping) and isinstance(a.get("offers"), str)
+            and isinstance(a.get("group"), str) and a["group"].strip()):
+        raise PolicyError(f"{where}: announces needs the milestone of its offers and a group")
+    return {"announces": a["offers"], "group": a["group"]}
 
 
 def _acceptance(a: Mapping | None) -> AcceptancePeriod | None:
@@ -395,6 +406,11 @@ def _index(rules: Mapping[str, Rule]) -> dict[tuple, tuple[Rule, ...]]:
 
 
 def _check_references(policy: Policy) -> None:
+    offering = {rule.milestone for rule in policy.rules.values() if rule.route is Route.AANBOD}
+    for milestone in policy.milestones.values():
+        if milestone.announces is not None and milestone.announces not in offering:
+            raise PolicyError(f"milestone {milestone.id}: announces {milestone.announces!r}, "
+                              "which is no milestone whose rules issue offers")
     for rule in policy.rules.values():
         for criterion in rule.criteria:
             if criterion not in policy.criteria:

@@ -277,6 +277,7 @@ def _describe(summary: Summary) -> str:
         ("  per contractjaar", ", ".join(f"{year}: {count}" for year, count
                                          in sorted(summary.offers_per_year.items())) or "-"),
         ("overeenkomsten verlengd", summary.extended),
+        ("bekendmakingen", summary.announced),
         ("herinneringen verstuurd", summary.reminders_sent),
         ("escalaties", summary.escalations),
         ("verlopen", summary.expired),

@@ -6,9 +6,9 @@ escalation a unique notification key, and an offer that expired cannot expire ag
 a replay of the same period, or a second scheduler changes nothing that was done.
 
 A day is processed in this order: on the first day of a contract year the agreements its policy
-extends, the milestones that fall due (bulk issue), the simulated parties' answers (only in a
-simulation), expiry and escalation of what was missed, reminders of what is coming,
-publication. After the days, the managers' requested batches and the mail.
+extends, the announcements of the planning, the milestones that fall due (bulk issue), the
+simulated parties' answers (only in a simulation), expiry and escalation of what was missed,
+reminders of what is coming, publication. After the days, the managers' requested batches and the mail.
 
 The campaign of a day is the one `contracts.campaign` says is in force on it, so a period that
 crosses a new year runs one campaign after the other: the second reads the agreements the first
@@ -37,6 +37,7 @@ from portal.extensions import db
 from portal.models import IssueBatch, Offer, Provider, SchedulerState
 from portal.operations import clock
 from portal.operations.agreements import extend_agreements
+from portal.operations.announcements import announce, announcements
 from portal.operations.audit import SYSTEM
 from portal.operations.batches import next_waiting, request_batch, run_batch, run_waiting
 from portal.operations.deadlines import INSURER, PARTY_NAMES, PROVIDER, Deadline, open_deadlines
@@ -65,11 +66,12 @@ class Summary:
     mails_sent: int = 0
     batches_run: int = 0
     extended: int = 0
+    announced: int = 0
     #: The offers issued, per policy year (their sum is offers_issued).
     offers_per_year: dict[int, int] = field(default_factory=dict)
 
     JSON_KEYS = ("offers_issued", "reminders_sent", "escalations", "expired", "accepted",
-                 "declined", "published")
+                 "declined", "published", "announced")
 
     def add(self, other: "Summary") -> "Summary":
         for f in fields(self):
@@ -118,6 +120,26 @@ def extend_contract_year(day: date) -> Summary:
     if extended:
         log.info("contract year %s: %d agreements extended", day.year, extended)
     return Summary(extended=extended)
+
+
+# -- announcements ------------------------------------------------------------------------------
+
+def make_announcements(day: date) -> Summary:
+    """The planning's "Bekendmaken ..." lines that fall on `day`, each made once
+    (`portal.operations.announcements`): on their date, as the offers are issued on theirs; a
+    scheduler that was down catches the day up in order (`scan`), and a replay sends nothing
+    again."""
+    policy = campaign_policy(day)
+    if policy is None:
+        return Summary()
+    announced = 0
+    for milestone in announcements(policy.year):
+        if milestone.date == day:
+            sent = announce(milestone.id, policy.year)
+            db.session.commit()
+            announced += sent
+            log.info("milestone %s due %s: %d providers told", milestone.id, day, sent)
+    return Summary(announced=announced)
 
 
 # -- milestones ---------------------------------------------------------------------------------
@@ -325,6 +347,7 @@ def run_day(day: date, *, today: date | None = None, answers=None,
     than `day` when catching up: reminders then go out for today only)."""
     today = today or day
     summary = extend_contract_year(day)
+    summary.add(make_announcements(day))
     summary.add(issue_due_milestones(day))
     if answers is not None:
         summary.add(answers.answer(day))

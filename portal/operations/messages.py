@@ -177,6 +177,13 @@ TEMPLATES: dict[str, Template] = {
            "%(count)s zorgaanbieder. Elke aanvaarding komt er direct bij.",
            "Vanaf %(opens)s toont de zorgzoeker het gecontracteerde zorgaanbod voor %(year)s: nu "
            "%(count)s zorgaanbieders. Elke aanvaarding komt er direct bij.", "count")),
+    # the planning's announcements (operations.announcements): `group` in the seed's words
+    "announcement": _t(
+        _l("Bekendmaking: %(contract)s %(year)s"),
+        _l("VGZ maakt bekend dat u behoort tot de %(group)s voor de %(contract)s %(year)s."),
+        _l("Uiterlijk %(offer_by)s bieden wij u %(via)s een nieuwe overeenkomst aan."),
+        "%(terms)s",
+        _l("Uiterlijk %(agreement_by)s ronden wij de onderhandeling samen af."), joiner=" "),
     # accounts (operations.accounts): the link the message leads to sets the password
     "account.invite": _t(_l("Uw account voor het Zorginkoopportaal van VGZ"),
                          _l("Er is een account voor u aangemaakt als tekenbevoegde van "
@@ -194,11 +201,11 @@ TEMPLATES: dict[str, Template] = {
 #: as the reader writes dates, a contract's slug (or a list of them) as the vocabulary's words in
 #: the reader's language. Any other value is shown as it is (names, reasons, numbers).
 DATES = frozenset({"deadline", "answered", "received", "answer_due", "decided", "valid_until",
-                   "day", "opens", "idle_from", "idle_to"})
+                   "day", "opens", "idle_from", "idle_to", "offer_by", "agreement_by"})
 CONTRACTS = frozenset({"contract", "contracts"})
-#: Values that are phrases of the catalogue (a deadline's task, action and party, marked where
-#: they are defined): translated when shown.
-PHRASES = frozenset({"task", "action", "party"})
+#: Values that are phrases of the catalogue (a deadline's task, action and party, an
+#: announcement's channel and terms, marked where they are defined): translated when shown.
+PHRASES = frozenset({"task", "action", "party", "via", "terms"})
 #: A value that is a contract of a year ({"contract": slug, "year": 2024}) or a text as it is.
 SUBJECTS = frozenset({"about"})
 #: Values that are lists, by name: how each item is shown (its values as a message's), one line

@@ -14,7 +14,7 @@ from portal.models import Notification, Offer, OutgoingMail
 
 PORTAL = Path(sys.executable).with_name("portal")
 KEYS = {"offers_issued", "reminders_sent", "escalations", "expired", "accepted", "declined",
-        "published", "offers_per_year"}
+        "published", "announced", "offers_per_year"}
 
 
 def test_create_app_never_starts_the_scheduler(tmp_path):
