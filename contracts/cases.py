@@ -12,7 +12,7 @@ from .vocabulary import Contract, ImprovementAgreements, ProviderType, Relation
 
 REQUIRED = ("policy_year", "provider_type", "contract", "relation")
 OPTIONAL = ("size_rank", "agb_start", "riz_contra_indication", "application_received", "profile",
-            "contracts_held")
+            "contracts_held", "represented_by_collective")
 PROFILE_FIELDS = ("lowest_group_years", "declining_component", "improvement_agreements")
 
 
@@ -30,6 +30,8 @@ class Case:
     application_received: date | None = None
     profile: ProfileFacts | None = None
     contracts_held: frozenset[Contract] | None = None
+    #: Whether a collective of pharmacists represents the provider (None: not said).
+    represented_by_collective: bool | None = None
 
 
 def _slug(kind, value, field: str):
@@ -110,6 +112,7 @@ def parse_case(data: Any) -> Case:
                             [c.value for c in Contract])
         held = frozenset(_slug(Contract, c, "contracts_held") for c in held)
     riz = data.get("riz_contra_indication")
+    collective = data.get("represented_by_collective")
     return Case(
         policy_year=year,
         provider_type=_slug(ProviderType, data["provider_type"], "provider_type"),
@@ -120,4 +123,6 @@ def parse_case(data: Any) -> Case:
         riz_contra_indication=False if riz is None else _bool(riz, "riz_contra_indication"),
         application_received=_date(data.get("application_received"), "application_received"),
         profile=parse_profile(data.get("profile")),
-        contracts_held=held)
+        contracts_held=held,
+        represented_by_collective=None if collective is None else _bool(
+            collective, "represented_by_collective"))

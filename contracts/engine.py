@@ -114,6 +114,15 @@ def decide(case: Case, policy: Policy | None = None) -> Decision:
             else:
                 reasons.append(f"{criterion.id}: voldaan: AGB-startdatum "
                                f"{nl_date(case.agb_start)} (“{criterion.seed[0]}”)")
+        elif criterion.kind == "represented_by_collective":
+            if case.represented_by_collective is None:
+                reasons.append(f"{criterion.id}: voorwaarde, nog te toetsen: {criterion.summary}")
+            elif not case.represented_by_collective:
+                reasons.append(f"{criterion.id}: niet in aanmerking: geen collectief vertegenwoordigt "
+                               f"de zorgaanbieder (“{criterion.seed[0]}”)")
+                return _nothing(reasons, rule)
+            else:
+                reasons.append(f"{criterion.id}: voldaan: {criterion.summary}")
         else:
             reasons.append(f"{criterion.id}: criterium voor de beoordeling: {criterion.summary}")
 

@@ -29,7 +29,7 @@ class Criterion:
     """A condition a new provider's application is judged on."""
 
     id: str
-    kind: str  # "assessment" (a manager weighs it) or "agb_start_not_before" (checked on data)
+    kind: str  # one of CRITERION_KINDS
     summary: str
     seed: tuple[str, ...]
     date: date | None = None
@@ -359,8 +359,13 @@ def _rule(rid: str, r: Mapping) -> Rule:
         reading=r.get("reading"), subject=r.get("subject"))
 
 
+#: "assessment": a manager weighs it; "agb_start_not_before": the AGB start date, checked on data;
+#: "represented_by_collective": whether a collective represents the provider, checked on data.
+CRITERION_KINDS = ("assessment", "agb_start_not_before", "represented_by_collective")
+
+
 def _criterion(cid: str, c: Mapping) -> Criterion:
-    if c["kind"] not in ("assessment", "agb_start_not_before"):
+    if c["kind"] not in CRITERION_KINDS:
         raise PolicyError(f"criterion {cid}: unknown kind {c['kind']!r}")
     if c["kind"] == "agb_start_not_before" and not isinstance(c.get("date"), date):
         raise PolicyError(f"criterion {cid}: needs a date")

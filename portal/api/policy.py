@@ -23,6 +23,10 @@ class CaseSchema(Schema):
     provider_type = fields.String(required=True, metadata={"enum": [t.value for t in ProviderType]})
     contract = fields.String(required=True, metadata={"enum": [c.value for c in Contract]})
     relation = fields.String(required=True, metadata={"enum": [r.value for r in Relation]})
+    represented_by_collective = fields.Raw(metadata={
+        "type": "boolean", "nullable": True,
+        "description": "Whether a collective of pharmacists represents the provider (the "
+                       "Addendum Aanvullende afspraken is for its members); absent: not said."})
 
 
 class DecisionSchema(Schema):

@@ -98,7 +98,8 @@ def case_for(provider: Provider, contract: str, policy_year: int,
     return Case(policy_year=policy_year, provider_type=ProviderType(provider.provider_type),
                 contract=Contract(contract), relation=relation, size_rank=provider.size_rank,
                 agb_start=provider.agb_start, riz_contra_indication=provider.riz_contra_indication,
-                profile=facts, contracts_held=frozenset(Contract(c.contract) for c in provider.contracts))
+                profile=facts, contracts_held=frozenset(Contract(c.contract) for c in provider.contracts),
+                represented_by_collective=bool(provider.collective))
 
 
 def profile_group(provider: Provider, policy_year: int, history=None) -> str | None:

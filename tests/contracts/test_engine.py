@@ -49,9 +49,20 @@ TABLE = [
      offer("overeenkomst", False, "vecozo", date(2023, 9, 15)),
      "Voor 2024 bieden wij reeds gecontracteerde zuivere dienstapotheken in VECOZO een overeenkomst "
      "Farmaceutische zorg aan."),
-    (2024, (ZD,), "farmaceutische_zorg", "doorlopend", None,
-     offer("overeenkomst", False, "vecozo", date(2023, 9, 15)),
-     "reeds gecontracteerde zuivere dienstapotheken (reading: every contracted one)"),
+    (2024, (ZD,), "farmaceutische_zorg", "doorlopend", None, NONE,
+     "Planning voor reeds gecontracteerde zorgaanbieders met een aflopende overeenkomst ... • "
+     "Zuivere dienstapotheken (reading: a running agreement runs on)"),
+    (2024, (ZD,), "module_zorgprestaties", "doorlopend", None, NONE,
+     "Openbare apotheken, apotheekhoudende huisartsen, internetapotheken (niet-voorkeursaanbieders) "
+     "en poliklinische apotheken / ... een Addendum Module farmaceutische zorgprestaties aan."),
+    (2024, (ZD, HD), "spoedzorg", "nieuw", None,
+     ("aanvraag", "addendum", False, "website", "vecozo", ANSWER_BY),
+     "Daarnaast bieden wij zuivere dienstapotheken een addendum Farmaceutische spoedzorg aan. / "
+     "Deze zorgaanbieders krijgen in aanvulling op de overeenkomst Farmaceutische zorg een addendum "
+     "Farmaceutische spoedzorg aangeboden."),
+    (2024, (OA, AH, PA, IA, HD), "aanvullende_afspraken", "nieuw", None, NONE,
+     "Wanneer we met een nieuwe zorgaanbieder een overeenkomst afsluiten, maken we op onderdelen uit "
+     "het apotheekprofiel aanvullende afspraken over kwaliteit, klantbeleving en kosten."),
     (2024, (IV,), "farmaceutische_zorg", "aflopend", None,
      offer("overeenkomst", True, "email", date(2023, 9, 15)),
      "De twee reeds gecontracteerde voorkeursaanbieders ontvangen per e-mail van ons een "
@@ -134,6 +145,9 @@ TABLE = [
     (2023, (UL,), "farmaceutische_zorg", "aflopend", None,
      offer("overeenkomst", False, "email", date(2022, 10, 1)),
      "Het aanbod voor een unieke leverancier is niet onderhandelbaar."),
+    (2023, (IA, OA), "farmaceutische_zorg", "nieuw", None, application(False, ANSWER_BY),
+     "Internetapotheken (niet-voorkeursaanbieders) krijgen een niet-onderhandelbaar aanbod. / "
+     "(the application route, as 2024)"),
     (2023, (OA,), "module_zorgprestaties", "doorlopend", None, NONE,
      "(the module addendum is new for 2024)"),
     (2023, (FB,), "dieetpreparaten", "aflopend", None, NONE,
@@ -186,6 +200,53 @@ def test_offers_say_what_they_are_based_on():
         "apotheekprofiel", "type_zorgaanbieder")
     # 2023: "Internetapotheken (niet-voorkeursaanbieders) krijgen een niet-onderhandelbaar aanbod."
     assert "apotheekprofiel" not in decision_for(2023, IA, "farmaceutische_zorg", "aflopend").based_on
+
+
+def test_a_new_internet_pharmacy_in_2023_is_offered_on_its_type():
+    # "Internetapotheken (niet-voorkeursaanbieders) krijgen een niet-onderhandelbaar aanbod." and
+    # "In 2024 krijgen internetapotheken een apotheekprofiel."
+    assert decision_for(2023, IA, "farmaceutische_zorg", "nieuw").based_on == ("type_zorgaanbieder",)
+    assert "apotheekprofiel" in decision_for(2023, OA, "farmaceutische_zorg", "nieuw").based_on
+    assert "apotheekprofiel" in decision_for(2024, IA, "farmaceutische_zorg", "nieuw").based_on
+
+
+def test_the_2022_planning_offers_the_unique_supplier_no_negotiation():
+    # 2023: "Het aanbod voor een unieke leverancier is niet onderhandelbaar."; the 2024 planning
+    # line: "Uiterlijk 1 oktober 2023 Aanbieden overeenkomst en start onderhandeling VGZ E-mail"
+    from contracts.policy import load_policy
+    assert "onderhandeling" not in load_policy(2023).milestones["ul_aanbod"].action
+    assert "start onderhandeling" in load_policy(2024).milestones["ul_aanbod"].action
+
+
+@pytest.mark.parametrize("represented, route, said", [
+    (True, "aanbod", "voldaan"),
+    (False, "geen", "niet in aanmerking"),
+    (None, "aanbod", "nog te toetsen"),
+])
+def test_the_additional_agreements_are_for_those_a_collective_represents(represented, route, said):
+    # "Dit addendum geldt voor de apotheekhoudenden die zich laten vertegenwoordigen door het
+    # desbetreffende collectief."
+    d = decision_for(2024, OA, "aanvullende_afspraken", "doorlopend",
+                     represented_by_collective=represented)
+    assert d.route == route
+    assert any(r.startswith("collectief_lid:") and said in r for r in d.reasons)
+
+
+def test_a_new_provider_is_told_where_its_additional_agreements_are_made():
+    # "Wanneer we met een nieuwe zorgaanbieder een overeenkomst afsluiten, maken we op onderdelen
+    # uit het apotheekprofiel aanvullende afspraken over kwaliteit, klantbeleving en kosten."
+    d = decision_for(2024, OA, "aanvullende_afspraken", "nieuw")
+    assert d.route == "geen" and d.rule == "aanvullende_afspraken_nieuw"
+    assert not any("kent geen route" in r for r in d.reasons)
+    assert "overeenkomst Farmaceutische zorg" in d.reasons[0]
+
+
+def test_the_emergency_addendum_of_a_new_dienstapotheek_waits_for_its_agreement():
+    # "Deze zorgaanbieders krijgen in aanvulling op de overeenkomst Farmaceutische zorg een addendum
+    # Farmaceutische spoedzorg aangeboden."
+    assert decision_for(2024, ZD, "spoedzorg", "nieuw", contracts_held=[]).route == "geen"
+    assert decision_for(2024, ZD, "spoedzorg", "nieuw",
+                        contracts_held=["farmaceutische_zorg"]).route == "aanvraag"
 
 
 def test_size_rank_is_required_where_the_two_largest_are_treated_apart():

@@ -60,13 +60,21 @@ def test_a_run_up_to_the_policy_year_counts():
 @pytest.mark.parametrize("provider_type, contract, relation", [
     ("zuivere_dienstapotheek", "farmaceutische_zorg", "aflopend"),   # not named
     ("unieke_leverancier", "farmaceutische_zorg", "aflopend"),       # not named
-    ("hybride_dienstapotheek", "farmaceutische_zorg", "aflopend"),   # not named as such
     ("openbare_apotheek", "dieetpreparaten", "aflopend"),            # another contract
     ("openbare_apotheek", "module_zorgprestaties", "doorlopend"),    # running agreement's addendum
 ])
 def test_the_ground_reaches_only_what_it_names(provider_type, contract, relation):
     d = decision(EXCLUDED, provider_type, relation, contract=contract)
     assert d.route == "aanbod" and d.exclusion is None
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_a_hybride_dienstapotheek_is_reached_as_the_openbare_apotheek_it_is_by_day(year):
+    # "Een hybride dienstapotheek is ook overdag van maandag t/m zaterdag geopend als apotheek." and
+    # "Wij kopen geen Farmaceutische zorg in bij openbare apotheken, ..."
+    profile = {**EXCLUDED, "lowest_group_years": [year - 3, year - 2, year - 1]}
+    assert decision(profile, "hybride_dienstapotheek", year=year).exclusion == "uitsluitingsgrond"
+    assert decision(profile, "openbare_apotheek", year=year).exclusion == "uitsluitingsgrond"
 
 
 def test_without_profile_facts_the_ground_is_not_assessed():

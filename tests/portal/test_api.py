@@ -810,3 +810,19 @@ def test_api_errors_are_json_and_page_errors_are_not(client):
     assert missing.status_code == 404 and missing.get_json()["code"] == 404
     page = client.get("/nothing-here")
     assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_the_decision_takes_the_collective_and_names_a_bad_value(client, make_user):
+    # "Dit addendum geldt voor de apotheekhoudenden die zich laten vertegenwoordigen door het
+    # desbetreffende collectief."
+    manager = make_user("contract_manager")
+    case = {**DECIDE, "contract": "aanvullende_afspraken", "relation": "doorlopend"}
+    outsider = client.post(f"{API}/policy/decide", headers=bearer(manager),
+                           json={**case, "represented_by_collective": False})
+    member = client.post(f"{API}/policy/decide", headers=bearer(manager),
+                         json={**case, "represented_by_collective": True})
+    assert (outsider.get_json()["route"], member.get_json()["route"]) == ("geen", "aanbod")
+    bad = client.post(f"{API}/policy/decide", headers=bearer(manager),
+                      json={**case, "represented_by_collective": "ja"})
+    assert bad.status_code == 422
+    assert "represented_by_collective" in bad.get_json()["errors"]["json"]

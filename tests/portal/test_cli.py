@@ -26,6 +26,18 @@ def test_decide_json_prints_the_decision():
     assert decision["reasons"][0].startswith("fz_aflopend_apotheken:")
 
 
+def test_decide_takes_the_collective_of_the_additional_agreements():
+    # "Dit addendum geldt voor de apotheekhoudenden die zich laten vertegenwoordigen door het
+    # desbetreffende collectief."
+    case = {**CASE, "contract": "aanvullende_afspraken", "relation": "doorlopend"}
+    member = json.loads(portal("policy", "decide", "--json", stdin=json.dumps(
+        {**case, "represented_by_collective": True})).stdout)
+    outsider = json.loads(portal("policy", "decide", "--json", stdin=json.dumps(
+        {**case, "represented_by_collective": False})).stdout)
+    assert (member["route"], outsider["route"]) == ("aanbod", "geen")
+    assert any(r.startswith("collectief_lid: niet in aanmerking") for r in outsider["reasons"])
+
+
 def test_decide_without_json_reads_as_text_with_dutch_dates():
     run = portal("policy", "decide", stdin=json.dumps(CASE))
     assert run.returncode == 0 and "15-09-2023" in run.stdout and "reasons:" in run.stdout
@@ -42,6 +54,7 @@ def test_decide_without_json_reads_as_text_with_dutch_dates():
     (json.dumps({**CASE, "size_rank": 0}), "size_rank", None),
     (json.dumps({**CASE, "size_rank": "1"}), "size_rank", None),
     (json.dumps({**CASE, "riz_contra_indication": "nee"}), "riz_contra_indication", None),
+    (json.dumps({**CASE, "represented_by_collective": "ja"}), "represented_by_collective", None),
     (json.dumps({**CASE, "sise_rank": 1}), "sise_rank", "size_rank"),
     (json.dumps({**CASE, "profile": {"improvement_agreements": "ja"}}),
      "profile.improvement_agreements", "niet_nagekomen"),

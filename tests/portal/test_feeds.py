@@ -68,7 +68,8 @@ def expected(provider_id=None):
 def two_providers(session, make_provider):
     """Mine: an offer awaiting its answer, a negotiation awaiting VGZ, an application awaiting
     VGZ's answer. Theirs: an offer of their own."""
-    mine, theirs = make_provider(name="Apotheek De Linde"), make_provider(name="Apotheek Elders")
+    mine, theirs = make_provider(name="Apotheek De Linde",
+                                                             collective="Apothekerscollectief Utrecht"), make_provider(name="Apotheek Elders")
     offer = issue_offer(mine, "farmaceutische_zorg", 2024, MANAGER, deadline=date(2023, 10, 27))
     negotiation = issue_offer(mine, "aanvullende_afspraken", 2024, MANAGER, deadline=date(2023, 11, 3))
     transition(negotiation.id, "counter", staff(mine, "provider_user"), reason="Graag 7,60 per regel")

@@ -71,7 +71,8 @@ def manager(session, auth, make_user):
 def world(session, make_provider):
     """One of everything a manager's page shows: a provider with an offer, an application with
     an attachment, a requested batch."""
-    provider = make_provider()
+    # a collective represents it: the Aanvullende afspraken can be offered to it
+    provider = make_provider(collective="Apothekerscollectief Utrecht")
     offer = issue_offer(provider, "farmaceutische_zorg", 2024, MANAGER)
     application = submit_application(APPLICATION, [("vergunning.pdf", PDF)], received_on=date(2023, 6, 1),
                                      policy_year=2024)

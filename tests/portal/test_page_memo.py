@@ -86,8 +86,9 @@ def _own_offer(session, user) -> Offer:
 
 
 def _new_offer(session, user):
-    issue_offer(session.get(Provider, user.provider_id), "aanvullende_afspraken", 2024, MANAGER,
-                deadline=date(2023, 10, 6))
+    provider = session.get(Provider, user.provider_id)
+    provider.collective = "Apothekerscollectief Utrecht"  # the addendum is for its members
+    issue_offer(provider, "aanvullende_afspraken", 2024, MANAGER, deadline=date(2023, 10, 6))
 
 
 def _accept(session, user):
