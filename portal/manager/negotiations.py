@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
+from contracts.documents.context import content
 from contracts.offers import TRANSITIONS, TransitionRefused, actions_for
 from contracts.policy import load_policy
 from contracts.receipt import receipt_filename, receipt_pdf
@@ -82,7 +83,11 @@ def _offer_page(offer: Offer, failed=None):
                                                         AuditEntry.entity_id == offer.id)
                                .order_by(AuditEntry.at, AuditEntry.id)).all()
     lines = tariff_lines(offer, offer.rounds)
+    # The addendum's themes (seed 001), and what seed 001 says that is no theme of it.
+    themes = content() if offer.contract == "aanvullende_afspraken" else None
     return render_template("manager/offer.html", offer=offer, provider=offer.provider,
+                           themes=themes and themes["themes"],
+                           themes_left_out=themes and themes["themes_left_out"],
                            rule=load_policy(offer.policy_year).rules.get(offer.rule),
                            rounds=offer.rounds, round_lines=round_lines(offer, offer.rounds),
                            tariffs=lines, trail=trail,

@@ -504,6 +504,24 @@ def test_theme_quotes_stand_in_seed_001(content, seed_001):
         assert normalised(theme["seed"]) in seed_001, theme["code"]
 
 
+def test_what_seed_001_says_beyond_the_themes_is_left_out_with_a_reason(content, seed_001):
+    # The parts of seed 001 that are the hospital's or the prescribers' (CieBAG, referentieprijzen
+    # "met de ziekenhuizen", "bij beroepsgroepen") are named with the reason they are no theme.
+    left_out = content["themes_left_out"]
+    assert left_out
+    for item in left_out:
+        assert set(item) == {"title", "reason", "seed"}
+        assert normalised(item["seed"]) in seed_001, item["title"]
+    themes = {normalised(t["seed"]) for t in content["themes"]}
+    assert not themes & {normalised(i["seed"]) for i in left_out}
+    # every paragraph of seed 001 that speaks of afspraken is a theme or left out with a reason
+    quoted = " ".join(themes | {normalised(i["seed"]) for i in left_out})
+    for sentence in ("Hierover maken we afspraken met zorgaanbieders.",
+                     "Daarom maken wij afspraken over transparante uitkomsten van behandelingen.",
+                     "Dit belang benadrukken we in de afspraken met de zorgaanbieders."):
+        assert normalised(sentence) in quoted, sentence
+
+
 def test_zorgprestatie_quotes_stand_in_seed_002(content, seed_002):
     quoted = [p for p in content["zorgprestaties"] if "seed" in p]
     assert quoted
