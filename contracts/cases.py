@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from .errors import CaseError
 from .exclusion import ProfileFacts
 from .policy import available_years
+from .seedrules import day
 from .vocabulary import Contract, ImprovementAgreements, ProviderType, Relation
 
 REQUIRED = ("policy_year", "provider_type", "contract", "relation")
@@ -58,14 +59,9 @@ def _bool(value: Any, field: str) -> bool:
 
 
 def _date(value: Any, field: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        if isinstance(value, str) and len(value) == 10:
-            return date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise CaseError(field, f"must be a date as YYYY-MM-DD or null, got {value!r}")
+    if isinstance(value, date):  # JSON has no dates: a case's date is text
+        raise CaseError(field, f"must be a date as YYYY-MM-DD or null, got {value!r}")
+    return day(value, field)
 
 
 def _unknown(data: Mapping, known: tuple[str, ...], where: str = "") -> None:

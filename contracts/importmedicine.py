@@ -8,6 +8,12 @@ The situations, routes, codes and the sentences they come from are data in
 The input field `authorisation` carries the insurer's answer in both branches of the memo: in
 situation 1 (in the G-Standaard) its consent ("toestemming"), in situation 2 its authorisation
 ("machtiging"); the states are `geen`, `aangevraagd`, `verleend`, `geweigerd`.
+
+Besides the situations: the IGJ's consent to import for this patient (`igj_consent`, the third
+condition of the entitlement), the exclusion of an import (almost) equivalent to a registered
+medicine outside the GVS (`equivalent_to_registered`, unless `ministerial_exception`), and an
+import because of a shortage (`shortage`), which is not this memo's subject: it gets the route
+`tekortroute`, to the check of contracts.shortageimport.
 """
 from __future__ import annotations
 
@@ -22,10 +28,13 @@ from .seedrules import (boolean, choice, cite, integer, load_rules, money, obj, 
 RULES = "importgeneesmiddel"
 STATUSES = ("F", "F_voorwaarde", "N")
 AUTHORISATION_STATES = ("geen", "aangevraagd", "verleend", "geweigerd")
+#: The IGJ's consent to import for this patient, as far as the pharmacist knows.
+IGJ_STATES = ("onbekend", "verleend", "niet_verleend")
 ROUTES = ("declareren_z_index", "toestemming_aanvragen", "machtiging_aanvragen",
-          "declareren_lokale_code", "niet_afleveren")
+          "declareren_lokale_code", "niet_afleveren", "tekortroute")
 FIELDS = ("in_g_standaard", "status", "meets_condition", "prevalence_one_in",
-          "rational_pharmacotherapy", "authorisation", "claim")
+          "rational_pharmacotherapy", "igj_consent", "equivalent_to_registered",
+          "ministerial_exception", "shortage", "authorisation", "claim")
 CLAIM_FIELDS = ("code", "material_cost", "purchase_price", "comment")
 COMMENT_FIELDS = ("substance", "brand", "importer", "cost_incl_transport")
 
@@ -52,6 +61,13 @@ class ImportCase:
     meets_condition: bool = False
     prevalence_one_in: int | None = None
     rational_pharmacotherapy: bool = False
+    igj_consent: str = "onbekend"
+    #: (Almost) equivalent to a registered medicine that is not in the GVS.
+    equivalent_to_registered: bool = False
+    #: A ministerial regulation provides otherwise (the exclusion's "tenzij").
+    ministerial_exception: bool = False
+    #: Imported because of a shortage (supply problems), not for a rare indication.
+    shortage: bool = False
     authorisation: str = "geen"
     claim: Claim | None = None
 
@@ -135,6 +151,12 @@ def parse_import_case(data: Any) -> ImportCase:
         prevalence_one_in=None if prevalence is None else integer(prevalence, "prevalence_one_in", 1),
         rational_pharmacotherapy=boolean(data.get("rational_pharmacotherapy"),
                                          "rational_pharmacotherapy", False),
+        igj_consent=choice(data.get("igj_consent"), "igj_consent", IGJ_STATES, "onbekend"),
+        equivalent_to_registered=boolean(data.get("equivalent_to_registered"),
+                                         "equivalent_to_registered", False),
+        ministerial_exception=boolean(data.get("ministerial_exception"), "ministerial_exception",
+                                      False),
+        shortage=boolean(data.get("shortage"), "shortage", False),
         authorisation=choice(data.get("authorisation"), "authorisation", AUTHORISATION_STATES, "geen"),
         claim=parse_claim(data.get("claim")))
 
@@ -152,31 +174,63 @@ def situation_of(case: ImportCase) -> str:
     return "1d"
 
 
-def rare_indication(case: ImportCase, situation: str) -> tuple[bool, str]:
+def rare_indication(case: ImportCase, situation: str) -> tuple[bool, list[str]]:
     """Whether the pharmacist can find an individual entitlement (rational pharmacotherapy in a
-    disease of at most 1 in 150,000), and the reason saying so."""
-    rule = load_rules(RULES)["rare_indication"]
+    disease of at most 1 in 150,000, and the IGJ's consent to import for this patient), and the
+    reasons saying so."""
+    rules = load_rules(RULES)
+    rule, igj = rules["rare_indication"], rules["igj_consent"]
     threshold = rule["prevalence_one_in_at_least"]
     if not case.rational_pharmacotherapy:
-        return False, cite("zeldzame_indicatie", "geen aanspraak: er is geen sprake van rationele "
-                           "farmacotherapie", rule["quote"])
+        return False, [cite("zeldzame_indicatie", "geen aanspraak: er is geen sprake van "
+                            "rationele farmacotherapie", rule["quote"])]
+    if case.igj_consent == "niet_verleend":
+        return False, [cite("igj_toestemming", "geen aanspraak: de IGJ heeft geen toestemming "
+                            "gegeven voor de import op individueel patiëntniveau", igj["quote"])]
     if case.prevalence_one_in is None:
         raise CaseError("prevalence_one_in", f"is required in situation {situation} without a "
                         "request: how rare the disease is decides whether you may ask")
     rare = case.prevalence_one_in >= threshold
     verdict = "komt niet vaker voor dan" if rare else "komt vaker voor dan"
-    return rare, cite("zeldzame_indicatie",
-                      f"{'aanspraak' if rare else 'geen aanspraak'}: rationele farmacotherapie; "
-                      f"de aandoening (1 op {case.prevalence_one_in:,} inwoners) {verdict} 1 op "
-                      f"{threshold:,} inwoners".replace(",", "."), rule["quote"])
+    reasons = [cite("zeldzame_indicatie",
+                    f"{'aanspraak' if rare else 'geen aanspraak'}: rationele farmacotherapie; "
+                    f"de aandoening (1 op {case.prevalence_one_in:,} inwoners) {verdict} 1 op "
+                    f"{threshold:,} inwoners".replace(",", "."), rule["quote"])]
+    if rare:
+        reasons.append(cite("igj_toestemming", "de IGJ heeft toestemming gegeven voor de import "
+                            "op individueel patiëntniveau" if case.igj_consent == "verleend" else
+                            "de aanspraak geldt alleen als de IGJ toestemming geeft voor de import "
+                            "op individueel patiëntniveau; vermeld die toestemming bij de aanvraag",
+                            igj["quote"]))
+    return rare, reasons
 
 
 def advise(case: ImportCase) -> ImportAdvice:
     """What the memo says to do for `case`, with its reasons, and the claim line checked."""
     rules = load_rules(RULES)
+    if case.shortage:
+        return shortage_advice(case)
     situation = situation_of(case)
     entry = rules["situations"][situation]
     reasons = [cite(situation, entry["summary"], entry["quote"])]
+    exclusion = rules["equivalent_exclusion"]
+    if case.equivalent_to_registered and not case.ministerial_exception:
+        reasons += [cite("gelijkwaardig", "geen aanspraak: het importgeneesmiddel is (nagenoeg) "
+                         "gelijkwaardig aan een geregistreerd geneesmiddel dat niet in het GVS is "
+                         "opgenomen, en geen ministeriële regeling bepaalt anders",
+                         exclusion["quote"]),
+                    cite("gelijkwaardig", "niet afleveren, of in overleg met de verzekerde voor "
+                         "diens eigen rekening", exclusion["quote"][1:])]
+        errors = () if case.claim is None else tuple(claim_errors(case.claim, exclusion["route"]))
+        return ImportAdvice(route=exclusion["route"], situation=situation,
+                            prior_consent_needed=bool(entry["prior_consent_needed"]),
+                            awaiting_decision=False, consent_kind=entry.get("consent"),
+                            reasons=tuple(reasons), claim_errors=errors)
+    if case.equivalent_to_registered:
+        reasons.append(cite("gelijkwaardig", "het importgeneesmiddel is (nagenoeg) gelijkwaardig "
+                            "aan een geregistreerd geneesmiddel buiten het GVS, maar een "
+                            "ministeriële regeling bepaalt anders: de uitsluiting geldt niet",
+                            exclusion["quote"]))
     outcomes = entry.get("outcomes")
     branch, awaiting = situation, False
     if outcomes is None:  # 1a, 1b: declare, no consent
@@ -188,7 +242,7 @@ def advise(case: ImportCase) -> ImportAdvice:
         state = case.authorisation
         if state == "geen":
             entitled, why = rare_indication(case, situation)
-            reasons.append(why)
+            reasons.extend(why)
             state = "aanvragen" if entitled else "geen_aanspraak"
         outcome = outcomes[state]
         route, awaiting = outcome["route"], state == "aangevraagd"
@@ -210,6 +264,21 @@ def advise(case: ImportCase) -> ImportAdvice:
                         prior_consent_needed=bool(entry["prior_consent_needed"]),
                         awaiting_decision=awaiting, consent_kind=entry.get("consent"),
                         reasons=tuple(reasons), claim_errors=errors)
+
+
+def shortage_advice(case: ImportCase) -> ImportAdvice:
+    """An import because of a shortage: not this memo's subject (no prevalence, no local code);
+    the answer points to the shortage route."""
+    rule = load_rules(RULES)["shortage"]
+    errors: tuple[ClaimError, ...] = ()
+    if case.claim is not None:
+        errors = (ClaimError("claim", "declareer een import bij leveringsproblemen niet volgens "
+                             "deze memo: de lokale codes zijn voor een niet-geregistreerd "
+                             "geneesmiddel uit het buitenland bij zeldzame indicatie"),)
+    return ImportAdvice(route=rule["route"], situation="tekort", prior_consent_needed=False,
+                        awaiting_decision=False, consent_kind=None,
+                        reasons=(cite("tekort", rule["summary"], rule["quote"]),),
+                        claim_errors=errors)
 
 
 def is_local_code(code: str) -> bool:

@@ -3,6 +3,7 @@ JSON-like input into exact values, one CaseError per mistake."""
 from __future__ import annotations
 
 import functools
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any, Iterator, Mapping
@@ -24,15 +25,19 @@ def load_rules(name: str) -> Mapping[str, Any]:
     return data
 
 
-def quotes_in(data: Any, where: str = "") -> Iterator[tuple[str, Any]]:
-    """Every `quote` in a rule file, with where it stands (for the test against the seed)."""
+def quotes_in(data: Any, where: str = "", key: str = "quote") -> Iterator[tuple[str, Any]]:
+    """Every `quote` (or the quotes under another `key`, such as `seed_003_quote`) in a rule
+    file, with where it stands (for the test against the seed)."""
     if isinstance(data, Mapping):
-        for key, value in data.items():
-            here = f"{where}.{key}" if where else str(key)
-            if key == "quote":
+        for name, value in data.items():
+            here = f"{where}.{name}" if where else str(name)
+            if name == key:
                 yield where or "(top)", value
             else:
-                yield from quotes_in(value, here)
+                yield from quotes_in(value, here, key)
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from quotes_in(item, f"{where}.{i}", key)
 
 
 def cite(rule_id: str, summary: str, quotes) -> str:
@@ -96,6 +101,22 @@ def choice(value: Any, field: str, allowed, default: str | None = None) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise CaseError(field, f"unknown value {value!r}", list(allowed))
     return value
+
+
+def day(value: Any, field: str, required: bool = False) -> date | None:
+    """A date: a date object (the form, the API) or ISO text, YYYY-MM-DD (the CLI, JSON)."""
+    if value is None:
+        if required:
+            raise CaseError(field, "is required")
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise CaseError(field, f"must be a date as YYYY-MM-DD, got {value!r}")
 
 
 def money(value: Any, field: str, places: int | None = None) -> Decimal:

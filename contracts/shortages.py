@@ -508,6 +508,37 @@ def notice(version: Version, products: Mapping[int, Product], *, previous: Versi
     return subject, body
 
 
+# -- the agreements' milestones (agreements 2, 3, 4 and 10) -------------------------------------
+
+@dataclass(frozen=True)
+class Milestone:
+    label: str
+    due: str
+    begins: date | None
+    quote: tuple[str, ...]
+
+    def possibly_reached(self, day: date) -> bool:
+        """False when `day` is before the milestone's period begins; True when it may have been
+        reached (the portal cannot know whether it was)."""
+        return self.begins is not None and day >= self.begins
+
+
+def milestones(key: str, within: str | None = None) -> tuple[Milestone, ...]:
+    """The milestones of an agreement as data (`procurement_guideline`, `exemptions`,
+    `authorisations`, or `substitution.legal_basis`)."""
+    data = load_rules(RULES)[key]
+    if within:
+        data = data[within]
+    return tuple(Milestone(m["label"], str(m["due"]), m.get("from"), tuple(m["quote"]))
+                 for m in data["milestones"])
+
+
+def guideline_questions() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Agreement 4: the availability questions a manager weighs when setting a (temporary)
+    preferred product, each with its sentence."""
+    return tuple((q["text"], tuple(q["quote"])) for q in rules()["procurement_guideline"]["questions"])
+
+
 # -- entitlement during a shortage (issue 8, part 6) --------------------------------------------
 
 @dataclass(frozen=True)

@@ -97,6 +97,10 @@ MESSAGES = {
         "insured_from": _l("Deze datum ligt niet in het gekozen kalenderjaar."),
         "insured_to": _l("Deze datum ligt niet in het gekozen jaar, of voor de begindatum."),
         "name": _l("Deze naam staat twee keer in de groep."),  # group.<n>.name
+        "dispensing_date": _l("Deze datum ligt niet in een jaar waarvoor het maximum bekend is, "
+                              "of niet in de verzekerde periode."),
+        "costs.geneesmiddel": _l("De kosten van het geneesmiddel zijn lager dan de eigen bijdrage "
+                                 "die ervoor in rekening wordt gebracht."),
     },
     SHORTAGE: {  # by the refusal's code (contracts.shortages), else its field
         "required": _l("Vul dit veld in."),

@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, or_, select
 
 from contracts import shortages as domain
+from contracts import shortageimport, substitution
 from contracts.errors import CaseError
 
 from ..extensions import db
@@ -22,7 +23,7 @@ from ..models import Product, Shortage
 from ..operations import shortages as ops
 from ..operations.clock import today
 from ..operations.offers import NotFound
-from ..web import MANAGERS
+from ..web import MANAGERS, PROVIDER_STAFF
 from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, Blueprint, Id, UTCDateTime,
                      not_found, paginate, refuse, unit_of_work)
 from .tokens import api_actor, requires
@@ -201,7 +202,9 @@ class ShortageEntitlementSchema(Schema):
     logistical_necessity_from_register = fields.Boolean()
     notes = fields.List(fields.String())
     import_check = fields.String(allow_none=True, metadata={
-        "description": "Where a reimbursed import medicine under an exemption is checked."})
+        "description": "Where a reimbursed import medicine under an exemption is checked: the "
+                       "check of an import during a shortage (POST), not the rare-indication "
+                       "import-claim check."})
 
 
 # Endpoints -------------------------------------------------------------------------------------
@@ -374,5 +377,93 @@ class ShortageEntitlement(MethodView):
         return {**answer, "group": found.group, "date": found.day,
                 "logistical_necessity_from_register": found.logistical_necessity_from_register,
                 "notes": list(found.notes),
-                "import_check": "/zorgaanbieder/controles/importgeneesmiddel"
+                "import_check": "/api/v1/shortages/import-check"
                 if found.imports_under_exemption else None}
+
+
+class ShortageImportCaseSchema(Schema):
+    class Meta:
+        unknown = "include"  # the domain checks every field and names the bad one
+
+    shortage = fields.Boolean(required=True, metadata={
+        "description": "The Dutch medicine is in short supply and the import replaces it."})
+    ground = fields.String(allow_none=True, metadata={
+        "enum": list(shortageimport.GROUNDS),
+        "description": "vrijstelling: imported with an exemption or the IGJ's prior consent; "
+                       "cbg_vergunning: the CBG's marketing authorisation for public health "
+                       "reasons. Required with a shortage."})
+    rational_pharmacotherapy = fields.Boolean()
+    exemption = fields.Boolean(metadata={"description": "An exemption (Vrijstellingsbesluit) or "
+                                         "the IGJ's consent holds on the day (vrijstelling)."})
+    doctors_order = fields.Boolean(metadata={"description": "Ordered at a doctor's initiative, "
+                                             "for use under his supervision (vrijstelling)."})
+    not_available_in_nl = fields.Boolean(metadata={"description": "cbg_vergunning"})
+    available_in_eu = fields.Boolean(metadata={"description": "cbg_vergunning"})
+    in_g_standaard = fields.Boolean(metadata={"description": "The TT-article is in the "
+                                              "G-Standaard (declare with its Z-index number)."})
+    equivalent_to_registered = fields.Boolean()
+    ministerial_exception = fields.Boolean()
+
+
+class ShortageImportAdviceSchema(Schema):
+    route = fields.String(metadata={"enum": list(shortageimport.ROUTES)})
+    entitled = fields.Boolean()
+    reasons = fields.List(fields.String())
+    open_points = fields.List(fields.String(), metadata={
+        "description": "What agreement 2 leaves open (authorisations, doctor's statements)."})
+
+
+class SubstitutionCaseSchema(Schema):
+    class Meta:
+        unknown = "include"
+
+    shortage = fields.Boolean(required=True, metadata={
+        "description": "The prescribed medicine is not available because of a shortage."})
+    national = fields.Boolean(metadata={"description": "The shortage is national."})
+    same_substance = fields.Boolean(metadata={
+        "description": "Same active substance, strength, route and release pattern."})
+    local_agreement = fields.Boolean(metadata={
+        "description": "A local agreement with the prescriber covers this substitution."})
+
+
+class SubstitutionAdviceSchema(Schema):
+    route = fields.String(metadata={"enum": list(substitution.ROUTES)})
+    may_substitute = fields.Boolean()
+    reasons = fields.List(fields.String())
+    open_points = fields.List(fields.String())
+
+
+@blp.route("/shortages/import-check")
+class ShortageImportCheck(MethodView):
+    @requires(blp, *PROVIDER_STAFF)
+    @blp.arguments(ShortageImportCaseSchema)
+    @blp.response(200, ShortageImportAdviceSchema)
+    @blp.alt_response(422, response=UNPROCESSABLE)
+    def post(self, case):
+        """Check an import medicine during a shortage (seed 004 agreement 10, seed 003).
+
+        Its own route, not the rare-indication import of seed 000: a shortage, rational
+        pharmacotherapy, not excluded, the ground's conditions; then how to declare. The body of
+        `portal shortages import-check`."""
+        try:
+            return shortageimport.check_shortage_import(case).as_json()
+        except CaseError as error:
+            refuse(422, error)
+
+
+@blp.route("/shortages/substitution")
+class SubstitutionCheck(MethodView):
+    @requires(blp, *PROVIDER_STAFF)
+    @blp.arguments(SubstitutionCaseSchema)
+    @blp.response(200, SubstitutionAdviceSchema)
+    @blp.alt_response(422, response=UNPROCESSABLE)
+    def post(self, case):
+        """May the pharmacist replace a medicine during a shortage? (seed 004 agreement 3)
+
+        Only in a shortage; the same active substance is a switch the pharmacist chooses; another
+        substance only in a national shortage under a local agreement with the prescriber. The
+        body of `portal shortages substitution`."""
+        try:
+            return substitution.check_substitution(case).as_json()
+        except CaseError as error:
+            refuse(422, error)

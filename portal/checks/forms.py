@@ -7,9 +7,12 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, IntegerField,
-                     RadioField, SelectField, StringField)
+                     RadioField, SelectField, SelectMultipleField, StringField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from contracts import appendix2 as appendix2_rules
+from contracts import contribution as contribution_rules
 from contracts.dispensing import consent_categories, contribution_years
 
 from ..fields import DutchDateField, choice
@@ -43,6 +46,17 @@ class ImportForm(FlaskForm):
     rational = BooleanField(_l("Er is sprake van rationele farmacotherapie"))
     prevalence = StringField(_l("De aandoening komt voor bij 1 op … inwoners"),
                              validators=[Optional(), Length(max=20)])
+    igj_consent = RadioField(_l("Toestemming van de IGJ voor de import op individueel "
+                                "patiëntniveau"), default="onbekend", choices=[
+        choice("onbekend", _l("Nog niet bekend")), choice("verleend", _l("Gegeven")),
+        choice("niet_verleend", _l("Niet gegeven of geweigerd"))],
+        validators=[Optional()])  # not posted: not known yet
+    equivalent = BooleanField(_l("Het importgeneesmiddel is (nagenoeg) gelijkwaardig aan een "
+                                 "geregistreerd geneesmiddel dat niet in het GVS is opgenomen"))
+    ministerial_exception = BooleanField(_l("Een ministeriële regeling bepaalt voor dit "
+                                            "geneesmiddel anders"))
+    shortage = BooleanField(_l("Het geneesmiddel wordt geïmporteerd wegens een tekort "
+                               "(leveringsproblemen), niet voor een zeldzame indicatie"))
     authorisation = RadioField(_l("Toestemming (in de G-Standaard) of machtiging (niet in de "
                                   "G-Standaard) van cVGZ"), default="geen", choices=[
         choice("geen", _l("Nog niet aangevraagd")),
@@ -107,6 +121,14 @@ class ImportForm(FlaskForm):
                   "importer": self.importer.data}
         return {name: value.strip() for name, value in values.items() if (value or "").strip()}
 
+    def shortage_prefill(self) -> dict:
+        """What the check of an import during a shortage (portal.shortages, ImportCheckForm) can
+        take over from this one, as its query parameters."""
+        values = {"g_standaard": self.situation.data not in (None, "niet"),
+                  "rational": self.rational.data, "equivalent": self.equivalent.data,
+                  "ministerial_exception": self.ministerial_exception.data}
+        return {"shortage": "y", **{name: "y" for name, value in values.items() if value}}
+
     def case(self) -> dict:
         """The case as `portal check import-claim` reads it."""
         in_g = self.situation.data != "niet"
@@ -124,6 +146,10 @@ class ImportForm(FlaskForm):
                 "meets_condition": bool(self.meets_condition.data),
                 "prevalence_one_in": int(re.sub(r"\D", "", prevalence)) if prevalence else None,
                 "rational_pharmacotherapy": bool(self.rational.data),
+                "igj_consent": self.igj_consent.data or "onbekend",
+                "equivalent_to_registered": bool(self.equivalent.data),
+                "ministerial_exception": bool(self.ministerial_exception.data),
+                "shortage": bool(self.shortage.data),
                 "authorisation": self.authorisation.data, "claim": claim}
 
 
@@ -305,3 +331,212 @@ class ConsentForm(FlaskForm):
     def case(self) -> dict:
         return {"category": self.category.data,
                 "doctors_note_procedure": bool(self.doctors_note_procedure.data)}
+
+
+def amount_field(label) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=20)])
+
+
+class DispensingContributionForm(FlaskForm):
+    """The contribution and excess of one dispensing (contracts.contribution)."""
+
+    dispensing_date = DutchDateField(_l("Afleverdatum (dd-mm-jjjj)"), validators=[
+        InputRequired(_l("Vul de afleverdatum in."))])
+    birth_date = DutchDateField(_l("Geboortedatum van de verzekerde (of vul de leeftijd in)"),
+                                validators=[Optional()])
+    age = IntegerField(_l("Leeftijd op de afleverdatum"), validators=[
+        Optional(), NumberRange(min=0, max=150, message=_l("Vul een leeftijd van 0 tot 150 in."))])
+    insured_from = DutchDateField(_l("Verzekerd vanaf (dd-mm-jjjj; leeg: 1 januari)"),
+                                  validators=[Optional()])
+    insured_to = DutchDateField(_l("Verzekerd tot en met (dd-mm-jjjj; leeg: 31 december)"),
+                                validators=[Optional()])
+    kind = SelectField(_l("Wat wordt afgeleverd"), default="overig")
+    interchangeable_group = BooleanField(_l("Het middel zit in een groep onderling vervangbare "
+                                            "middelen (GVS)"))
+    purchase_price = amount_field(_l("Inkoopprijs (€)"))
+    reimbursement_limit = amount_field(_l("Vergoedingslimiet van de groep (€)"))
+    prepared_contribution = amount_field(_l("Bereid uit een middel met eigen bijdrage: die eigen "
+                                            "bijdrage (€)"))
+    prepared_price = amount_field(_l("of de inkoopprijs van dat middel (€)"))
+    prepared_limit = amount_field(_l("en zijn vergoedingslimiet (€)"))
+    contribution_paid = amount_field(_l("Wettelijke eigen bijdrage al betaald dit kalenderjaar (€)"))
+    supplementary_plan = SelectField(_l("Aanvullende verzekering"), default="geen")
+    excess_remaining = amount_field(_l("Resterend verplicht eigen risico dit jaar (€; leeg: "
+                                       "onbekend)"))
+    cost_geneesmiddel = amount_field(_l("Kosten van het geneesmiddel (€; leeg: de inkoopprijs)"))
+    cost_aflevering = amount_field(_l("Afleverkosten (€)"))
+    cost_begeleidingsgesprek = amount_field(_l("Begeleidingsgesprek voor een voorkeursmiddel (€)"))
+    cost_inhalatie_instructie = amount_field(_l("Inhalatie-instructie (€)"))
+    cost_medicatiebeoordeling = amount_field(_l("Medicatiebeoordeling (€)"))
+    AMOUNTS = ("purchase_price", "reimbursement_limit", "prepared_contribution", "prepared_price",
+               "prepared_limit", "contribution_paid", "excess_remaining")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [choice(slug, label)
+                             for slug, label in contribution_rules.kinds().items()]
+        self.supplementary_plan.choices = [choice(slug, label)
+                                           for slug, label in contribution_rules.plans().items()]
+
+    def cost_fields(self) -> list:
+        """The amount field of each cost part of the rule data (cost_<part>), in its order."""
+        return [getattr(self, f"cost_{part}") for part in contribution_rules.cost_parts()]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name in (*self.AMOUNTS, *(f.name for f in self.cost_fields())):
+            field = getattr(self, name)
+            try:
+                check_amount(field)
+            except ValidationError as error:
+                field.errors = [*field.errors, str(error)]
+                valid = False
+        return self._cross_checks() and valid
+
+    def _cross_checks(self) -> bool:
+        """What needs another field: an age or a birth date; a price and limit in a group; the
+        day of dispensing in a year the seed gives a maximum for, within the period insured."""
+        problems = []
+        if self.age.data is None and self.birth_date.data is None and not self.age.errors \
+                and not self.birth_date.errors:
+            problems.append((self.age, _l("Vul de leeftijd of de geboortedatum in.")))
+        if self.age.data is not None and self.birth_date.data is not None:
+            problems.append((self.age, _l("Vul de leeftijd of de geboortedatum in, niet allebei.")))
+        if self.interchangeable_group.data:
+            for field in (self.purchase_price, self.reimbursement_limit):
+                if not (field.data or "").strip():
+                    problems.append((field, _l("Vul dit in voor een middel in een groep.")))
+        elif (self.reimbursement_limit.data or "").strip():
+            problems.append((self.reimbursement_limit, _l("Alleen een middel in een groep onderling "
+                                                          "vervangbare middelen heeft een "
+                                                          "vergoedingslimiet.")))
+        prepared = [f for f in (self.prepared_price, self.prepared_limit) if (f.data or "").strip()]
+        if (self.prepared_contribution.data or "").strip() and prepared:
+            problems.append((prepared[0], _l("Vul de eigen bijdrage van het middel in, of de "
+                                             "inkoopprijs en limiet, niet allebei.")))
+        elif len(prepared) == 1:
+            missing = self.prepared_limit if prepared[0] is self.prepared_price else self.prepared_price
+            problems.append((missing, _l("Vul ook dit bedrag in.")))
+        day = self.dispensing_date.data
+        if day is not None:
+            if day.year not in contribution_years():
+                problems.append((self.dispensing_date, _l(
+                    "Voor dit jaar geeft de regeling geen maximum; kies een datum in %(years)s.",
+                    years=", ".join(str(y) for y in contribution_years()))))
+            elif (self.insured_from.data and day < self.insured_from.data) or \
+                    (self.insured_to.data and day > self.insured_to.data):
+                problems.append((self.dispensing_date, _l("De afleverdatum ligt niet in de "
+                                                          "verzekerde periode.")))
+            if self.birth_date.data and self.birth_date.data > day:
+                problems.append((self.birth_date, _l("De geboortedatum ligt na de afleverdatum.")))
+        for field, message in problems:
+            field.errors = [*field.errors, message]
+        return not problems
+
+    def case(self) -> dict:
+        """The case as `portal check contribution` reads it."""
+        prepared = None
+        if any((f.data or "").strip() for f in (self.prepared_contribution, self.prepared_price,
+                                                self.prepared_limit)):
+            prepared = {"contribution": amount_or_none(self.prepared_contribution),
+                        "purchase_price": amount_or_none(self.prepared_price),
+                        "reimbursement_limit": amount_or_none(self.prepared_limit)}
+        group = bool(self.interchangeable_group.data)
+        return {"dispensing_date": self.dispensing_date.data, "birth_date": self.birth_date.data,
+                "age": self.age.data, "insured_from": self.insured_from.data,
+                "insured_to": self.insured_to.data, "kind": self.kind.data,
+                "interchangeable_group": group,
+                "purchase_price": amount_or_none(self.purchase_price),
+                "reimbursement_limit": amount_or_none(self.reimbursement_limit) if group else None,
+                "prepared_from": prepared,
+                "contribution_paid": amount_or_none(self.contribution_paid),
+                "supplementary_plan": self.supplementary_plan.data,
+                "costs": {field.name.removeprefix("cost_"): amount_or_none(field)
+                          for field in self.cost_fields()},
+                "excess_remaining": amount_or_none(self.excess_remaining)}
+
+
+class Appendix2Form(FlaskForm):
+    """Appendix 2: prescriber, doctor's note and authorisation (contracts.appendix2)."""
+
+    medicine = SelectField(_l("Soort middel"))
+    consent_category = SelectField(_l("Staat het middel op de lijst van toestemming vooraf?"),
+                                   default="overig")
+    repeat_prescription = BooleanField(_l("Vervolgrecept voor dezelfde indicatie (niet het "
+                                          "eerste recept)"))
+    prescriber = SelectField(_l("Voorschrijver"))
+    very_rare_condition = BooleanField(_l("Zeer zeldzame aandoening met een niet-geregistreerde "
+                                          "indicatie"))
+    prescriber_specialised = BooleanField(_l("De voorschrijver is gespecialiseerd in de "
+                                             "behandeling van die aandoening"))
+    doctors_note_exists = BooleanField(_l("Voor dit middel bestaat een artsenverklaring van ZN met "
+                                          "apothekersinstructie"))
+    doctors_note_prescribers = SelectMultipleField(
+        _l("Voorschrijvers die de artsenverklaring naast medisch specialisten noemt"),
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    doctors_note_complete = BooleanField(_l("Bij het recept zit de artsenverklaring, volledig "
+                                            "ingevuld, gedateerd en ondertekend"))
+    objects_to_procedure = BooleanField(_l("De verzekerde maakt bezwaar tegen de procedure van "
+                                           "de artsenverklaring"))
+    designated_preparation = BooleanField(_l("De apotheekbereiding staat in het overzicht "
+                                             "'Vergoeding apotheekbereidingen' (machtiging nodig)"))
+    transferred_preparation = BooleanField(_l("De apotheekbereiding is doorgeleverd door een "
+                                              "andere apotheek"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.medicine.choices = [choice(slug, label)
+                                 for slug, label in appendix2_rules.medicines().items()]
+        self.consent_category.choices = [choice(slug, label)
+                                         for slug, label in consent_categories().items()]
+        people = [choice(slug, label) for slug, label in appendix2_rules.prescribers().items()]
+        self.prescriber.choices = people
+        self.doctors_note_prescribers.choices = people
+
+    def preparation(self) -> bool:
+        return self.medicine.data == appendix2_rules.PREPARATION
+
+    def validate(self, extra_validators=None) -> bool:
+        """What contradicts another field, said on the field (the domain refuses it too)."""
+        valid = super().validate(extra_validators)
+        problems = []
+        if not self.doctors_note_exists.data:
+            message = _l("Dit kan alleen als er een artsenverklaring voor het middel bestaat.")
+            for field in (self.doctors_note_prescribers, self.doctors_note_complete,
+                          self.objects_to_procedure):
+                if field.data:
+                    problems.append((field, message))
+        if self.preparation():
+            message = _l("Dit geldt niet voor een apotheekbereiding (geen middel uit Bijlage 2).")
+            if self.consent_category.data not in (None, "", "overig"):
+                problems.append((self.consent_category, message))
+            for field in (self.doctors_note_exists, self.very_rare_condition):
+                if field.data:
+                    problems.append((field, message))
+        else:
+            for field in (self.designated_preparation, self.transferred_preparation):
+                if field.data:
+                    problems.append((field, _l("Dit geldt alleen voor een apotheekbereiding.")))
+        if self.prescriber_specialised.data and not self.very_rare_condition.data:
+            problems.append((self.prescriber_specialised,
+                             _l("Dit geldt alleen bij een zeer zeldzame aandoening.")))
+        for field, message in problems:
+            field.errors = [*field.errors, message]
+        return valid and not problems
+
+    def case(self) -> dict:
+        """The case as `portal check appendix-2` reads it."""
+        preparation = self.preparation()
+        return {"medicine": self.medicine.data,
+                "consent_category": None if preparation else self.consent_category.data,
+                "first_prescription": not self.repeat_prescription.data,
+                "prescriber": self.prescriber.data,
+                "doctors_note_exists": bool(self.doctors_note_exists.data),
+                "doctors_note_prescribers": list(self.doctors_note_prescribers.data or []),
+                "doctors_note_complete": bool(self.doctors_note_complete.data),
+                "objects_to_procedure": bool(self.objects_to_procedure.data),
+                "very_rare_condition": bool(self.very_rare_condition.data),
+                "prescriber_specialised": bool(self.prescriber_specialised.data),
+                "designated_preparation": bool(self.designated_preparation.data),
+                "transferred_preparation": bool(self.transferred_preparation.data)}
+

@@ -19,6 +19,8 @@ from wtforms.validators import ValidationError
 from contracts import shortages as shortage_rules
 from contracts.dispensing import (consent_categories, dispensing_period, personal_contribution,
                                   prior_consent)
+from contracts.appendix2 import check_appendix2, prescribers
+from contracts.contribution import check_contribution
 from contracts.entitlement import check_entitlement
 from contracts.errors import CaseError
 from contracts.importmedicine import check_import
@@ -31,8 +33,8 @@ from ..operations import shortages as shortage_ops
 from ..provider.routes import unread_messages
 from ..refusals import CHECK, refusal
 from ..web import PROVIDER_STAFF, reason_text, roles_required
-from .forms import (ConsentForm, ContributionForm, DispensingForm, EntitlementForm, ImportForm,
-                    RegisterEntitlementForm)
+from .forms import (Appendix2Form, ConsentForm, ContributionForm, DispensingContributionForm,
+                    DispensingForm, EntitlementForm, ImportForm, RegisterEntitlementForm)
 
 bp = Blueprint("checks", __name__, url_prefix="/zorgaanbieder/controles", template_folder="templates")
 bp.context_processor(unread_messages)  # the provider menu of provider/base.html counts them
@@ -43,6 +45,7 @@ ROUTES = {
     "machtiging_aanvragen": _l("Eerst een machtiging aanvragen bij cVGZ"),
     "declareren_lokale_code": _l("Afleveren en declareren met een lokale code"),
     "niet_afleveren": _l("Niet afleveren, of in overleg met de verzekerde voor diens eigen rekening"),
+    "tekortroute": _l("Import bij een tekort: gebruik de controle voor import bij leveringsproblemen"),
 }
 RULES = {
     "voorkeursmiddel": _l("Voorkeursbeleid: alleen het voorkeursmiddel"),
@@ -64,6 +67,8 @@ MODES = ("register", "vrij")
 #: Domain field -> form field, per check.
 IMPORT_FIELDS = {"status": "situation", "prevalence_one_in": "prevalence",
                  "rational_pharmacotherapy": "rational", "meets_condition": "meets_condition",
+                 "igj_consent": "igj_consent", "equivalent_to_registered": "equivalent",
+                 "ministerial_exception": "ministerial_exception", "shortage": "shortage",
                  "authorisation": "authorisation", "claim.code": "code",
                  "claim.material_cost": "material_cost", "claim.purchase_price": "purchase_price",
                  "claim.comment.substance": "substance", "claim.comment.brand": "brand",
@@ -91,15 +96,17 @@ def mark(form, error: CaseError, fields: dict) -> None:
         target.errors = [*target.errors, message]
 
 
-#: The rule files whose source is written in English (seed 003, HollandZorg's conditions).
-ENGLISH_SOURCES = ("farmacie_2025",)
+#: Where the rule files quote an English source (seed 003, HollandZorg's conditions): every
+#: `quote` of its own file, and the `seed_003_quote` beside the Dutch seeds' quotes elsewhere.
+ENGLISH_SOURCES = (("farmacie_2025", "quote"), ("shortages", "seed_003_quote"),
+                   ("importgeneesmiddel", "seed_003_quote"))
 
 
 @functools.cache
 def english_quotes() -> frozenset[str]:
     """Every seed sentence quoted from an English source."""
-    return frozenset(quote for name in ENGLISH_SOURCES
-                     for _where, quotes in quotes_in(load_rules(name)) for quote in quotes)
+    return frozenset(quote for name, key in ENGLISH_SOURCES
+                     for _where, quotes in quotes_in(load_rules(name), key=key) for quote in quotes)
 
 
 def split_reason(reason: str) -> tuple[str, str]:
@@ -171,8 +178,11 @@ def import_medicine():
     if advice is not None and advice.route in ("toestemming_aanvragen", "machtiging_aanvragen") \
             and not advice.awaiting_decision:
         link = request_link(advice.consent_kind, form.request_prefill())
+    shortage_link = None
+    if advice is not None and advice.route == "tekortroute":
+        shortage_link = url_for("shortages.import_check", **form.shortage_prefill())
     return show("import.html", status, form=form, advice=advice, routes=ROUTES, link=link,
-                claim_general=claim_general, sentence=sentence)
+                claim_general=claim_general, sentence=sentence, shortage_link=shortage_link)
 
 
 def entitlement_mode() -> str:
@@ -231,8 +241,8 @@ def register_entitlement():
 
 def register_answer(found: shortage_rules.ShortageEntitlement) -> dict:
     """Besides the answer: a line per product of the group, the notice of every shortage that
-    applies (in the fixed format the pharmacies were sent) with its public page, and the import
-    check where an import medicine under an exemption is reimbursed."""
+    applies (in the fixed format the pharmacies were sent) with its public page, and the check of
+    an import during a shortage where an import medicine under an exemption is reimbursed."""
     register = shortage_ops.products()
     in_force = shortage_rules.versions_by_day(shortage_ops.versions(), found.day)
     lines = [{"name": s.product.name, "zindex": s.product.zindex, "aip": s.product.aip,
@@ -252,9 +262,15 @@ def register_answer(found: shortage_rules.ShortageEntitlement) -> dict:
             version, register, previous=history[-2] if len(history) > 1 else None, link=link)
         notices.append({"subject": subject, "link": link, "product": product.name,
                         "lines": [line.partition(": ")[::2] for line in body.splitlines()]})
-    return {"lines": lines, "notices": notices,
-            "import_link": url_for("checks.import_medicine")
-            if found.imports_under_exemption else None}
+    # An import under an exemption during a shortage is its own route (seed 004 agreement 10,
+    # seed 003), not the rare-indication import check: link that route, with what the register
+    # knows (a shortage, an exemption, an article in the G-Standaard with its Z-index number).
+    import_link = None
+    if found.imports_under_exemption:
+        import_link = url_for("shortages.import_check", shortage="y", ground="vrijstelling",
+                              exemption="y", g_standaard="y",
+                              product=", ".join(found.imports_under_exemption))
+    return {"lines": lines, "notices": notices, "import_link": import_link}
 
 
 @bp.route("/afleverperiode", methods=["GET", "POST"])
@@ -278,6 +294,30 @@ def contribution():
     return show("contribution.html", status, form=form, answer=answer)
 
 
+#: Domain field -> form field of the contribution of one dispensing.
+CONTRIBUTION_FIELDS = {
+    "dispensing_date": "dispensing_date", "birth_date": "birth_date", "age": "age",
+    "insured_from": "insured_from", "insured_to": "insured_to",
+    "purchase_price": "purchase_price", "reimbursement_limit": "reimbursement_limit",
+    "prepared_from": "prepared_contribution", "prepared_from.contribution": "prepared_contribution",
+    "prepared_from.purchase_price": "prepared_price",
+    "prepared_from.reimbursement_limit": "prepared_limit",
+    "contribution_paid": "contribution_paid", "excess_remaining": "excess_remaining",
+    **{f"costs.{part}": f"cost_{part}" for part in ("geneesmiddel", "aflevering",
+                                                    "begeleidingsgesprek", "inhalatie_instructie",
+                                                    "medicatiebeoordeling")}}
+
+
+@bp.route("/eigen-bijdrage/aflevering", methods=["GET", "POST"])
+@roles_required(*PROVIDER_STAFF)
+def dispensing_contribution():
+    form = DispensingContributionForm()
+    if request.method == "GET":
+        return show("contribution_dispensing.html", form=form, answer=None)
+    answer, status = run(form, check_contribution, CONTRIBUTION_FIELDS)
+    return show("contribution_dispensing.html", status, form=form, answer=answer)
+
+
 @bp.route("/toestemming-vooraf", methods=["GET", "POST"])
 @roles_required(*PROVIDER_STAFF)
 def consent():
@@ -288,3 +328,32 @@ def consent():
     answer, status = run(form, prior_consent, {})
     link = request_link("toestemming") if answer and answer.prior_consent_needed else None
     return show("consent.html", status, form=form, answer=answer, categories=categories, link=link)
+
+
+#: What the pharmacy does after the Appendix 2 check (contracts.appendix2.ROUTES).
+APPENDIX2_ROUTES = {
+    "afleveren": _l("Afleveren: geen machtiging of artsenverklaring nodig"),
+    "artsenverklaring": _l("Afleveren volgens de artsenverklaring en de apothekersinstructie"),
+    "artsenverklaring_onvolledig": _l("Nog niet afleveren: de artsenverklaring moet volledig "
+                                      "ingevuld, gedateerd en ondertekend bij het recept zitten"),
+    "machtiging_aanvragen": _l("Eerst schriftelijke machtiging van de zorgverzekeraar aanvragen"),
+    "niet_vergoed": _l("Niet vergoed: deze voorschrijver mag het eerste recept niet uitschrijven"),
+}
+APPENDIX2_FIELDS = {name: name for name in (
+    "medicine", "consent_category", "prescriber", "doctors_note_exists",
+    "doctors_note_prescribers", "doctors_note_complete", "objects_to_procedure",
+    "very_rare_condition", "prescriber_specialised", "designated_preparation",
+    "transferred_preparation")}
+
+
+@bp.route("/bijlage-2", methods=["GET", "POST"])
+@roles_required(*PROVIDER_STAFF)
+def appendix2():
+    form = Appendix2Form()
+    context = {"routes": APPENDIX2_ROUTES, "prescribers": prescribers()}
+    if request.method == "GET":
+        return show("appendix2.html", form=form, answer=None, **context)
+    answer, status = run(form, check_appendix2, APPENDIX2_FIELDS)
+    link = request_link("toestemming") if answer and answer.authorisation_needed else None
+    return show("appendix2.html", status, form=form, answer=answer, link=link, **context)
+

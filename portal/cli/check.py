@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import click
 
+from contracts.appendix2 import check_appendix2
+from contracts.contribution import check_contribution
 from contracts.dispensing import (consent_categories, contribution_years, dispensing_period,
                                   personal_contribution, prior_consent)
 from contracts.entitlement import check_entitlement
@@ -60,6 +62,9 @@ def import_claim(as_json: bool):
             "status": "F"|"F_voorwaarde"|"N"|null   (null when not in the G-Standaard),
             "meets_condition": false, "prevalence_one_in": 150000,
             "rational_pharmacotherapy": false,
+            "igj_consent": "onbekend"|"verleend"|"niet_verleend",
+            "equivalent_to_registered": false, "ministerial_exception": false,
+            "shortage": false,
             "authorisation": "geen"|"aangevraagd"|"verleend"|"geweigerd",
             "claim": null | {"code": "97095551", "material_cost": 812.40,
                              "purchase_price": 812.40,
@@ -68,12 +73,16 @@ def import_claim(as_json: bool):
     `authorisation` is the insurer's answer: its consent (toestemming) for a medicine in the
     G-Standaard (situations 1c, 1d), its authorisation (machtiging) otherwise (situation 2).
     Only `in_g_standaard` is required; `prevalence_one_in` (the disease affects 1 in N
-    inhabitants) is needed where the entitlement must be judged.
+    inhabitants) is needed where the entitlement must be judged. `igj_consent` is the IGJ's
+    consent to import for this patient (the memo's third condition). An import (almost)
+    equivalent to a registered medicine outside the GVS is excluded unless
+    `ministerial_exception`. `shortage`: imported because of a shortage, which this memo does
+    not cover: route `tekortroute`, see `portal shortages import-check`.
 
     \b
     stdout: {"route": "declareren_z_index"|"toestemming_aanvragen"|"machtiging_aanvragen"
-                      |"declareren_lokale_code"|"niet_afleveren",
-             "situation": "1a".."1d"|"2"|"2a"|"2b", "prior_consent_needed": bool,
+                      |"declareren_lokale_code"|"niet_afleveren"|"tekortroute",
+             "situation": "1a".."1d"|"2"|"2a"|"2b"|"tekort", "prior_consent_needed": bool,
              "awaiting_decision": bool, "consent_kind": "toestemming"|"machtiging"|null,
              "claim_errors": ["claim.code: ..."], "reasons": ["1a: ... (“seed sentence”)"]}
     """
@@ -196,3 +205,89 @@ def personal_contribution_command(year: int, insured_from, insured_to, as_json: 
         dump(answer)
     else:
         show(answer, ("year", "insured_from", "insured_to", "days", "amount_eur", "exact_eur"))
+
+
+@check.command("contribution")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+def contribution_command(as_json: bool):
+    """Statutory contribution and compulsory excess of one dispensing (seed 003).
+
+    \b
+    stdin: {"dispensing_date": "2025-07-01", "age": 40 | "birth_date": "1985-03-02",
+            "insured_from": null, "insured_to": null,
+            "kind": "overig"|"voorkeursmiddel"|"anticonceptie_bijlage_2",
+            "interchangeable_group": true, "purchase_price": 30.00,
+            "reimbursement_limit": 22.50,
+            "prepared_from": null | {"contribution": 4.10}
+                           | {"purchase_price": 12.00, "reimbursement_limit": 9.00},
+            "contribution_paid": 0, "supplementary_plan": "geen"|"compact"|"start"|"extra"
+                                   |"plus"|"top"|"no_risk_1"|"no_risk_2",
+            "costs": {"geneesmiddel": 30.00, "aflevering": 7.50, "begeleidingsgesprek": 0,
+                      "inhalatie_instructie": 0, "medicatiebeoordeling": 0},
+            "excess_remaining": 385.00 | null}
+    Only `dispensing_date` and `age` (or `birth_date`) are required. The contribution is
+    the purchase price above the limit, at most what remains of the year's maximum
+    (personal-contribution) after `contribution_paid`. `costs.geneesmiddel` defaults to the
+    purchase price. The seed gives no excess amount: `excess_remaining` is what remains this
+    year; without it nothing is charged to the excess in the answer.
+
+    \b
+    stdout: {"dispensing_date", "age", "kind",
+             "contribution": {"due", "source", "maximum_eur", "paid_before",
+                              "remaining_before", "charged", "waived_by_cap",
+                              "supplementary_plan", "plan_percent", "plan_pays",
+                              "insured_pays"},
+             "excess": {"applies", "remaining_before", "subject", "charged",
+                        "parts": [{"part", "summary", "amount", "under_excess",
+                                   "subject_to_excess", "charged_to_excess"}]},
+             "insured_pays", "reasons"}
+    """
+    answer = check_contribution(read_case()).as_json()
+    if as_json:
+        dump(answer)
+        return
+    contribution, excess = answer["contribution"], answer["excess"]
+    flat = {"age": answer["age"], "contribution_due": contribution["due"],
+            "contribution_charged": contribution["charged"],
+            "plan_pays": contribution["plan_pays"],
+            "contribution_insured": contribution["insured_pays"],
+            "excess_applies": excess["applies"], "subject_to_excess": excess["subject"],
+            "charged_to_excess": excess["charged"], "insured_pays": answer["insured_pays"],
+            "reasons": answer["reasons"]}
+    show(flat, tuple(key for key in flat if key != "reasons"))
+
+
+@check.command("appendix-2")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+def appendix2_command(as_json: bool):
+    """Appendix 2: prescriber, doctor's note and authorisation (seed 003).
+
+    \b
+    stdin: {"medicine": "dieetpreparaat"|"vaccin_hepatitis_dktp"|"pneumokokkenvaccin"
+                        |"overig_bijlage_2"|"apotheekbereiding",
+            "consent_category": "overig" (see `portal check prior-consent --list`),
+            "first_prescription": true,
+            "prescriber": "dietist"|"jeugdarts"|"huisarts"|"medisch_specialist"
+                          |"medisch_specialist_deskundig"|"overig",
+            "doctors_note_exists": false, "doctors_note_prescribers": ["huisarts"],
+            "doctors_note_complete": false, "objects_to_procedure": false,
+            "very_rare_condition": false, "prescriber_specialised": false,
+            "designated_preparation": false, "transferred_preparation": false}
+    Only `medicine` and `prescriber` are required. The preparation fields are for
+    "apotheekbereiding" only; `consent_category` and the doctor's note for the others.
+
+    \b
+    stdout: {"medicine", "consent_category", "prescriber", "first_prescription",
+             "allowed_prescribers": [..]|null, "prescriber_allowed": bool,
+             "authorisation_needed": bool, "pharmacist_determines": bool,
+             "route": "afleveren"|"artsenverklaring"|"artsenverklaring_onvolledig"
+                      |"machtiging_aanvragen"|"niet_vergoed",
+             "enclose": [...], "reasons": [...]}
+    """
+    answer = check_appendix2(read_case()).as_json()
+    if as_json:
+        dump(answer)
+    else:
+        show(answer, ("route", "prescriber_allowed", "authorisation_needed",
+                      "pharmacist_determines", "enclose"))
+

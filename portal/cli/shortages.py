@@ -6,12 +6,16 @@ the OSError of a path to that.
 """
 from __future__ import annotations
 
+import json
 import sys
 
 import click
 from flask.cli import with_appcontext
 
+from contracts.shortageimport import check_shortage_import
 from contracts.shortages import parse_week, term, write_csv
+from contracts.substitution import check_substitution
+from portal.inputs import read_stdin
 
 
 @click.group()
@@ -75,3 +79,56 @@ def demo_products():
     added = load_demo_products()
     db.session.commit()
     click.echo(f"{added} products added")
+
+
+def _answer(answer: dict, as_json: bool, keys: tuple[str, ...]) -> None:
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    for key in keys:
+        value = answer[key]
+        click.echo(f"{key:<16}{('ja' if value else 'nee') if isinstance(value, bool) else value}")
+    for key in ("reasons", "open_points"):
+        click.echo(f"{key}:")
+        for line in answer[key]:
+            click.echo(f"  - {line}")
+
+
+@shortages.command("import-check")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+def import_check(as_json: bool):
+    """May I dispense an import medicine that replaces one in short supply? (seed 004, 003)
+
+    \b
+    stdin: {"shortage": true, "ground": "vrijstelling"|"cbg_vergunning",
+            "rational_pharmacotherapy": true,
+            "exemption": true, "doctors_order": true,            (vrijstelling)
+            "not_available_in_nl": true, "available_in_eu": true, (cbg_vergunning)
+            "in_g_standaard": true,
+            "equivalent_to_registered": false, "ministerial_exception": false}
+    Only `shortage` is required, and `ground` with a shortage. Not the rare-indication import
+    (`portal check import-claim`): no prevalence is asked.
+
+    \b
+    stdout: {"route": "declareren_z_index"|"declaratie_navragen"|"eerst_vrijstelling"
+                      |"eerst_artsenverklaring"|"niet_afleveren"|"zeldzame_indicatie",
+             "entitled": bool, "reasons": [...], "open_points": [...]}
+    """
+    _answer(check_shortage_import(read_stdin(field="case")).as_json(), as_json,
+            ("route", "entitled"))
+
+
+@shortages.command("substitution")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+def substitution_check(as_json: bool):
+    """May I, the pharmacist, replace a medicine during a shortage? (seed 004 agreement 3)
+
+    \b
+    stdin: {"shortage": true, "national": true, "same_substance": false,
+            "local_agreement": true}
+    stdout: {"route": "geen_tekort"|"wisselen_zelfde_stof"|"voorschrijver_raadplegen"
+                      |"substitueren_lokale_afspraak",
+             "may_substitute": bool, "reasons": [...], "open_points": [...]}
+    """
+    _answer(check_substitution(read_stdin(field="case")).as_json(), as_json,
+            ("route", "may_substitute"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, HiddenField, SearchField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, HiddenField, RadioField, SearchField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -120,3 +120,66 @@ class WeekForm(FlaskForm):
 
     week = StringField(_l("Week"), validators=[InputRequired(), Length(max=10)],
                        render_kw={"placeholder": "2023-W40"})
+
+
+class ImportCheckForm(FlaskForm):
+    """An import medicine during a shortage (contracts.shortageimport)."""
+
+    shortage = BooleanField(_l("Het Nederlandse geneesmiddel is niet (voldoende) leverbaar door "
+                               "een tekort; het importgeneesmiddel vervangt het"))
+    ground = RadioField(_l("Grond voor het importgeneesmiddel"), choices=[
+        choice("vrijstelling", _l("Geïmporteerd met een vrijstelling of voorafgaande toestemming "
+                                  "van de IGJ")),
+        choice("cbg_vergunning", _l("Handelsvergunning van het CBG om redenen van volksgezondheid"))],
+        validators=[Optional()])
+    rational = BooleanField(_l("Er is sprake van rationele farmacotherapie"))
+    exemption = BooleanField(_l("Er geldt op de dag van afleveren een vrijstelling "
+                                "(Vrijstellingsbesluit) of toestemming van de IGJ voor deze import"))
+    doctors_order = BooleanField(_l("Er is een bestelling op initiatief van een arts, voor gebruik "
+                                    "onder diens toezicht (artsenverklaring)"))
+    not_available_in_nl = BooleanField(_l("Het geneesmiddel is in Nederland niet verkrijgbaar"))
+    available_in_eu = BooleanField(_l("Het geneesmiddel is wel verkrijgbaar in een ander EU-land"))
+    g_standaard = BooleanField(_l("Het importgeneesmiddel (TT-artikel) staat in de G-Standaard"))
+    equivalent = BooleanField(_l("Het is (nagenoeg) gelijkwaardig aan een geregistreerd "
+                                 "geneesmiddel dat niet in het GVS is opgenomen"))
+    ministerial_exception = BooleanField(_l("Een ministeriële regeling bepaalt voor dit "
+                                            "geneesmiddel anders"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The ground is needed once the import replaces a medicine in short supply."""
+        valid = super().validate(extra_validators)
+        if self.shortage.data and not self.ground.data:
+            self.ground.errors = [*self.ground.errors,
+                                  _l("Kies de grond voor het importgeneesmiddel.")]
+            valid = False
+        return valid
+
+    def case(self) -> dict:
+        """The case as `portal shortages import-check` reads it."""
+        return {"shortage": bool(self.shortage.data), "ground": self.ground.data or None,
+                "rational_pharmacotherapy": bool(self.rational.data),
+                "exemption": bool(self.exemption.data),
+                "doctors_order": bool(self.doctors_order.data),
+                "not_available_in_nl": bool(self.not_available_in_nl.data),
+                "available_in_eu": bool(self.available_in_eu.data),
+                "in_g_standaard": bool(self.g_standaard.data),
+                "equivalent_to_registered": bool(self.equivalent.data),
+                "ministerial_exception": bool(self.ministerial_exception.data)}
+
+
+class SubstitutionForm(FlaskForm):
+    """Substitution by the pharmacist during a shortage (contracts.substitution)."""
+
+    shortage = BooleanField(_l("Het voorgeschreven geneesmiddel is niet beschikbaar door een "
+                               "tekort"))
+    national = BooleanField(_l("Het tekort is landelijk (niet alleen in de eigen apotheek)"))
+    same_substance = BooleanField(_l("Het vervangende middel heeft dezelfde werkzame stof, "
+                                     "sterkte, toedieningsweg en hetzelfde afgiftepatroon"))
+    local_agreement = BooleanField(_l("Er is een lokale samenwerkingsafspraak met de "
+                                      "voorschrijver die deze vervanging regelt"))
+
+    def case(self) -> dict:
+        """The case as `portal shortages substitution` reads it."""
+        return {"shortage": bool(self.shortage.data), "national": bool(self.national.data),
+                "same_substance": bool(self.same_substance.data),
+                "local_agreement": bool(self.local_agreement.data)}

@@ -53,6 +53,13 @@ def all_products() -> list[Product]:
     return list(db.session.scalars(select(Product).order_by(Product.group_code, Product.name)))
 
 
+def guideline(today) -> dict:
+    """Agreement 4, shown where a manager sets a temporary preferred product: the availability
+    questions of the procurement guideline's aim and its milestones against the simulated date."""
+    return {"questions": domain.guideline_questions(),
+            "milestones": domain.milestones("procurement_guideline"), "today": today}
+
+
 def own_shortage(shortage_id: int) -> Shortage:
     try:
         return ops.get_shortage(shortage_id)
@@ -99,7 +106,8 @@ def manager_new():
     elif not form.is_submitted():
         form.started_on.data = today
     return render_template("shortages/manager_form.html", form=form, shortage=None,
-                           definitions=domain.definitions(), declarers=domain.declarers()), \
+                           definitions=domain.definitions(), declarers=domain.declarers(),
+                           guideline=guideline(today)), \
         (422 if has_errors(form) else 200)
 
 
@@ -156,7 +164,8 @@ def manager_update(shortage_id: int):
             "price_article": now.price_article_id, "patient_note": now.patient_note,
             "version": shortage.current_version})
     return render_template("shortages/manager_form.html", form=form, shortage=shortage,
-                           definitions=domain.definitions(), declarers=domain.declarers()), \
+                           definitions=domain.definitions(), declarers=domain.declarers(),
+                           guideline=guideline(simulation_today())), \
         (422 if has_errors(form) else 200)
 
 

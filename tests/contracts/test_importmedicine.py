@@ -243,3 +243,104 @@ def test_bad_input_names_the_field(data, field):
     with pytest.raises(CaseError) as error:
         check_import(data)
     assert error.value.field == field
+
+
+# -- the IGJ's consent, the exclusion, and an import because of a shortage (issue: seed 000) ----
+
+def test_seed_003_quotes_stand_in_seed_003():
+    from tests.conftest import normalised as norm
+    seed = norm((SEED_000.parent / "seed_003.txt").read_text(encoding="utf-8"))
+    quoted = load_rules("importgeneesmiddel")["equivalent_exclusion"]["seed_003_quote"]
+    assert quoted and all(norm(q) in seed for q in quoted)
+
+
+# "De verzekerde heeft aanspraak op een geïmporteerd geneesmiddel mits ...: o Het rationele
+# farmacotherapie betreft EN o ... 1 op de 150.000 inwoners EN o De IGJ toestemming heeft gegeven
+# voor de import op individueel patiëntniveau." (facts, route, the IGJ sentence cited)
+IGJ_TABLE = [
+    ({"in_g_standaard": False, **RARE, "igj_consent": "niet_verleend"}, "niet_afleveren",
+     "EN ... De IGJ toestemming heeft gegeven: without it, no entitlement"),
+    ({"in_g_standaard": True, "status": "N", **RARE, "igj_consent": "niet_verleend"},
+     "niet_afleveren", "1d: the same three conditions (Komt u tot de beoordeling ...)"),
+    ({"in_g_standaard": True, "status": "F_voorwaarde", **RARE, "igj_consent": "niet_verleend"},
+     "niet_afleveren", "1c: the ground of 1d and 2 (reading)"),
+    ({"in_g_standaard": False, **RARE, "igj_consent": "verleend"}, "machtiging_aanvragen",
+     "all three conditions hold: a request can be made"),
+    ({"in_g_standaard": False, **RARE}, "machtiging_aanvragen",
+     "not known yet: the other two hold; the IGJ's consent still decides (reading)"),
+]
+
+
+@pytest.mark.parametrize("facts, route, sentence", IGJ_TABLE)
+def test_the_igj_consent_is_the_third_condition(facts, route, sentence):
+    advice = check_import(facts)
+    assert advice.route == route, sentence
+    assert any("individueel patiëntniveau" in r for r in advice.reasons), sentence
+
+
+def test_without_the_igj_consent_the_prevalence_is_not_asked():
+    # no entitlement whatever the prevalence: the memo's conditions are joined by EN
+    advice = check_import({"in_g_standaard": False, "rational_pharmacotherapy": True,
+                           "igj_consent": "niet_verleend"})
+    assert advice.route == "niet_afleveren"
+
+
+def test_once_cvgz_has_answered_the_igj_consent_is_not_asked_again():
+    # "a. cVGZ heeft een machtiging afgegeven: u declareert ..." (the insurer's answer decides)
+    advice = check_import({"in_g_standaard": False, "authorisation": "verleend",
+                           "igj_consent": "niet_verleend"})
+    assert advice.route == "declareren_lokale_code"
+
+
+EQUIVALENT = {"equivalent_to_registered": True}
+
+
+@pytest.mark.parametrize("facts", [
+    {"in_g_standaard": True, "status": "F"},
+    {"in_g_standaard": True, "status": "F_voorwaarde", "meets_condition": True},
+    {"in_g_standaard": False, **RARE},
+    {"in_g_standaard": False, "authorisation": "verleend"},
+])
+def test_an_import_equivalent_to_a_registered_medicine_outside_the_gvs_is_excluded(facts):
+    # "De verzekerde heeft geen aanspraak op een geïmporteerd geneesmiddel dat gelijkwaardig of
+    # nagenoeg gelijkwaardig is aan een geregistreerd geneesmiddel dat niet is opgenomen in het
+    # geneesmiddelvergoedingssysteem (GVS), tenzij bij ministeriële regeling anders is bepaald."
+    advice = check_import({**facts, **EQUIVALENT, "claim": claim()})
+    assert advice.route == "niet_afleveren"
+    assert any("GVS" in r for r in advice.reasons)
+    assert fields_of(advice) == ["claim"]  # nothing to declare
+
+
+def test_a_ministerial_regulation_lifts_the_exclusion():
+    # "... tenzij bij ministeriële regeling anders is bepaald."
+    advice = check_import({"in_g_standaard": True, "status": "F", **EQUIVALENT,
+                           "ministerial_exception": True})
+    assert advice.route == "declareren_z_index"
+
+
+@pytest.mark.parametrize("facts", [
+    {"in_g_standaard": False, "rational_pharmacotherapy": True},  # no prevalence given
+    {"in_g_standaard": True, "status": "N"},
+    {"in_g_standaard": False, "authorisation": "verleend", "claim": claim()},
+])
+def test_an_import_because_of_a_shortage_goes_to_the_shortage_route(facts):
+    # "Heeft u vragen over de import van een geneesmiddel bij leveringsproblemen, leest u dan de
+    # memo 'uitwijken naar importgeneesmiddel bij leveringsproblemen'": not this memo; the
+    # prevalence is not asked and the local codes ("... bij zeldzame indicatie") are not for it.
+    advice = check_import({**facts, "shortage": True})
+    assert advice.route == "tekortroute" and advice.situation == "tekort"
+    assert "leveringsproblemen" in advice.reasons[0]
+    if "claim" in facts:
+        assert fields_of(advice) == ["claim"]
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"in_g_standaard": False, "igj_consent": "ja"}, "igj_consent"),
+    ({"in_g_standaard": False, "equivalent_to_registered": "ja"}, "equivalent_to_registered"),
+    ({"in_g_standaard": False, "ministerial_exception": 1}, "ministerial_exception"),
+    ({"in_g_standaard": False, "shortage": "true"}, "shortage"),
+])
+def test_the_new_inputs_refuse_bad_values(data, field):
+    with pytest.raises(CaseError) as error:
+        check_import(data)
+    assert error.value.field == field

@@ -323,6 +323,12 @@ MATRIX = {
                           (401, 200, 200, 403, 200, 403)),
     "contribution": ("GET", "/checks/personal-contribution?year=2025&insured_from=2025-06-15",
                      None, (401, 200, 200, 403, 200, 403)),
+    "contribution per dispensing": ("POST", "/checks/contribution",
+                                    lambda w: {"dispensing_date": "2025-07-01", "age": 40},
+                                    (401, 200, 200, 403, 200, 403)),
+    "appendix 2": ("POST", "/checks/appendix-2",
+                   lambda w: {"medicine": "pneumokokkenvaccin", "prescriber": "huisarts"},
+                   (401, 200, 200, 403, 200, 403)),
     "consent categories": ("GET", "/checks/prior-consent", None, (401, 200, 200, 403, 200, 403)),
     "prior consent": ("POST", "/checks/prior-consent",
                       lambda w: {"category": "nieuw_in_bijlage_2", "doctors_note_procedure": True},
@@ -366,6 +372,14 @@ MATRIX = {
     "shortage entitlement": ("POST", "/shortages/entitlement",
                              lambda w: {"group": "H03AA01 50 mcg tablet"},
                              (401, 200, 200, 200, 200, 200)),
+    # The pharmacy's checks during a shortage: pharmacy staff, like the other checks.
+    "shortage import check": ("POST", "/shortages/import-check",
+                              lambda w: {"shortage": True, "ground": "cbg_vergunning",
+                                         "rational_pharmacotherapy": True,
+                                         "not_available_in_nl": True, "available_in_eu": True},
+                              (401, 200, 200, 403, 200, 403)),
+    "substitution check": ("POST", "/shortages/substitution", lambda w: {"shortage": False},
+                           (401, 200, 200, 403, 200, 403)),
 }
 
 
@@ -766,12 +780,14 @@ PATHS = ["/tokens", "/tokens/{token_id}", "/me", "/providers", "/providers/{prov
          "/applications/{application_id}/attachments/{attachment_id}",
          "/batches", "/batches/plan", "/batches/{batch_id}", "/policy/decide", "/calendar/{year}",
          "/checks/import-claim", "/checks/entitlement", "/checks/dispensing-period",
-         "/checks/personal-contribution", "/checks/prior-consent",
+         "/checks/personal-contribution", "/checks/prior-consent", "/checks/contribution",
+         "/checks/appendix-2",
          "/consent-requests", "/consent-requests/{request_id}",
          "/consent-requests/{request_id}/prescription", "/consent-requests/{request_id}/handling",
          "/consent-requests/{request_id}/decision", "/consent-requests/{request_id}/withdrawal",
          "/shortages", "/shortages/{shortage_id}", "/shortages/{shortage_id}/versions",
          "/shortages/{shortage_id}/end", "/shortages/entitlement", "/shortage-definitions",
+         "/shortages/import-check", "/shortages/substitution",
          "/products", "/preference-file"]
 PUBLIC = {("post", "/tokens"), ("post", "/applications"), ("get", "/applications/preview"),
           ("post", "/policy/decide"), ("get", "/calendar/{year}")}

@@ -1,5 +1,6 @@
 """The checks' pages for pharmacies: one form each, answered on the same page in Dutch with the
 reasons citing the seed; bad input marked on its field with what was typed kept."""
+import html
 import re
 from datetime import date
 
@@ -311,9 +312,21 @@ def test_during_a_shortage_of_the_preferred_product_the_pharmacist_chooses(pharm
     assert "<dt>Verwacht einde</dt><dd>31-12-2023</dd>" in page
     assert f"<dt>Aangewezen alternatieven</dt><dd>{EUTHYROX_NAME} (Z-index {EUTHYROX})</dd>" in page
     assert f'href="{TEVA_PAGE}"' in page
-    # the import under exemption is reimbursed: its own check is linked
-    assert (f'<a href="{BASE}/importgeneesmiddel">Controleer afleveren en declareren van het '
-            'importgeneesmiddel</a>') in page
+    # the import under exemption is reimbursed: the route of an import during a shortage is
+    # linked (seed 004 agreement 10; seed 003 "... as a replacement medicine on account of a
+    # shortage of medicines"), not the rare-indication check, which would ask the 1:150,000
+    link = re.search(r'<a href="([^"]+)">Controleer afleveren en declareren van het '
+                     r'importgeneesmiddel bij een tekort</a>', page)
+    assert link and f"{BASE}/importgeneesmiddel" not in link.group(1)
+    target = html.unescape(link.group(1))
+    assert target.startswith(f"{BASE}/import-bij-tekort?")
+    opened = text_of(pharmacist.get(target))
+    assert IMPORT_NAME in opened and 'name="prevalence"' not in opened  # no 1:150,000 asked
+    for name in ("shortage", "exemption", "g_standaard"):
+        assert re.search(rf'<input checked[^>]*id="{name}"|<input[^>]*id="{name}"[^>]*checked',
+                         opened), name
+    assert re.search(r'<input checked[^>]*value="vrijstelling"|value="vrijstelling"[^>]*checked',
+                     opened)
 
 
 def test_a_temporary_preferred_product_is_the_one_reimbursed_until_the_shortage_ends(

@@ -357,13 +357,15 @@ def test_policy_decide_refuses_in_one_line(run, kind):
     assert refused_in_one_line(run("policy", "decide", "--json", stdin=stdin), expected)
 
 
-@pytest.mark.parametrize("command", ["import-claim", "entitlement", "dispensing-period",
-                                     "prior-consent"])
+@pytest.mark.parametrize("command", [("check", "import-claim"), ("check", "entitlement"),
+                                     ("check", "dispensing-period"), ("check", "prior-consent"),
+                                     ("check", "contribution"), ("check", "appendix-2"),
+                                     ("shortages", "import-check"), ("shortages", "substitution")])
 @pytest.mark.parametrize("kind", ["deep", "huge integer", "NUL", "not UTF-8"])
 def test_the_checks_refuse_in_one_line(run, command, kind):
     stdin, expected = BAD_CASES[kind]
     expected = expected.split(":")[1] if kind == "NUL" else expected  # the field differs per check
-    assert refused_in_one_line(run("check", command, "--json", stdin=stdin), expected)
+    assert refused_in_one_line(run(*command, "--json", stdin=stdin), expected)
 
 
 def test_a_valid_case_is_still_decided(run):

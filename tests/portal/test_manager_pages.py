@@ -508,3 +508,22 @@ def test_a_page_past_the_end_of_the_register_goes_back_to_the_first(client, mana
     response = client.get("/beheer/zorgaanbieders?q=tiel&page=9")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/beheer/zorgaanbieders?q=tiel")
+
+
+def test_the_additional_agreements_show_their_themes_from_seed_001(client, auth, manager, world, session):
+    # "Hierover maken we afspraken met zorgaanbieders. Het gaat dan over het doelmatig voorschrijven
+    # van geneesmiddelen, de prijs en gepast gebruik." (seed 001): the addendum's themes, on the
+    # manager's page of such an offer only, each with its sentence; the hospital's parts apart.
+    from html import unescape
+
+    from contracts.documents.context import content
+    provider = session.get(Provider, world.provider)
+    addendum = issue_offer(provider, "aanvullende_afspraken", 2024, MANAGER)
+    session.commit()
+    page = unescape(client.get(f"/beheer/aanbiedingen/{addendum.id}").get_data(as_text=True))
+    assert "Thema's van het addendum" in page
+    for theme in content()["themes"]:
+        assert theme["title"] in page and theme["seed"] in page
+    assert "Commissie Beoordeling Add-on Geneesmiddelen" in page  # left out, with its reason
+    other = unescape(client.get(f"/beheer/aanbiedingen/{world.offer}").get_data(as_text=True))
+    assert "Thema's van het addendum" not in other
