@@ -368,7 +368,9 @@ def test_the_milestone_pages_name_rules_by_their_summary_not_their_id(client, ma
 def test_the_milestone_list_says_days_in_words(client, manager):
     set_date(date(2023, 9, 20))  # 15-09-2023 passed, 01-10-2023 ahead
     html = client.get("/beheer/aanbiedingen/uitgeven").get_data(as_text=True)
-    assert "5 dagen geleden" in html and "-5" not in re.sub(r"<[^>]+>|\d{2}-\d{2}-\d{4}", "", html)
+    # (the campaign feed's link holds a random token, which may hold "-5": not a day count)
+    text = re.sub(r"<[^>]+>|\d{2}-\d{2}-\d{4}|\S+\.ics", "", html)
+    assert "5 dagen geleden" in html and "-5" not in text
 
 
 def test_the_preview_pages_its_long_lists(client, session, manager, make_provider):
