@@ -21,8 +21,9 @@ $(KEY):
 
 ## demo: the main job: migrate, load the demo register once, replay the 2023 campaign up to
 ## 20 September 2023 (the 15 September offers out, answers coming in), set the story of that day
-## (negotiations running, fresh applications), and serve the portal with its scheduler at
-## http://127.0.0.1:5000 (accounts in the README). Ctrl-C stops both. Start over: portal demo reset.
+## (negotiations running, fresh applications), and serve the portal under gunicorn (portal serve)
+## with its scheduler at http://127.0.0.1:5000 (accounts in the README). Ctrl-C stops both. Start
+## over: portal demo reset.
 DEMO_DATE ?= 2023-09-20
 demo: $(VENV)/.installed $(KEY)
 	$(VENV)/bin/portal db upgrade
@@ -32,7 +33,7 @@ demo: $(VENV)/.installed $(KEY)
 	@echo "Zorginkoop portaal: http://127.0.0.1:5000  (demo-accounts: zie README)"
 	$(VENV)/bin/portal scheduler run --interval 5 --simulate-answers & scheduler=$$!; \
 		trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
-		$(VENV)/bin/portal run --host 127.0.0.1 --port 5000
+		$(VENV)/bin/portal serve --host 127.0.0.1 --port 5000
 
 ## demo-from-2022: as demo, but the register stands on 1 May 2022: the 2023 campaign (run in
 ## 2022), then the 2024 one on the agreements the first concluded. On an existing database:

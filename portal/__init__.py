@@ -17,7 +17,7 @@ from .config import Config, normalise_database_url
 from .database import configure_sqlite
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
-MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")  # package data: found where installed
 #: Where `make demo` keeps the random key it made once (instance/, never committed).
 SECRET_KEY_FILE = "secret_key"
 
@@ -130,12 +130,15 @@ def init_i18n(app: Flask) -> None:
 
 
 def init_pages(app: Flask) -> None:
-    """Error pages in the portal's layout (429 included), the favicon, the page memo."""
+    """Error pages in the portal's layout (429 included), the favicon, /health and /ready, the
+    page memo."""
     from . import errors
     from .web import init_page_memo, register_error_pages, register_favicon
+    from .web.health import register_health
 
     register_error_pages(app)
     register_favicon(app)
+    register_health(app)
     errors.init_app(app)
     init_page_memo(app)
 

@@ -11,8 +11,9 @@ from ..vocabulary import Contract
 from .render import PreparedTemplate
 from .validate import Problem, TemplateRefused, check_template, load_checked
 
-#: templates/ at the top of the project, unless ZORGINKOOP_TEMPLATES points elsewhere.
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "templates"
+#: The templates shipped with the package (contracts/documents/templates/, package data, so an
+#: installed portal finds them too), unless ZORGINKOOP_TEMPLATES points elsewhere.
+DEFAULT_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def templates_dir() -> Path:

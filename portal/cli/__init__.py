@@ -24,6 +24,7 @@ from .check import check
 from .demo import demo
 from .documents import documents
 from .policy import policy
+from .serve import serve
 from .shortages import shortages
 from .users import users
 from .worker import worker
@@ -89,3 +90,4 @@ cli.add_command(worker)
 cli.add_command(check)
 cli.add_command(shortages)
 cli.add_command(users)
+cli.add_command(serve)

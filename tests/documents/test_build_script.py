@@ -1,4 +1,4 @@
-"""templates/build_templates.py checks what it builds with statements, not `assert`: under
+"""contracts/documents/templates/build_templates.py checks what it builds with statements, not `assert`: under
 `python -O` (which drops every assert) it builds the same templates, and a broken check stops the
 build with a message that says what is wrong."""
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Word templates of the contract documents and the data they show.
 
-- templates/build_templates.py reproduces the committed .docx files (text, tables, headers, footers,
+- contracts/documents/templates/build_templates.py reproduces the committed .docx files (text, tables, headers, footers,
   styles and core properties), so neither a stale script nor an unrebuilt template goes unnoticed;
 - every template has the parties, the signature block, the page fields and the reference in the
   footer, and uses only the context names and Jinja constructs the portal allows;
@@ -27,7 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from tests.conftest import shared_seed
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "templates"
+TEMPLATES = ROOT / "contracts" / "documents" / "templates"
 BUILD_SCRIPT = TEMPLATES / "build_templates.py"
 CONTENT = ROOT / "contracts" / "documents" / "content.yaml"
 POLICY_2024 = ROOT / "contracts" / "policies" / "2024.yaml"
@@ -220,7 +220,7 @@ def seed_001() -> str:
 @pytest.mark.parametrize("name", NAMES)
 def test_the_build_script_reproduces_the_committed_template(name, fresh_build):
     committed = TEMPLATES / f"{name}.docx"
-    assert committed.exists(), f"{committed} missing: run python templates/build_templates.py"
+    assert committed.exists(), f"{committed} missing: run python contracts/documents/templates/build_templates.py"
     assert fingerprint(fresh_build / f"{name}.docx") == fingerprint(committed), (
         f"{name}.docx differs from what build_templates.py makes: rebuild it, or carry the edit "
         "made in Word back into the script")

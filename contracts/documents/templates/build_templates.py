@@ -1,6 +1,6 @@
 """Build the six Word templates of the contract documents.
 
-    python templates/build_templates.py [--out DIR]
+    python contracts/documents/templates/build_templates.py [--out DIR]
 
 writes farmaceutische_zorg.docx, module_zorgprestaties.docx, spoedzorg.docx,
 aanvullende_afspraken.docx, dieetpreparaten.docx and stoppen_met_roken.docx (default: next to this
@@ -301,7 +301,8 @@ class Builder:
         props.keywords = f"zorginkoop; farmaceutische zorg; {self.short_title}"
         props.category = "Zorgovereenkomst"
         props.comments = ("Sjabloon van de zorginkoopportaal-simulator, gebouwd met "
-                          "templates/build_templates.py. Codes en bedragen zijn gesimuleerd.")
+                          "contracts/documents/templates/build_templates.py. Codes en bedragen zijn "
+                          "gesimuleerd.")
         props.language = "nl-NL"
         props.last_modified_by = "Zorginkoop Farmacie"
         props.revision = 1
@@ -1286,7 +1287,7 @@ def build(out_dir: Path = HERE) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="directory to write into "
-                        "(default: templates/)")
+                        "(default: this folder, contracts/documents/templates/)")
     args = parser.parse_args(argv)
     for path in build(args.out):
         print(path)

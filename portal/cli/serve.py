@@ -1,0 +1,61 @@
+"""`portal serve`: the portal under gunicorn, as in production (`make demo` uses it).
+
+gunicorn's gthread workers, each building the app with `create_app()`; by default as many workers
+as gunicorn's documentation advises for the machine's cores (2 x cores + 1, at most 8) with 4
+threads each. Every setting can be given here or in GUNICORN_CMD_ARGS (gunicorn's own environment
+variable, read after these defaults), so a deployment tunes it without code.
+"""
+from __future__ import annotations
+
+import os
+
+import click
+
+
+def default_workers(cores: int | None = None) -> int:
+    """2 x cores + 1 (gunicorn's advice), at most 8: more only adds memory on a small machine."""
+    cores = cores or os.cpu_count() or 1
+    return min(2 * cores + 1, 8)
+
+
+def gunicorn_application(options: dict):
+    """A gunicorn application that builds the portal in each worker (not in the arbiter: a
+    database connection must not cross a fork)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Portal(BaseApplication):
+        def load_config(self):
+            for key, value in options.items():
+                if value is not None:
+                    self.cfg.set(key, value)
+            # GUNICORN_CMD_ARGS overrides the defaults above, as gunicorn's own command does
+            env_args = self.cfg.parser().parse_args(self.cfg.get_cmd_args_from_env())
+            for key, value in vars(env_args).items():
+                if value is not None and key in self.cfg.settings and key != "args":
+                    self.cfg.set(key.lower(), value)
+
+        def load(self):
+            from portal import create_app
+            return create_app()
+
+    return Portal()
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes; default 2 x cores + 1, at most 8.")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Threads per worker.")
+@click.option("--access-log/--no-access-log", default=False, help="Log every request (stderr).")
+def serve(host: str, port: int, workers: int | None, threads: int, access_log: bool):
+    """Serve the portal with gunicorn (the production server) until stopped."""
+    options = {"bind": f"{host}:{port}", "workers": workers or default_workers(),
+               "worker_class": "gthread", "threads": threads,
+               "accesslog": "-" if access_log else None, "errorlog": "-",
+               "graceful_timeout": 20, "timeout": 60,
+               "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS") or None}
+    click.echo(f"Zorginkoop portaal: http://{host}:{port} ({options['workers']} workers x "
+               f"{threads} threads)", err=True)
+    gunicorn_application(options).run()
