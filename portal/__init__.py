@@ -130,15 +130,19 @@ def init_i18n(app: Flask) -> None:
 
 
 def init_pages(app: Flask) -> None:
-    """Error pages in the portal's layout (429 included), the favicon, /health and /ready, the
-    page memo."""
+    """Error pages in the portal's layout (429 included), the favicon, /health and /ready,
+    /metrics, JSON logs (LOG_FORMAT=json), the page memo."""
     from . import errors
     from .web import init_page_memo, register_error_pages, register_favicon
     from .web.health import register_health
+    from .web.logs import init_logging
+    from .web.metrics import init_metrics
 
+    init_logging(app)
     register_error_pages(app)
     register_favicon(app)
     register_health(app)
+    init_metrics(app)
     errors.init_app(app)
     init_page_memo(app)
 

@@ -23,6 +23,8 @@ class Config:
     #: writes a random one to instance/secret_key once. Older keys, comma-separated, still open
     #: the sessions, links and feeds they signed (rotation without logging everyone out).
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    #: /metrics answers only with this bearer token; unset, /metrics is off (no default).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
     SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
                             if key.strip()]
     DATABASE_URL = os.environ.get("DATABASE_URL")

@@ -61,7 +61,7 @@ def installed(tmp_path_factory):
         "--quiet", wheel, cwd=base, env=env)
     work.mkdir()
     env.update(DATABASE_URL=f"sqlite:///{work / 'portal.sqlite'}", SECRET_KEY="wheel-test-" + "x" * 32,
-               SESSION_COOKIE_SECURE="0", MAIL_BACKEND="outbox")
+               SESSION_COOKIE_SECURE="0", MAIL_BACKEND="outbox", METRICS_TOKEN="wheel-metrics")
     return venv / "bin" / "portal", work, env
 
 
@@ -91,7 +91,8 @@ def test_migrate_load_render_and_serve_from_any_folder(installed):
     port, log = free_port(), work / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen([str(portal), "serve", "--port", str(port), "--workers", "1",
-                                   "--threads", "2"], cwd=work, env=env, start_new_session=True,
+                                   "--threads", "2", "--access-log"], cwd=work,
+                                  env={**env, "LOG_FORMAT": "json"}, start_new_session=True,
                                   stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline, answers = time.monotonic() + 60, {}
@@ -107,7 +108,22 @@ def test_migrate_load_render_and_serve_from_any_folder(installed):
         assert answers["/ready"][0] == 200 and json.loads(answers["/ready"][1])["migrations"] == "head"
         assert answers["/inloggen"][0] == 200 and "Inloggen".encode() in answers["/inloggen"][1]
         assert answers["/static/favicon.svg"][0] == 200
-        assert "gunicorn" in log.read_text().lower()  # the production server, not Werkzeug's
+        # the production server, not Werkzeug's; with LOG_FORMAT=json every line is one JSON object
+        text = [line for line in log.read_text().splitlines() if line.strip()]
+        assert [line for line in text if not line.startswith("{")] == [
+            f"Zorginkoop portaal: http://127.0.0.1:{port} (1 workers x 2 threads)"]  # the banner
+        lines = [json.loads(line) for line in text if line.startswith("{")]
+        assert any(line["logger"] == "gunicorn.error" and "Starting gunicorn" in line["message"]
+                   for line in lines)
+        assert any(line["logger"] == "gunicorn.access" and line["request"] == "GET /ready HTTP/1.1"
+                   and line["status"] == "200" for line in lines)
+        # the workers' request counts, added up across processes (prometheus_client's multi-process mode)
+        scrape = urllib.request.Request(f"http://127.0.0.1:{port}/metrics",
+                                        headers={"Authorization": "Bearer wheel-metrics"})
+        with urllib.request.urlopen(scrape, timeout=10) as r:
+            metrics = r.read().decode()
+        assert 'portal_requests_total{endpoint="auth.login",method="GET",status="200"} 1.0' in metrics
+        assert 'portal_open_deadlines{of="offer"}' in metrics
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)

@@ -3,7 +3,9 @@
 gunicorn's gthread workers, each building the app with `create_app()`; by default as many workers
 as gunicorn's documentation advises for the machine's cores (2 x cores + 1, at most 8) with 4
 threads each. Every setting can be given here or in GUNICORN_CMD_ARGS (gunicorn's own environment
-variable, read after these defaults), so a deployment tunes it without code.
+variable, read after these defaults), so a deployment tunes it without code. With
+LOG_FORMAT=json gunicorn's lines are JSON like the portal's; the workers count their requests for
+/metrics in PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder unless given).
 """
 from __future__ import annotations
 
@@ -41,6 +43,25 @@ def gunicorn_application(options: dict):
     return Portal()
 
 
+def metrics_directory() -> str:
+    """PROMETHEUS_MULTIPROC_DIR for the workers' request metrics: the one given (emptied, as the
+    client asks of every start), else a fresh temporary folder."""
+    import tempfile
+    from pathlib import Path
+
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not given:
+        return tempfile.mkdtemp(prefix="portal-metrics-")
+    for stale in Path(given).glob("*.db"):
+        stale.unlink()
+    return given
+
+
+def _worker_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -51,11 +72,16 @@ def gunicorn_application(options: dict):
 @click.option("--access-log/--no-access-log", default=False, help="Log every request (stderr).")
 def serve(host: str, port: int, workers: int | None, threads: int, access_log: bool):
     """Serve the portal with gunicorn (the production server) until stopped."""
+    # set before any worker imports prometheus_client: each worker then counts into its own file
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_directory()
     options = {"bind": f"{host}:{port}", "workers": workers or default_workers(),
                "worker_class": "gthread", "threads": threads,
                "accesslog": "-" if access_log else None, "errorlog": "-",
-               "graceful_timeout": 20, "timeout": 60,
+               "graceful_timeout": 20, "timeout": 60, "child_exit": _worker_exit,
                "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS") or None}
+    from portal.web.logs import gunicorn_logconfig, json_logging
+    if json_logging():  # LOG_FORMAT=json: gunicorn's error and access lines as JSON too
+        options["logconfig_dict"] = gunicorn_logconfig()
     click.echo(f"Zorginkoop portaal: http://{host}:{port} ({options['workers']} workers x "
                f"{threads} threads)", err=True)
     gunicorn_application(options).run()

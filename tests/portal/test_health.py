@@ -46,3 +46,19 @@ def test_ready_says_when_the_database_cannot_be_reached(tmp_path):
 def test_the_probes_are_not_rate_limited(fresh):
     client = fresh.test_client()
     assert all(client.get("/health").status_code == 200 for _ in range(300))
+
+
+def test_a_json_log_line_carries_the_exception():
+    import json
+    import logging
+    import sys
+
+    from portal.web.logs import JsonFormatter
+    try:
+        raise ValueError("kapot")
+    except ValueError:
+        record = logging.LogRecord("portal", logging.ERROR, __file__, 1, "mislukt: %s", ("x",),
+                                   sys.exc_info())
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["level"], line["logger"], line["message"]) == ("ERROR", "portal", "mislukt: x")
+    assert "ValueError: kapot" in line["exception"] and line["time"].endswith("+00:00")
