@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo demo-from-2022 policy test test-sqlite test-postgres lint bench clean
+.PHONY: demo demo-from-2022 cluster policy test test-sqlite test-postgres lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ demo: $(VENV)/.installed $(KEY)
 ## portal demo reset --yes --from 2022-05-01 first.
 demo-from-2022: DEMO_FROM = 2022-05-01
 demo-from-2022: demo
+
+## cluster: the portal as several instances on one database (Procfile, run by honcho): two web
+## servers on ports 5001 and 5002, two schedulers (one leads, one stands by), two bulk-issue
+## workers. Migrates and loads the demo register first, as make demo. DATABASE_URL=postgresql://...
+## for a database several hosts can share; RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 to count
+## the login limit in Redis (the database otherwise).
+cluster: $(VENV)/.installed $(KEY)
+	$(VENV)/bin/portal db upgrade
+	$(VENV)/bin/portal demo load --if-empty --no-applications
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 ## policy: the 2024 decision table, the 2023 calendar and one sample document of each kind.
 policy: $(VENV)/.installed $(KEY)

@@ -96,6 +96,7 @@ def init_security(app: Flask) -> None:
     # can outlive a request: each request reads them anew from its own cookie.
     app.before_request(_forget_request_globals)
     csrf.init_app(app)
+    from .web import ratelimits  # noqa: F401  (registers the portal+database:// storage)
     limiter.init_app(app)
     app.after_request(security_headers)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)

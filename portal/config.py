@@ -53,8 +53,8 @@ class Config:
     LOGIN_MAX_WAIT_SECONDS = int(os.environ.get("LOGIN_MAX_WAIT_SECONDS", "900"))
     #: How long a password reset link works (it works once).
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
-    # Login attempts per client address; storage shared by all workers where Redis is given
-    # (RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379).
+    # Login attempts per client address, counted for all workers and instances together
+    # (RATELIMIT_STORAGE_URI below).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     #: Anonymous endpoints (application form and API, token requests, public searches): per
     #: client address, and for all anonymous clients together.
@@ -62,7 +62,10 @@ class Config:
     ANONYMOUS_GLOBAL_RATE_LIMIT = os.environ.get("ANONYMOUS_GLOBAL_RATE_LIMIT", "600 per hour")
     #: All attachments of one application together.
     APPLICATION_MAX_BYTES = int(os.environ.get("APPLICATION_MAX_BYTES", str(10 * 1024 * 1024)))
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: Where the limiter counts: the portal's database by default (portal.web.ratelimits), shared
+    #: by every process and instance; redis://host:6379/0 where Redis is given; memory:// counts
+    #: per process (one process only).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "portal+database://")
     RATELIMIT_HEADERS_ENABLED = True
     #: How many proxies in front of the portal set X-Forwarded-For/-Proto/-Host (0: none, the
     #: client address is the connection's). Werkzeug's ProxyFix trusts exactly this many.

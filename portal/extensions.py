@@ -22,9 +22,10 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-#: Counts in RATELIMIT_STORAGE_URI: memory:// per process, redis://host:6379 shared by all
-#: processes. Should Redis fail, each process counts on its own meanwhile rather than failing
-#: every limited request (the login among them).
+#: Counts in RATELIMIT_STORAGE_URI: the portal's database (portal+database://, the default) or
+#: redis://host:6379, shared by all processes and instances; memory:// per process. Should the
+#: storage fail, each process counts on its own meanwhile rather than failing every limited
+#: request (the login among them).
 limiter = Limiter(key_func=client_address, default_limits=[], in_memory_fallback_enabled=True)
 babel = Babel()
 

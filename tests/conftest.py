@@ -101,8 +101,11 @@ def app(database_url):
 
     # Two-factor login is required of no role here, so the suite's logins stay one form; the
     # tests of two-factor (tests/portal/test_account_security.py) require it where they test it.
+    # The limiter counts in memory here: the database storage writes on a connection of its own,
+    # which the test's rolled-back transaction would block on SQLite (tests/portal/test_ratelimits.py
+    # tests that storage on a database of its own).
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "TWO_FACTOR_REQUIRED_ROLES": ()})
+                      "TWO_FACTOR_REQUIRED_ROLES": (), "RATELIMIT_STORAGE_URI": "memory://"})
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as connection:

@@ -5,12 +5,12 @@ from .consent import ConsentRequest
 from .documents import DocumentVersion
 from .offers import AuditEntry, NegotiationRound, Notification, Offer, SimulationClock
 from .providers import ContractHeld, ProfileScore, Provider
-from .scheduling import ApschedulerJob, OutgoingMail, SchedulerLease, SchedulerState
+from .scheduling import ApschedulerJob, OutgoingMail, RateLimitCount, SchedulerLease, SchedulerState
 from .shortages import Product, ProductPreference, Shortage, ShortageAlternative, ShortageVersion
 
 __all__ = ["ApiToken", "LoginThrottle", "RecoveryCode", "User", "UserSession", "Application",
            "Attachment", "IssueBatch", "ConsentRequest", "DocumentVersion", "AuditEntry",
            "NegotiationRound", "Notification", "Offer", "SimulationClock", "ContractHeld",
-           "ProfileScore", "Provider", "ApschedulerJob", "OutgoingMail", "SchedulerLease",
+           "ProfileScore", "Provider", "ApschedulerJob", "OutgoingMail", "RateLimitCount", "SchedulerLease",
            "SchedulerState", "Product", "ProductPreference", "Shortage", "ShortageAlternative",
            "ShortageVersion"]

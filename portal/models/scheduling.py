@@ -72,6 +72,18 @@ class OutgoingMail(db.Model):
     refused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class RateLimitCount(db.Model):
+    """One rate limit's count in its current window, shared by every web process and instance of
+    the portal (the limiter's storage where no Redis is given: portal.web.ratelimits)."""
+
+    __tablename__ = "rate_limit_counts"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    #: When the window ends, in seconds since the epoch (the limiter's own clock: wall time).
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
 class ApschedulerJob(db.Model):
     """APScheduler's SQLAlchemy job store table, created by the migrations like every other table
     (the job store then finds it and never creates it itself)."""
