@@ -35,6 +35,9 @@ def gunicorn_application(options: dict):
             for key, value in vars(env_args).items():
                 if value is not None and key in self.cfg.settings and key != "args":
                     self.cfg.set(key.lower(), value)
+            bind = self.cfg.bind[0] if self.cfg.bind else "?"
+            click.echo(f"Zorginkoop portaal: http://{bind} ({self.cfg.workers} workers x "
+                       f"{self.cfg.threads} threads)", err=True)
 
         def load(self):
             from portal import create_app
@@ -82,6 +85,4 @@ def serve(host: str, port: int, workers: int | None, threads: int, access_log: b
     from portal.web.logs import gunicorn_logconfig, json_logging
     if json_logging():  # LOG_FORMAT=json: gunicorn's error and access lines as JSON too
         options["logconfig_dict"] = gunicorn_logconfig()
-    click.echo(f"Zorginkoop portaal: http://{host}:{port} ({options['workers']} workers x "
-               f"{threads} threads)", err=True)
     gunicorn_application(options).run()
