@@ -151,13 +151,14 @@ def age_on(birth: date, on: date) -> int:
 def _age(data: Mapping, dispensed: date) -> int:
     birth, age = day(data.get("birth_date"), "birth_date"), data.get("age")
     if birth is not None and age is not None:
-        raise CaseError("age", "give either age or birth_date, not both")
+        raise CaseError("age", "give either age or birth_date, not both", reason="age_and_birth_date")
     if birth is not None:
         if birth > dispensed:
-            raise CaseError("birth_date", "must not be after dispensing_date")
+            raise CaseError("birth_date", "must not be after dispensing_date",
+                            reason="born_after_dispensing")
         return age_on(birth, dispensed)
     if age is None:
-        raise CaseError("age", "is required (or birth_date)")
+        raise CaseError("age", "is required (or birth_date)", reason="age_or_birth_date")
     age = integer(age, "age", 0)
     if age > MAX_AGE:
         raise CaseError("age", f"must be at most {MAX_AGE}, got {age}")
@@ -174,12 +175,13 @@ def _own(data: Mapping) -> Decimal | None:
     if not in_group:
         if data.get("reimbursement_limit") is not None:
             raise CaseError("reimbursement_limit", "only a medicine in a group of "
-                            "interchangeable medicines has a reimbursement limit")
+                            "interchangeable medicines has a reimbursement limit",
+                            reason="limit_outside_group")
         return None
     for name in ("purchase_price", "reimbursement_limit"):
         if data.get(name) is None:
             raise CaseError(name, "is required for a medicine in a group of interchangeable "
-                            "medicines")
+                            "medicines", reason="required_in_group")
     return _over_limit(money(data["purchase_price"], "purchase_price"),
                        money(data["reimbursement_limit"], "reimbursement_limit"))
 
@@ -196,11 +198,13 @@ def _prepared(value: Any) -> Decimal | None:
     if given is not None:
         if priced:
             raise CaseError(f"prepared_from.{priced[0]}", "give either the contribution or the "
-                            "price and limit of the medicine prepared from, not both")
+                            "price and limit of the medicine prepared from, not both",
+                            reason="prepared_both")
         return money(given, "prepared_from.contribution")
     if len(priced) < 2:
         missing = "purchase_price" if "purchase_price" not in priced else "reimbursement_limit"
-        raise CaseError(f"prepared_from.{missing}", "is required (or prepared_from.contribution)")
+        raise CaseError(f"prepared_from.{missing}", "is required (or prepared_from.contribution)",
+                        reason="prepared_missing")
     return _over_limit(money(value["purchase_price"], "prepared_from.purchase_price"),
                        money(value["reimbursement_limit"], "prepared_from.reimbursement_limit"))
 
@@ -230,10 +234,12 @@ def check_contribution(data: Any) -> Contribution:
         year_max = personal_contribution(dispensed.year, insured_from, insured_to)
     except CaseError as error:
         if error.field == "year":
-            raise CaseError("dispensing_date", error.message, error.allowed) from None
+            raise CaseError("dispensing_date", error.message, error.allowed,
+                            reason="no_maximum_for_year") from None
         raise
     if not year_max.insured_from <= dispensed <= year_max.insured_to:
-        raise CaseError("dispensing_date", "must lie within the period insured")
+        raise CaseError("dispensing_date", "must lie within the period insured",
+                        reason="outside_insured_period")
     kind = choice(data.get("kind"), "kind", list(kinds()), "overig")
     plan = choice(data.get("supplementary_plan"), "supplementary_plan", list(plans()), "geen")
     paid = data.get("contribution_paid")
@@ -244,7 +250,8 @@ def check_contribution(data: Any) -> Contribution:
     own, prepared = _own(data), _prepared(data.get("prepared_from"))
     if own is not None and prepared is not None:
         raise CaseError("prepared_from", "a medicine in a group of interchangeable medicines is "
-                        "not also prepared from another medicine here: give one of the two")
+                        "not also prepared from another medicine here: give one of the two",
+                        reason="group_and_prepared")
     costs = _costs(data.get("costs"), data)
 
     rule = _rules()["contribution_per_dispensing"]

@@ -97,8 +97,21 @@ MESSAGES = {
         "insured_from": _l("Deze datum ligt niet in het gekozen kalenderjaar."),
         "insured_to": _l("Deze datum ligt niet in het gekozen jaar, of voor de begindatum."),
         "name": _l("Deze naam staat twee keer in de groep."),  # group.<n>.name
-        "dispensing_date": _l("Deze datum ligt niet in een jaar waarvoor het maximum bekend is, "
-                              "of niet in de verzekerde periode."),
+        # the contribution of one dispensing (contracts.contribution), by the error's reason
+        "no_maximum_for_year": _l("Voor dit jaar geeft de regeling geen maximum; kies een datum "
+                                  "in %(allowed)s."),
+        "outside_insured_period": _l("De afleverdatum ligt niet in de verzekerde periode."),
+        "age_or_birth_date": _l("Vul de leeftijd of de geboortedatum in."),
+        "age_and_birth_date": _l("Vul de leeftijd of de geboortedatum in, niet allebei."),
+        "born_after_dispensing": _l("De geboortedatum ligt na de afleverdatum."),
+        "required_in_group": _l("Vul dit in voor een middel in een groep."),
+        "limit_outside_group": _l("Alleen een middel in een groep onderling vervangbare middelen "
+                                  "heeft een vergoedingslimiet."),
+        "prepared_both": _l("Vul de eigen bijdrage van het middel in, of de inkoopprijs en "
+                            "limiet, niet allebei."),
+        "prepared_missing": _l("Vul ook dit bedrag in."),
+        "group_and_prepared": _l("Een middel in een groep is hier niet ook uit een ander middel "
+                                 "bereid: vul één van beide in."),
         "costs.geneesmiddel": _l("De kosten van het geneesmiddel zijn lager dan de eigen bijdrage "
                                  "die ervoor in rekening wordt gebracht."),
     },
@@ -154,4 +167,5 @@ def refusal(error: CaseError, about: str, **values) -> str:
     keys = (getattr(error, "reason", None), getattr(error, "code", None), error.field,
             error.field.rpartition(".")[2])
     message = next((table[key] for key in keys if key in table), FALLBACK[about])
-    return str(message) % {"detail": error.message, **values}
+    allowed = ", ".join(str(a) for a in error.allowed or ())
+    return str(message) % {"detail": error.message, "allowed": allowed, **values}

@@ -391,47 +391,10 @@ class DispensingContributionForm(FlaskForm):
             except ValidationError as error:
                 field.errors = [*field.errors, str(error)]
                 valid = False
-        return self._cross_checks() and valid
-
-    def _cross_checks(self) -> bool:
-        """What needs another field: an age or a birth date; a price and limit in a group; the
-        day of dispensing in a year the seed gives a maximum for, within the period insured."""
-        problems = []
-        if self.age.data is None and self.birth_date.data is None and not self.age.errors \
-                and not self.birth_date.errors:
-            problems.append((self.age, _l("Vul de leeftijd of de geboortedatum in.")))
-        if self.age.data is not None and self.birth_date.data is not None:
-            problems.append((self.age, _l("Vul de leeftijd of de geboortedatum in, niet allebei.")))
-        if self.interchangeable_group.data:
-            for field in (self.purchase_price, self.reimbursement_limit):
-                if not (field.data or "").strip():
-                    problems.append((field, _l("Vul dit in voor een middel in een groep.")))
-        elif (self.reimbursement_limit.data or "").strip():
-            problems.append((self.reimbursement_limit, _l("Alleen een middel in een groep onderling "
-                                                          "vervangbare middelen heeft een "
-                                                          "vergoedingslimiet.")))
-        prepared = [f for f in (self.prepared_price, self.prepared_limit) if (f.data or "").strip()]
-        if (self.prepared_contribution.data or "").strip() and prepared:
-            problems.append((prepared[0], _l("Vul de eigen bijdrage van het middel in, of de "
-                                             "inkoopprijs en limiet, niet allebei.")))
-        elif len(prepared) == 1:
-            missing = self.prepared_limit if prepared[0] is self.prepared_price else self.prepared_price
-            problems.append((missing, _l("Vul ook dit bedrag in.")))
-        day = self.dispensing_date.data
-        if day is not None:
-            if day.year not in contribution_years():
-                problems.append((self.dispensing_date, _l(
-                    "Voor dit jaar geeft de regeling geen maximum; kies een datum in %(years)s.",
-                    years=", ".join(str(y) for y in contribution_years()))))
-            elif (self.insured_from.data and day < self.insured_from.data) or \
-                    (self.insured_to.data and day > self.insured_to.data):
-                problems.append((self.dispensing_date, _l("De afleverdatum ligt niet in de "
-                                                          "verzekerde periode.")))
-            if self.birth_date.data and self.birth_date.data > day:
-                problems.append((self.birth_date, _l("De geboortedatum ligt na de afleverdatum.")))
-        for field, message in problems:
-            field.errors = [*field.errors, message]
-        return not problems
+        # what needs another field (an age or a birth date, a price and a limit in a group, the day
+        # in a year with a maximum and in the period insured) the check itself refuses, with the
+        # field named: contracts.contribution, its messages in portal.refusals
+        return valid
 
     def case(self) -> dict:
         """The case as `portal check contribution` reads it."""
@@ -447,7 +410,7 @@ class DispensingContributionForm(FlaskForm):
                 "insured_to": self.insured_to.data, "kind": self.kind.data,
                 "interchangeable_group": group,
                 "purchase_price": amount_or_none(self.purchase_price),
-                "reimbursement_limit": amount_or_none(self.reimbursement_limit) if group else None,
+                "reimbursement_limit": amount_or_none(self.reimbursement_limit),
                 "prepared_from": prepared,
                 "contribution_paid": amount_or_none(self.contribution_paid),
                 "supplementary_plan": self.supplementary_plan.data,

@@ -129,6 +129,18 @@ def test_the_page_shows_the_answer(pharmacist, auth):
      "cost_aflevering", "Schrijf het bedrag als 812,40 (komma voor de centen)."),
     ({"dispensing_date": "01-07-2025", "age": "40", "insured_to": "30-06-2025"},
      "dispensing_date", "De afleverdatum ligt niet in de verzekerde periode."),
+    ({"dispensing_date": "01-07-2025", "age": "40", "birth_date": "01-01-1980"}, "age",
+     "Vul de leeftijd of de geboortedatum in, niet allebei."),
+    ({"dispensing_date": "01-07-2025", "birth_date": "01-01-2026"}, "birth_date",
+     "De geboortedatum ligt na de afleverdatum."),
+    ({"dispensing_date": "01-07-2025", "age": "40", "reimbursement_limit": "22,50"},
+     "reimbursement_limit",
+     "Alleen een middel in een groep onderling vervangbare middelen heeft een vergoedingslimiet."),
+    ({"dispensing_date": "01-07-2025", "age": "40", "prepared_contribution": "2,00",
+      "prepared_price": "9,00"}, "prepared_price",
+     "Vul de eigen bijdrage van het middel in, of de inkoopprijs en limiet, niet allebei."),
+    ({"dispensing_date": "01-07-2025", "age": "40", "prepared_price": "9,00"}, "prepared_limit",
+     "Vul ook dit bedrag in."),
 ])
 def test_a_bad_field_gets_a_dutch_message(pharmacist, auth, data, field, message):
     response = post(pharmacist, auth, PAGE, kind="overig", supplementary_plan="geen", **data)
