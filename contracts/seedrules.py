@@ -40,6 +40,12 @@ def quotes_in(data: Any, where: str = "", key: str = "quote") -> Iterator[tuple[
             yield from quotes_in(item, f"{where}.{i}", key)
 
 
+def sentences(entry: Mapping) -> list[str]:
+    """What an entry cites: its own seed's sentences (`quote`) where it has them, else those it
+    quotes from seed 003, else from seed 000 (a file quoting another seed beside its own)."""
+    return entry.get("quote") or entry.get("seed_003_quote") or entry["seed_000_quote"]
+
+
 def cite(rule_id: str, summary: str, quotes) -> str:
     """One reason: the rule, what it says, and the seed sentence it comes from."""
     return f"{rule_id}: {summary} (“{quotes[0]}”)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .errors import CaseError
-from .seedrules import boolean, choice, cite, load_rules, obj, unknown_fields
+from .seedrules import boolean, choice, cite, load_rules, obj, sentences, unknown_fields
 
 RULES = "shortages"
 GROUNDS = ("vrijstelling", "cbg_vergunning")
@@ -59,12 +59,6 @@ class ShortageImportAdvice:
 
 def rules() -> Mapping:
     return load_rules(RULES)["import_shortage"]
-
-
-def sentences(entry: Mapping) -> list[str]:
-    """What an entry cites: seed 004's sentence where it has one, else seed 003's, else seed
-    000's (an entry quotes seed 004 only where seed 004 says it)."""
-    return entry.get("quote") or entry.get("seed_003_quote") or entry["seed_000_quote"]
 
 
 def parse_case(data: Any) -> ShortageImportCase:

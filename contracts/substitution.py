@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .errors import CaseError
-from .seedrules import boolean, cite, load_rules, obj, unknown_fields
+from .seedrules import boolean, cite, load_rules, obj, sentences, unknown_fields
 from .shortages import milestones
 
 RULES = "shortages"
@@ -50,10 +50,6 @@ def parse_case(data: Any) -> SubstitutionCase:
     if data.get("shortage") is None:
         raise CaseError("shortage", "is required")
     return SubstitutionCase(**{name: boolean(data.get(name), name, False) for name in FIELDS})
-
-
-def sentences(entry: Mapping) -> list[str]:
-    return entry.get("quote") or entry["seed_003_quote"]
 
 
 def open_points() -> tuple[str, ...]:
