@@ -105,25 +105,26 @@ def parse(data: Any) -> Facts:
         for name in ("doctors_note_complete", "objects_to_procedure"):
             if flags[name]:
                 raise CaseError(name, "needs a doctor's note procedure for the medicine "
-                                "(doctors_note_exists)")
+                                "(doctors_note_exists)", reason="needs_doctors_note")
         if note_prescribers:
             raise CaseError("doctors_note_prescribers", "needs a doctor's note for the medicine "
-                            "(doctors_note_exists)")
+                            "(doctors_note_exists)", reason="needs_doctors_note")
     category = data.get("consent_category")
     if medicine == PREPARATION:
         for name in ("consent_category", "doctors_note_exists", "very_rare_condition"):
             if data.get(name) not in (None, False):
                 raise CaseError(name, "does not apply to a chemist's preparation (not an "
-                                "Appendix 2 medicine)")
+                                "Appendix 2 medicine)", reason="not_for_preparation")
         category = None
     else:
         for name in ("designated_preparation", "transferred_preparation"):
             if flags[name]:
-                raise CaseError(name, "applies to a chemist's preparation only")
+                raise CaseError(name, "applies to a chemist's preparation only",
+                                reason="preparation_only")
         category = choice(category, "consent_category", list(consent_categories()), "overig")
     if flags["prescriber_specialised"] and not flags["very_rare_condition"]:
         raise CaseError("prescriber_specialised", "applies to a very rare condition only "
-                        "(very_rare_condition)")
+                        "(very_rare_condition)", reason="very_rare_only")
     return Facts(medicine=medicine, consent_category=category, first=first,
                  prescriber=prescriber, note=flags["doctors_note_exists"],
                  note_prescribers=note_prescribers, note_complete=flags["doctors_note_complete"],

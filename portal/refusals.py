@@ -110,6 +110,13 @@ MESSAGES = {
         "prepared_both": _l("Vul de eigen bijdrage van het middel in, of de inkoopprijs en "
                             "limiet, niet allebei."),
         "prepared_missing": _l("Vul ook dit bedrag in."),
+        # Appendix 2 (contracts.appendix2): a fact that contradicts another
+        "needs_doctors_note": _l("Dit kan alleen als er een artsenverklaring voor het middel "
+                                 "bestaat."),
+        "not_for_preparation": _l("Dit geldt niet voor een apotheekbereiding (geen middel uit "
+                                  "Bijlage 2)."),
+        "preparation_only": _l("Dit geldt alleen voor een apotheekbereiding."),
+        "very_rare_only": _l("Dit geldt alleen bij een zeer zeldzame aandoening."),
         "group_and_prepared": _l("Een middel in een groep is hier niet ook uit een ander middel "
                                  "bereid: vul één van beide in."),
         "costs.geneesmiddel": _l("De kosten van het geneesmiddel zijn lager dan de eigen bijdrage "

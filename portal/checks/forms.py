@@ -459,39 +459,18 @@ class Appendix2Form(FlaskForm):
     def preparation(self) -> bool:
         return self.medicine.data == appendix2_rules.PREPARATION
 
-    def validate(self, extra_validators=None) -> bool:
-        """What contradicts another field, said on the field (the domain refuses it too)."""
-        valid = super().validate(extra_validators)
-        problems = []
-        if not self.doctors_note_exists.data:
-            message = _l("Dit kan alleen als er een artsenverklaring voor het middel bestaat.")
-            for field in (self.doctors_note_prescribers, self.doctors_note_complete,
-                          self.objects_to_procedure):
-                if field.data:
-                    problems.append((field, message))
-        if self.preparation():
-            message = _l("Dit geldt niet voor een apotheekbereiding (geen middel uit Bijlage 2).")
-            if self.consent_category.data not in (None, "", "overig"):
-                problems.append((self.consent_category, message))
-            for field in (self.doctors_note_exists, self.very_rare_condition):
-                if field.data:
-                    problems.append((field, message))
-        else:
-            for field in (self.designated_preparation, self.transferred_preparation):
-                if field.data:
-                    problems.append((field, _l("Dit geldt alleen voor een apotheekbereiding.")))
-        if self.prescriber_specialised.data and not self.very_rare_condition.data:
-            problems.append((self.prescriber_specialised,
-                             _l("Dit geldt alleen bij een zeer zeldzame aandoening.")))
-        for field, message in problems:
-            field.errors = [*field.errors, message]
-        return valid and not problems
+    # What contradicts another field (a doctor's note's details without a note, a preparation's
+    # facts on a medicine and the other way round, a specialised prescriber without a very rare
+    # condition) the check refuses, with the field named: contracts.appendix2, its messages in
+    # portal.refusals.
 
     def case(self) -> dict:
         """The case as `portal check appendix-2` reads it."""
         preparation = self.preparation()
         return {"medicine": self.medicine.data,
-                "consent_category": None if preparation else self.consent_category.data,
+                # the list's default ("overig") is no choice for a preparation; another is refused
+                "consent_category": None if preparation and self.consent_category.data in (
+                    None, "", "overig") else self.consent_category.data,
                 "first_prescription": not self.repeat_prescription.data,
                 "prescriber": self.prescriber.data,
                 "doctors_note_exists": bool(self.doctors_note_exists.data),

@@ -133,6 +133,10 @@ def test_where_authorisation_is_needed_the_request_link_shows(app, pharmacist, a
     ({"prescriber_specialised": "y"}, "prescriber_specialised",
      "Dit geldt alleen bij een zeer zeldzame aandoening."),
     ({"prescriber": "tandarts"}, "prescriber", "Ongeldige keuze."),
+    ({"medicine": "apotheekbereiding", "very_rare_condition": "y"}, "very_rare_condition",
+     "Dit geldt niet voor een apotheekbereiding (geen middel uit Bijlage 2)."),
+    ({"medicine": "apotheekbereiding", "consent_category": "epoprostenol_iv"}, "consent_category",
+     "Dit geldt niet voor een apotheekbereiding (geen middel uit Bijlage 2)."),
 ])
 def test_a_bad_field_gets_a_message_on_it(pharmacist, auth, data, field, message):
     fields = {"medicine": "overig_bijlage_2", "prescriber": "huisarts",
