@@ -69,7 +69,10 @@ T = ProviderType
 REGULAR_TYPES = (T.OPENBARE_APOTHEEK, T.APOTHEEKHOUDENDE_HUISARTS, T.POLIKLINISCHE_APOTHEEK,
                  T.INTERNETAPOTHEEK, T.HYBRIDE_DIENSTAPOTHEEK, T.ZUIVERE_DIENSTAPOTHEEK)
 #: Tables `--reset` never touches: the migration state and the scheduler's job store.
-KEPT_TABLES = ("alembic_version",)
+KEPT_TABLES = ("alembic_version", "data_stamps")
+#: Tables the database's triggers write as other tables change (the offer tallies take a row for
+#: every offer deleted): emptied after the rest.
+DERIVED_TABLES = ("offer_tallies",)
 KEPT_PREFIXES = ("apscheduler",)
 #: The oldest AGB start dates drawn (most codes are years old).
 OLDEST_AGB_START = date(1975, 1, 1)
@@ -556,15 +559,16 @@ def excluded_by_bijlage2(history, rows, policy: Policy) -> tuple[str, ...]:
 # -- writing --------------------------------------------------------------------------------
 
 def delete_all_data() -> dict[str, int]:
-    """Delete the rows of every table of the database (children first), but the migration state
-    and the scheduler's job store. Tables are read from the database itself, so tables that
-    other parts of the portal add are emptied too."""
+    """Delete the rows of every table of the database (children first, the tables triggers write
+    last), but the migration state, the data stamps (their triggers mark the deletes) and the
+    scheduler's job store. Tables are read from the database itself, so tables that other parts
+    of the portal add are emptied too."""
     metadata = MetaData()
     metadata.reflect(bind=db.session.connection())
     deleted = {}
-    for table in reversed(metadata.sorted_tables):
-        if table.name in KEPT_TABLES or table.name.startswith(KEPT_PREFIXES):
-            continue
+    tables = [table for table in reversed(metadata.sorted_tables)
+              if table.name not in KEPT_TABLES and not table.name.startswith(KEPT_PREFIXES)]
+    for table in sorted(tables, key=lambda table: table.name in DERIVED_TABLES):
         deleted[table.name] = db.session.execute(table.delete()).rowcount
     return deleted
 

@@ -35,6 +35,7 @@ from contracts.vocabulary import Route
 
 from portal.extensions import db
 from portal.models import IssueBatch, Offer, Provider, SchedulerState
+from portal.models.tallies import fold as fold_tallies
 from portal.operations import clock
 from portal.operations.agreements import extend_agreements
 from portal.operations.announcements import announce, announcements
@@ -392,6 +393,9 @@ def scan(*, answers=None, by: str = "", mail: bool = True) -> Summary:
         current.processed_through = max(current.processed_through or day, day)
         db.session.commit()
     summary.add(run_requested_batches())
+    # The day's changes of the offer counts summed, so the dashboard reads a row per count.
+    fold_tallies(db.session.connection())
+    db.session.commit()
     if mail:
         summary.mails_sent = deliver_mail()
     current = state()

@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 import flask_smorest
 from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy import func, inspect, select
 
 from contracts.campaign import year_in_force
 from contracts.errors import CaseError
@@ -17,6 +16,7 @@ from contracts.policy import available_years
 
 from ..extensions import db
 from ..operations.clock import today
+from ..web.paging import page_of
 
 #: Names of the lazily registered response components of flask-smorest (one per HTTP status).
 BAD_REQUEST = http.HTTPStatus.BAD_REQUEST.name
@@ -106,30 +106,16 @@ def unit_of_work():
         raise
 
 
-def paginate(query, pagination_parameters, order_by):
-    """One page of `query` and the total count (for the X-Pagination header), in one statement.
-
-    The page's keys are chosen on the query's own rows, ordered, counted (`count(*) OVER ()`)
-    and limited, before the eager loads are joined: the database sorts the filtered rows of one
-    table, not the joined ones. Only an empty page asks for the count on its own.
-
-    A page past the last one is empty without asking for it: its OFFSET could be larger than
-    the database's integers (?page=10**20)."""
-    first, size = pagination_parameters.first_item, pagination_parameters.page_size
-    if first <= MAX_INT:
-        key = inspect(query.column_descriptions[0]["entity"]).primary_key[0]
-        page = (query.with_only_columns(key, func.count().over().label("total"),
-                                        maintain_column_froms=True)
-                .order_by(*order_by).offset(first).limit(size).subquery())
-        rows = db.session.execute(query.add_columns(page.c.total)
-                                  .join(page, key == page.c[key.key])
-                                  .order_by(*order_by)).unique().all()
-        if rows:
-            pagination_parameters.item_count = rows[0][-1]
-            return [row[0] for row in rows]
-    pagination_parameters.item_count = db.session.scalar(
-        select(func.count()).select_from(query.order_by(None).subquery()))
-    return []
+def paginate(query, pagination_parameters, order_by, total=None):
+    """One page of `query` in `order_by`'s order and its total for the X-Pagination header
+    (portal.web.paging: the page and the count apart, so neither grows with the table beyond
+    what the filters select). `total`, if given, returns the count from what the database keeps
+    counted (the offer tallies). A page past the last one is empty without asking for it: its
+    OFFSET could be larger than the database's integers (?page=10**20)."""
+    rows, pagination_parameters.item_count = page_of(
+        query.order_by(*order_by), pagination_parameters.first_item,
+        pagination_parameters.page_size, total=total, unique=True)
+    return [row[0] for row in rows]
 
 
 def like_pattern(text: str) -> str:

@@ -7,7 +7,7 @@ from io import BytesIO
 from flask import send_file
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from contracts.errors import CaseError
@@ -15,7 +15,7 @@ from contracts.offers import TRANSITIONS, OfferStatus, TransitionRefused, action
 from contracts.vocabulary import Contract
 
 from ..extensions import db
-from ..models import DocumentVersion, Offer, Provider
+from ..models import DocumentVersion, Offer, OfferTally, Provider
 from ..operations.offers import MAX_FACTOR, NotFound, get_offer, issue_offer, tariff_lines, transition
 from ..web import MANAGERS
 from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, Blueprint, Id, PolicyYear, UTCDateTime,
@@ -168,6 +168,15 @@ class IssueSchema(Schema):
 
 # Endpoints -------------------------------------------------------------------------------------
 
+def tallied_offers(query: dict) -> int:
+    """How many offers match the list's filters of status, contract and year, from the tallies."""
+    statement = select(func.coalesce(func.sum(OfferTally.count), 0))
+    for name in ("status", "contract", "policy_year"):
+        if query.get(name) is not None:
+            statement = statement.where(getattr(OfferTally, name) == query[name])
+    return db.session.scalar(statement)
+
+
 def _visible(offer_id: int) -> Offer:
     try:
         return get_offer(offer_id, api_actor())
@@ -194,8 +203,11 @@ class Offers(MethodView):
         for name in ("status", "contract", "policy_year", "provider_id"):
             if query.get(name) is not None:
                 statement = statement.where(getattr(Offer, name) == query[name])
+        # All providers' offers: the database keeps their count (portal/models/tallies.py).
+        counted = is_manager() and query.get("provider_id") is None
         return paginate(statement, pagination_parameters,
-                        (Offer.policy_year.desc(), Offer.deadline, Offer.id))
+                        (Offer.policy_year.desc(), Offer.deadline, Offer.id),
+                        total=(lambda: tallied_offers(query)) if counted else None)
 
     @requires(blp, *MANAGERS)
     @blp.arguments(IssueSchema)

@@ -1,16 +1,18 @@
 """The campaign dashboard: signals that lead to the offers overview filtered on them, offers by
 status, the next milestones, what is overdue, a chart.
 
-A fixed number of queries whatever the number of offers: one grouped count, one query each for
-the overdue offers and applications (their total counted in the same query), and one for the
-counts of the signals the grouped count does not give.
+A fixed number of queries whatever the number of offers: the tallies the database keeps per
+contract, provider type and status, one query each for the overdue offers and applications
+(their total counted in the same query), and one for the counts of the signals the tallies do
+not give.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import render_template, url_for
+from flask import url_for
 from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select
 
@@ -20,8 +22,8 @@ from contracts.vocabulary import Contract, ProviderType, Route
 
 from ..extensions import db
 from ..fields import date_input
-from ..models import Application, Notification, Offer, Provider, SchedulerState
-from ..web import simulation_today
+from ..models import Application, Notification, Offer, OfferTally, Provider, SchedulerState
+from ..web import render_memoised, simulation_today
 from .common import OPEN_APPLICATIONS, OPEN_STATUSES, STATUSES
 
 OVERDUE_SHOWN = 25
@@ -174,31 +176,40 @@ def upcoming_milestones(policy: Policy, today: date, limit: int = MILESTONES_SHO
 
 # The dashboard's statements, built once (building one costs about as much CPU as running it);
 # the contract year in force is their parameter `year`.
+#: The counts per contract, provider type and status, as the database keeps them (a few rows per
+#: cell whatever the number of offers: portal/models/tallies.py).
 STATUS_COUNTS = (
-    select(Offer.contract, Provider.provider_type, Offer.status, func.count(Offer.id))
-    .join(Provider, Provider.id == Offer.provider_id)
-    .where(Offer.policy_year == bindparam("year"))
-    .group_by(Offer.contract, Provider.provider_type, Offer.status))
+    select(OfferTally.contract, OfferTally.provider_type, OfferTally.status,
+           func.sum(OfferTally.count))
+    .where(OfferTally.policy_year == bindparam("year"))
+    .group_by(OfferTally.contract, OfferTally.provider_type, OfferTally.status)
+    .having(func.sum(OfferTally.count) > 0))
+# Columns, not entities: the rows are what the page shows and the key of its memo.
 OVERDUE_OFFERS = (
-    select(Offer, Provider, func.count().over())
+    select(Offer.id, Offer.contract, Offer.status, Offer.deadline, Provider.name, Provider.agb,
+           func.count().over().label("total"))
     .join(Provider, Provider.id == Offer.provider_id)
     .where(Offer.policy_year == bindparam("year"), Offer.status.in_(OPEN_STATUSES),
            Offer.deadline < bindparam("today"))
     .order_by(Offer.deadline, Offer.id).limit(OVERDUE_SHOWN))
 OVERDUE_APPLICATIONS = (
-    select(Application, func.count().over())
+    select(Application.id, Application.organisation, Application.received_on,
+           Application.answer_due, func.count().over().label("total"))
     .where(Application.status.in_(OPEN_APPLICATIONS), Application.answer_due < bindparam("today"))
     .order_by(Application.answer_due, Application.id).limit(OVERDUE_SHOWN))
-#: The signals' counts the grouped count does not give, in one statement.
-SIGNAL_COUNTS = select(
+#: The signals' counts the tallies do not give, and the scheduler's progress, in one statement.
+SIGNALS_AND_SCHEDULER = select(
     select(func.count(Offer.id))
     .where(Offer.policy_year == bindparam("year"), Offer.status.in_(OPEN_STATUSES),
            Offer.deadline >= bindparam("today"), Offer.deadline <= bindparam("soon"))
-    .scalar_subquery(),
+    .scalar_subquery().label("near"),
     select(func.count(Application.id)).where(Application.status.in_(OPEN_APPLICATIONS))
-    .scalar_subquery())
+    .scalar_subquery().label("to_assess"),
+    *(select(column).where(SchedulerState.id == 1).scalar_subquery().label(column.key)
+      for column in (SchedulerState.processed_through, SchedulerState.last_scan_at,
+                     SchedulerState.last_summary)))
 ESCALATIONS = (
-    select(Notification)
+    select(Notification.subject, Notification.link)
     .where(Notification.provider_id.is_(None), Notification.kind == "escalatie")
     .order_by(Notification.id.desc()).limit(ESCALATIONS_SHOWN))
 
@@ -208,30 +219,42 @@ def dashboard():
     today = simulation_today()
     policy = policy_in_force(today)
     year = policy.year
-    rows, per_contract = status_table(db.session.execute(STATUS_COUNTS, {"year": year}).all())
-    overdue_offers = db.session.execute(OVERDUE_OFFERS, {"today": today, "year": year}).all()
-    overdue_applications = db.session.execute(OVERDUE_APPLICATIONS, {"today": today}).all()
-    totals = {status: sum(c.get(status, 0) for c in per_contract.values()) for status in STATUSES}
-    escalations = db.session.scalars(ESCALATIONS).all()
-    near, to_assess = db.session.execute(
-        SIGNAL_COUNTS, {"today": today, "soon": today + timedelta(days=NEAR_DAYS),
-                        "year": year}).one()
-    overdue_offer_count = overdue_offers[0][2] if overdue_offers else 0
-    return render_template(
-        "manager/dashboard.html", groups=contract_groups(rows, per_contract),
-        # A column per status that occurs: all eight do not fit a 1,280 px window (the chart's
-        # legend names them all).
-        statuses=[status for status in STATUSES if totals[status]],
-        totals=totals, year=year, calendar_year=policy.calendar_year,
-        signals=signals(totals, overdue_offer_count, near, to_assess, today, year),
-        scheduler=scheduler_status(db.session.get(SchedulerState, 1), today),
-        escalations=escalations,
-        chart=stacked_bars(per_contract), milestones=upcoming_milestones(policy, today),
-        overdue_offers=overdue_offers, overdue_offer_count=overdue_offer_count,
-        overdue_link=url_for("manager.offers", year=year, status="open",
-                             deadline_to=date_input(today - timedelta(days=1))),
-        overdue_applications=overdue_applications,
-        overdue_application_count=overdue_applications[0][1] if overdue_applications else 0)
+    tallies = tuple(db.session.execute(STATUS_COUNTS, {"year": year}).all())
+    overdue_offers = tuple(db.session.execute(OVERDUE_OFFERS, {"today": today, "year": year}))
+    overdue_applications = tuple(db.session.execute(OVERDUE_APPLICATIONS, {"today": today}))
+    escalations = tuple(db.session.execute(ESCALATIONS))
+    counts = db.session.execute(SIGNALS_AND_SCHEDULER, {
+        "today": today, "soon": today + timedelta(days=NEAR_DAYS), "year": year}).one()
+    scheduler = scheduler_status(counts, today)
+
+    def page() -> dict:
+        """What the page shows, worked out from the rows when the memo does not have it."""
+        rows, per_contract = status_table(tallies)
+        totals = {status: sum(c.get(status, 0) for c in per_contract.values())
+                  for status in STATUSES}
+        overdue_offer_count = overdue_offers[0].total if overdue_offers else 0
+        return dict(
+            groups=contract_groups(rows, per_contract),
+            # A column per status that occurs: all eight do not fit a 1,280 px window (the
+            # chart's legend names them all).
+            statuses=[status for status in STATUSES if totals[status]],
+            totals=totals, year=year, calendar_year=policy.calendar_year,
+            signals=signals(totals, overdue_offer_count, counts.near, counts.to_assess, today,
+                            year),
+            scheduler=scheduler, escalations=escalations,
+            chart=stacked_bars(per_contract), milestones=upcoming_milestones(policy, today),
+            overdue_offers=overdue_offers, overdue_offer_count=overdue_offer_count,
+            overdue_link=url_for("manager.offers", year=year, status="open",
+                                 deadline_to=date_input(today - timedelta(days=1))),
+            overdue_applications=overdue_applications,
+            overdue_application_count=overdue_applications[0].total if overdue_applications
+            else 0)
+
+    # Everything the page shows that is not in the memo's own key (the user, date, language,
+    # URL): the policy in force follows from the date.
+    shown = (tallies, overdue_offers, overdue_applications, escalations, counts.near,
+             counts.to_assess, scheduler.key)
+    return render_memoised("manager/dashboard.html", shown, build=page)
 
 
 @dataclass(frozen=True)
@@ -244,7 +267,16 @@ class SchedulerStatus:
     last_summary: dict | None
 
 
-def scheduler_status(state: SchedulerState | None, today) -> SchedulerStatus:
+    @property
+    def key(self) -> tuple:
+        """The status as hashable values, for the page memo."""
+        return (self.processed_through, self.last_scan_at, self.behind_days,
+                json.dumps(self.last_summary, sort_keys=True, default=str))
+
+
+def scheduler_status(state, today) -> SchedulerStatus:
+    """`state`: anything with the scheduler row's processed_through, last_scan_at and
+    last_summary (the row itself, or the dashboard's statement)."""
     if state is None or state.processed_through is None:
         return SchedulerStatus(None, None, None, None)
     return SchedulerStatus(state.processed_through, state.last_scan_at,

@@ -27,6 +27,7 @@ from ..extensions import db
 from ..fields import DutchDateField, choice
 from ..models import Offer, Provider
 from ..web import label, simulation_today
+from ..web.paging import page_of
 from .common import OPEN_STATUSES, STATUSES
 
 PER_PAGE = 50
@@ -181,12 +182,10 @@ def offers():
         return render_template("manager/offers.html", form=form, rows=[], total=None,
                                args={}, sort="", order=""), 400
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows = db.session.execute(offer_rows(form).add_columns(func.count().over())
-                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    rows, total = page_of(offer_rows(form), (page - 1) * PER_PAGE, PER_PAGE)
     args = filter_args(form)
     if not rows and page > 1:  # past the last page (offers withdrawn meanwhile, or a typed URL)
         return redirect(url_for("manager.offers", **args))
-    total = rows[0][-1] if rows else 0
     pages = max(-(-total // PER_PAGE), 1)
     return render_template(
         "manager/offers.html", form=form, rows=[_line(r, simulation_today()) for r in rows],

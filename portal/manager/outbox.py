@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import OutgoingMail
 from ..operations.mail import WAITING
 from ..operations.notifications import SECRET_LINK
+from ..web.paging import page_of
 
 PER_PAGE = 50
 #: The longest search text kept (the box says so too).
@@ -42,23 +43,20 @@ def matching(text: str):
 
 
 def outbox():
-    """The mail, newest first, 50 a page, in one query (the total counted alongside) and one count
-    of the waiting mail."""
+    """The mail, newest first, 50 a page (portal.web.paging), and a count of the waiting mail."""
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     text = request.args.get("q", "").strip()[:QUERY_LENGTH]
     page = max(request.args.get("pagina", 1, type=int) or 1, 1)
-    query = select(OutgoingMail, func.count().over())
+    query = select(OutgoingMail)
     if status:
         query = query.where(STATUSES[status])
     if text:
         query = query.where(matching(text))
-    rows = db.session.execute(query.order_by(OutgoingMail.id.desc())
-                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    rows, total = page_of(query.order_by(OutgoingMail.id.desc()), (page - 1) * PER_PAGE, PER_PAGE)
     args = {key: value for key, value in (("status", status), ("q", text)) if value}
     if not rows and page > 1:  # past the last page
         return redirect(url_for("manager.outbox", **args))
-    total = rows[0][1] if rows else 0
     waiting = db.session.scalar(select(func.count()).select_from(OutgoingMail)
                                 .where(STATUSES["wachtend"]))
     mails = [r[0] for r in rows]

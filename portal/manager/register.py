@@ -26,6 +26,7 @@ from ..operations.offers import issue_offer
 from ..operations.providers import case_for, profile_facts, profile_history
 from ..refusals import OFFER, refusal
 from ..web import current_actor, simulation_today
+from ..web.paging import page_of
 from .forms import ImportForm, IssueOfferForm, ProviderSearchForm
 from .offers import page_window
 
@@ -53,16 +54,14 @@ def _search_args() -> dict[str, str]:
 
 
 def providers():
-    """The register, searched and filtered, 50 a page, in one query (the total counted alongside)."""
+    """The register, searched and filtered, 50 a page (portal.web.paging)."""
     form = ProviderSearchForm(request.args)
     form.validate()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows = db.session.execute(searched(select(Provider, func.count().over()), form)
-                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    rows, total = page_of(searched(select(Provider), form), (page - 1) * PER_PAGE, PER_PAGE)
     args = _search_args()
     if not rows and page > 1:  # past the last page (the register shrank, or a typed URL)
         return redirect(url_for("manager.providers", **args))
-    total = rows[0][1] if rows else 0
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     return render_template("manager/providers.html", form=form, providers=[r[0] for r in rows],
                            total=total, page=page, pages=pages, window=page_window(page, pages),

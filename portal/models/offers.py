@@ -51,6 +51,26 @@ class Offer(db.Model):
                                                             order_by="NegotiationRound.number")
 
 
+#: The offers lists' order (newest year first, then by deadline): their first page is the first
+#: rows of this index.
+Index("ix_offers_listing", Offer.policy_year.desc(), Offer.deadline, Offer.id)
+
+
+class OfferTally(db.Model):
+    """A change of how many offers one cell holds (a contract year, contract, provider type and
+    status): a count is the sum of its cell's rows. Written by the database's triggers and folded
+    by `portal.models.tallies.fold`, never written by the portal itself."""
+
+    __tablename__ = "offer_tallies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_year: Mapped[int] = mapped_column(Integer, index=True)
+    contract: Mapped[str] = mapped_column(String(40))
+    provider_type: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class NegotiationRound(db.Model):
     """One message of a negotiation: a counter-proposal or the insurer's answer."""
 

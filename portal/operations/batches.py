@@ -23,6 +23,7 @@ from contracts.vocabulary import Route
 
 from ..extensions import db
 from ..models import IssueBatch, Offer, Provider
+from ..models.tallies import fold as fold_tallies
 from . import audit, clock
 from .audit import SYSTEM, Actor
 from .offers import issue_offers
@@ -151,6 +152,7 @@ def run_batch(batch_id: int, *, commit_every: int = 200) -> IssueBatch:
             db.session.commit()
         batch.done = batch.total
         batch.status, batch.finished_at = "klaar", clock.now()
+        fold_tallies(db.session.connection())  # the batch's changes of the offer counts summed
         audit.record(SYSTEM, "batch", batch.id, "run", "bezig", "klaar",
                      f"{len(todo.offers)} issued, {len(todo.excluded)} excluded")
         db.session.commit()

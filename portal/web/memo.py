@@ -67,19 +67,23 @@ def init_page_memo(app) -> None:
     app.extensions["page_memo"] = switched_on(app, "PAGE_MEMO")
 
 
-def render_memoised(template: str, rows: tuple, **context) -> str:
+def render_memoised(template: str, rows: tuple, build=None, **context) -> str:
     """`render_template`, memoised on `rows` (everything of `context` the page shows, as hashable
     database rows) and on what every page shows (`PageMemo`): the user, date and unread messages
     as `load_user` read them. A page with a flash message is rendered each time (the message is
-    shown once)."""
+    shown once). `build`, if given, returns more of the context, and is called only when the page
+    is rendered: what is worked out from the rows costs nothing when the memo has the page."""
+    def render(**extra) -> str:
+        return render_template(template, **context, **(build() if build else {}), **extra)
+
     user = current_user._get_current_object()
     if (not current_app.extensions.get("page_memo") or not isinstance(user, SessionUser)
             or "unread_messages" not in g or "_flashes" in session):
-        return render_template(template, **context)  # facts not read with the user, or a flash
+        return render()  # facts not read with the user, or a flash
     key = (template, select_locale(), request.url, user, simulation_today(), g.unread_messages,
            rows)
     page = page_memo.get(key)
     if page is None:
-        page = render_template(template, csrf_token=lambda: CSRF_MARK, **context)
+        page = render(csrf_token=lambda: CSRF_MARK)
         page_memo.put(key, page)
     return page.replace(CSRF_MARK, generate_csrf())

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from portal import create_app
 from portal.extensions import db
-from portal.models import ContractHeld, Notification, Offer, Provider, User
+from portal.models import (Application, ContractHeld, Notification, Offer, Provider,
+                           SchedulerState, User)
 from portal.operations.audit import Actor
 from portal.operations.clock import set_today
 from portal.operations.offers import issue_offer, transition
@@ -214,3 +215,61 @@ def test_a_safe_request_that_flushed_a_write_is_rolled_back(app, session, provid
     assert ended["commit"] == 0
     assert session.scalar(select(func.count(Notification.id))
                           .where(Notification.key == "test-memo-get-write")) == 0
+
+
+# -- the campaign dashboard ---------------------------------------------------------------------
+
+DASHBOARD = "/beheer/"
+
+
+@pytest.fixture
+def manager_logged_in(client, auth, make_user, user, session):
+    """A manager on the dashboard; the provider's offer of `logged_in` is past its deadline."""
+    page_memo.clear()
+    set_today(date(2023, 10, 2), MANAGER)
+    issue_offer(session.get(Provider, user.provider_id), "farmaceutische_zorg", 2024, MANAGER,
+                deadline=date(2023, 9, 29))
+    auth.login(make_user("contract_manager"))
+    yield client
+    page_memo.clear()
+
+
+def _dashboard_accept(session, user):
+    _accept(session, user)
+
+
+def _dashboard_application(session, user):
+    session.add(Application(organisation="Apotheek De Wilg", agb="06900999", kvk="12345678",
+                            provider_type="openbare_apotheek", city="Ede",
+                            contact_email="a@b.example", contracts=["farmaceutische_zorg"],
+                            start_date=date(2024, 1, 1), received_on=date(2023, 8, 1),
+                            answer_due=date(2023, 9, 1)))
+
+
+def _dashboard_escalation(session, user):
+    session.add(Notification(provider_id=None, key="test-memo-escalation", kind="escalatie",
+                             subject="Aanbieding Apotheek De Eik verlopen", body="Zie aanbod."))
+
+
+def _dashboard_scheduler(session, user):
+    session.merge(SchedulerState(id=1, processed_through=date(2023, 9, 30)))
+
+
+def _dashboard_date(session, user):
+    set_today(date(2023, 10, 9), MANAGER)
+
+
+@pytest.mark.parametrize("change", [_dashboard_accept, _dashboard_application,
+                                    _dashboard_escalation, _dashboard_scheduler, _dashboard_date],
+                         ids=lambda change: change.__name__.removeprefix("_dashboard_"))
+def test_the_dashboard_after_each_change_equals_a_fresh_render(manager_logged_in, session, user,
+                                                                change):
+    before = offers_page(manager_logged_in, DASHBOARD)
+    offers_page(manager_logged_in, DASHBOARD)
+    assert page_memo.hits == 1  # the repeat came from the memo
+    change(session, user)
+    session.flush()
+    after = offers_page(manager_logged_in, DASHBOARD)
+    assert without_tokens(after) != without_tokens(before), "the change shows on the page"
+    page_memo.clear()
+    assert without_tokens(after) == without_tokens(offers_page(manager_logged_in, DASHBOARD))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from contracts.policy import load_policy
 from portal.extensions import db
-from portal.models import Application, IssueBatch, Notification, Offer
+from portal.models import Application, IssueBatch, Notification, Offer, Provider
 from portal.models.documents import day_of
 from portal.operations.audit import Actor
 from portal.operations.offers import transition
@@ -310,3 +310,23 @@ def test_the_scan_runs_the_requested_batches_and_counts_their_offers_per_year(ma
     done = run_requested_batches()
     assert (done.batches_run, done.offers_issued, done.offers_per_year) == (1, 1, {2024: 1})
     assert done.as_json()["offers_per_year"] == {"2024": 1}
+
+
+def test_a_scan_that_issued_offers_leaves_one_tally_row_per_count(make_provider, scan_on):
+    """The batch's changes of the offer counts (+1 concept, -1 concept, +1 aangeboden per offer)
+    are folded, so the dashboard sums one row per count (portal/models/tallies.py)."""
+    from portal.models import OfferTally
+
+    make_provider()
+    scan_on(load_policy(2024).milestones["fz_aflopend_aanbod"].date)
+    cells = db.session.execute(
+        select(OfferTally.policy_year, OfferTally.contract, OfferTally.provider_type,
+               OfferTally.status, func.count(), func.sum(OfferTally.count))
+        .group_by(OfferTally.policy_year, OfferTally.contract, OfferTally.provider_type,
+                  OfferTally.status)).all()
+    issued = db.session.execute(
+        select(Offer.policy_year, Offer.contract, Provider.provider_type, Offer.status,
+               func.count()).join(Provider, Provider.id == Offer.provider_id)
+        .group_by(Offer.policy_year, Offer.contract, Provider.provider_type, Offer.status)).all()
+    assert issued and {cell[:4]: cell[5] for cell in cells} == {row[:4]: row[4] for row in issued}
+    assert {cell[4] for cell in cells} == {1}
