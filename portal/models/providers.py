@@ -65,6 +65,17 @@ class ProfileScore(db.Model):
         return {"kwaliteit": self.kwaliteit, "klantbeleving": self.klantbeleving, "kosten": self.kosten}
 
 
+class DataStamp(db.Model):
+    """A value the database changes whenever a kind of data changes (`name`: the table), so
+    what is worked out from that data in memory can be kept until it changes
+    (portal/models/stamps.py). Written by triggers only."""
+
+    __tablename__ = "data_stamps"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(40))
+
+
 class ContractHeld(db.Model):
     """An agreement a provider holds with the insurer, and its term."""
 

@@ -13,7 +13,8 @@ from contracts.profile import load_profile_model
 from contracts.vocabulary import Contract, ImprovementAgreements, ProviderType
 
 from ..extensions import db
-from ..models import ProfileScore, Provider
+from ..models import DataStamp, ProfileScore, Provider
+from ..models.stamps import PROFILE_SCORES
 
 
 def relation_to(provider: Provider, contract: str, policy_year: int):
@@ -36,20 +37,31 @@ def relation_to(provider: Provider, contract: str, policy_year: int):
     return classify_relation(policy, has_contract=True, agreement_end=max(c.end for c in held))
 
 
-#: The latest profile history per policy year, with the model and the raw scores it was scored
-#: from: scoring every pharmacy's years takes a while, and the scheduler's batches, one after the
-#: other, read the same scores. Any changed score scores them again.
+#: The latest profile history per policy year, with the model and the scores' stamp it was scored
+#: at: scoring every pharmacy's years takes a while, and the scheduler's batches, one after the
+#: other, read the same scores. Any changed score changes the stamp and scores them again.
 _scored: dict[int, tuple] = {}
 #: The facts read from the latest history passed to profile_facts, by (AGB, agreements).
 _facts: tuple = (None, {})
+
+
+#: The profile scores' stamp, which the database changes with every change of them.
+PROFILE_STAMP = select(DataStamp.stamp).where(DataStamp.name == PROFILE_SCORES)
 
 
 def profile_history(policy_year: int):
     """Every pharmacy's profile over the years on record up to the campaign's calendar year
     (groups and trends need them all): the campaign for 2024, run in 2023, knows the profiles
     up to 2023, and a register loaded for an earlier campaign may hold the later years' scores
-    already (the demo's does) without the earlier campaign reading them."""
+    already (the demo's does) without the earlier campaign reading them.
+
+    Scored once and kept until the scores' stamp changes (portal/models/stamps.py): a page
+    that shows one pharmacy's group reads one row, not every score."""
     model = load_profile_model(policy_year)
+    stamp = db.session.scalar(PROFILE_STAMP)
+    scored = _scored.get(policy_year)
+    if scored is not None and scored[0] is model and stamp is not None and scored[1] == stamp:
+        return scored[2]
     known = load_policy(policy_year).calendar_year
     raw: dict[int, dict[str, dict]] = {}
     # plain rows, not ORM objects: this reads every pharmacy's every year at once
@@ -59,11 +71,8 @@ def profile_history(policy_year: int):
             .where(ProfileScore.year <= known)):
         raw.setdefault(year, {})[agb] = {"kwaliteit": kwaliteit, "klantbeleving": klantbeleving,
                                          "kosten": kosten}
-    scored = _scored.get(policy_year)
-    if scored is not None and scored[0] is model and scored[1] == raw:
-        return scored[2]
     history = model.score_years(raw)
-    _scored[policy_year] = (model, raw, history)
+    _scored[policy_year] = (model, stamp, history)
     return history
 
 
