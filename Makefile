@@ -94,15 +94,17 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	touch $@
 
-## bench: every benchmark, printing its figures (the load bench needs PostgreSQL at
-## $(BENCH_DATABASE_URL)); nothing asserts on time.
+## bench: every benchmark, printing its figures (the load and scale benches need PostgreSQL at
+## $(BENCH_DATABASE_URL) and $(SCALE_DATABASE_URL)); nothing asserts on time.
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/loadbench
+SCALE_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/scalebench
 bench: $(VENV)/.bench
 	$(PY) bench/decide_bench.py
 	$(PY) bench/profile_bench.py
 	$(PY) bench/documents.py
 	$(PY) bench/campaign.py all
 	$(PY) bench/load.py --database-url $(BENCH_DATABASE_URL)
+	$(PY) bench/scale.py --database-url $(SCALE_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .cache

@@ -1,6 +1,6 @@
 """Locust users for `bench/load.py`: one target per run, chosen by the environment.
 
-LOAD_TARGET   bare | offers | dashboard | api | floor
+LOAD_TARGET   a name of bench/load_targets.py (bare, floor, offers, dashboard, api, ...)
 LOAD_USERS    how many users to wait for before measuring (the -u of the run)
 LOAD_DURATION seconds measured once every user has logged in
 LOAD_EMAIL / LOAD_PASSWORD  the account (not for `bare`)
@@ -22,6 +22,7 @@ import re
 import time
 
 import gevent
+from load_targets import TARGETS
 from locust import FastHttpUser, constant, events, task
 
 TARGET = os.environ.get("LOAD_TARGET", "bare")
@@ -31,10 +32,7 @@ EMAIL = os.environ.get("LOAD_EMAIL", "")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-wachtwoord")
 OUT = os.environ.get("LOAD_OUT", "load-result.json")
 
-PATHS = {"bare": "/_bare/", "floor": "/_floor", "offers": "/zorgaanbieder/aanbiedingen",
-         "dashboard": "/beheer/",
-         "api": "/api/v1/offers"}
-PATH = PATHS[TARGET]
+PATH, WHO = TARGETS[TARGET]
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 VALUE = re.compile(r'value="([^"]*)"')
 
@@ -105,9 +103,9 @@ class Target(FastHttpUser):
 
     def on_start(self):
         try:
-            if TARGET in ("offers", "dashboard", "floor"):
+            if WHO in ("provider", "manager"):
                 self._log_in_form()
-            elif TARGET == "api":
+            elif WHO == "api":
                 self._log_in_api()
         except Exception as error:  # noqa: BLE001 (counted, and the page requests will fail)
             Window.login_failures.append(f"{type(error).__name__}: {error}")
