@@ -166,6 +166,10 @@ def free_port() -> int:
 def server_env(url: str, settings: dict[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url, "SESSION_COOKIE_SECURE": "0",
             "LOGIN_RATE_LIMIT": "100000 per minute", "RATELIMIT_STORAGE_URI": "memory://",
+            # every API target's users ask for tokens from one address (POST /api/v1/tokens is
+            # also an anonymous endpoint, 30 an hour per address by default)
+            "ANONYMOUS_RATE_LIMIT": "100000 per minute",
+            "ANONYMOUS_GLOBAL_RATE_LIMIT": "100000 per minute",
             "MAIL_BACKEND": "outbox",
             # the users log in with the form alone: two-factor costs a login, not a page
             "TWO_FACTOR_REQUIRED_ROLES": "", **(settings or {})}

@@ -1,4 +1,5 @@
-"""Pages already rendered, by everything they show (the provider's offers page).
+"""Pages already rendered, by everything they show (the provider's offers page and the
+campaign dashboard, whose `build` works out the page's context only when it is not kept).
 
 What it pays (bench/load.py, PostgreSQL, gunicorn 4x4, 32 users, three interleaved rounds,
 medians): the offers page costs 2.0 ms of server CPU per request with the memo and 4.1 ms
