@@ -37,10 +37,12 @@ def relation_to(provider: Provider, contract: str, policy_year: int):
     return classify_relation(policy, has_contract=True, agreement_end=max(c.end for c in held))
 
 
-#: The latest profile history per policy year, with the model and the scores' stamp it was scored
-#: at: scoring every pharmacy's years takes a while, and the scheduler's batches, one after the
-#: other, read the same scores. Any changed score changes the stamp and scores them again.
-_scored: dict[int, tuple] = {}
+#: The latest profile history per database and policy year, with the model and the scores' stamp
+#: it was scored at: scoring every pharmacy's years takes a while, and the scheduler's batches,
+#: one after the other, read the same scores. Any changed score changes the stamp and scores them
+#: again. Per database: a process that reads two (bench/scale.py's sizes in turn, a replay on a
+#: copy of the register) keeps each one's.
+_scored: dict[tuple[str, int], tuple] = {}
 #: The facts read from the latest history passed to profile_facts, by (AGB, agreements).
 _facts: tuple = (None, {})
 
@@ -59,7 +61,8 @@ def profile_history(policy_year: int):
     that shows one pharmacy's group reads one row, not every score."""
     model = load_profile_model(policy_year)
     stamp = db.session.scalar(PROFILE_STAMP)
-    scored = _scored.get(policy_year)
+    key = (str(db.session.get_bind().engine.url), policy_year)
+    scored = _scored.get(key)
     if scored is not None and scored[0] is model and stamp is not None and scored[1] == stamp:
         return scored[2]
     known = load_policy(policy_year).calendar_year
@@ -72,7 +75,7 @@ def profile_history(policy_year: int):
         raw.setdefault(year, {})[agb] = {"kwaliteit": kwaliteit, "klantbeleving": klantbeleving,
                                          "kosten": kosten}
     history = model.score_years(raw)
-    _scored[policy_year] = (model, stamp, history)
+    _scored[key] = (model, stamp, history)
     return history
 
 
