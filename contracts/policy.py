@@ -136,6 +136,11 @@ class Policy:
     profile: Mapping[str, Any] | None
     acceptance: AcceptancePeriod | None = None
     agreement_term: AgreementTerm | None = None
+    #: Days before a deadline that its reminders go out, most first (`reminders.days_before`);
+    #: empty where the data names none (the scheduler's default then).
+    reminder_days: tuple[int, ...] = ()
+    #: The name of the variant (contracts.variants) this policy is, None for a year's own policy.
+    variant: str | None = None
     _index: Mapping[tuple, tuple[Rule, ...]] = field(repr=False, compare=False, default=None)
 
     def rules_for(self, provider_type, contract, relation) -> tuple[Rule, ...]:
@@ -323,6 +328,16 @@ def _agreement_term(t: Mapping | None) -> AgreementTerm | None:
     return AgreementTerm(years=years, seed=_seed(t, "agreement_term"), reading=t.get("reading"))
 
 
+def _reminders(r: Mapping | None) -> tuple[int, ...]:
+    if r is None:
+        return ()
+    days = r.get("days_before") if isinstance(r, Mapping) else None
+    if (not isinstance(days, list) or not days
+            or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 366 for d in days)):
+        raise PolicyError(f"reminders.days_before: whole numbers of days from 0 to 366, not {days!r}")
+    return tuple(sorted(set(days), reverse=True))
+
+
 RULE_FIELDS = {"summary", "provider_types", "contract", "relations", "route", "seed", "document",
                "negotiable", "channel", "final_channel", "milestone", "based_on", "criteria",
                "requires", "extended", "exclusion_grounds", "size_rank", "reading", "subject"}
@@ -386,6 +401,11 @@ def _ground(gid: str, g: Mapping) -> ExclusionGround:
         seed=_seed(g, where), reading=g.get("reading"))
 
 
+def _named(cell: tuple) -> str:
+    """A cell as its slugs: openbare_apotheek/stoppen_met_roken/aflopend."""
+    return "/".join(str(part) for part in cell)
+
+
 def _index(rules: Mapping[str, Rule]) -> dict[tuple, tuple[Rule, ...]]:
     """Rules per cell, checking that each cell's rules partition the size ranks 1..∞."""
     index: dict[tuple, list[Rule]] = {}
@@ -400,13 +420,13 @@ def _index(rules: Mapping[str, Rule]) -> dict[tuple, tuple[Rule, ...]]:
         expected = 1
         for rule in found:
             if (rule.size.min or 1) != expected:
-                raise PolicyError(f"cell {cell}: rules {[r.id for r in found]} overlap or leave "
+                raise PolicyError(f"cell {_named(cell)}: rules {[r.id for r in found]} overlap or leave "
                                   f"size rank {expected} uncovered")
             expected = None if rule.size.max is None else rule.size.max + 1
             if expected is None and rule is not found[-1]:
-                raise PolicyError(f"cell {cell}: rules {[r.id for r in found]} overlap")
+                raise PolicyError(f"cell {_named(cell)}: rules {[r.id for r in found]} overlap")
         if expected is not None:
-            raise PolicyError(f"cell {cell}: no rule for size ranks from {expected}")
+            raise PolicyError(f"cell {_named(cell)}: no rule for size ranks from {expected}")
     return {cell: tuple(found) for cell, found in index.items()}
 
 
@@ -439,12 +459,42 @@ def _check_references(policy: Policy) -> None:
                               f"{sorted(outside) or rule.contract}")
 
 
-@functools.cache
+#: Policies put in the place of a year's own (use_policy): a replay under a variant.
+_IN_PLACE: dict[int, Policy] = {}
+
+
 def load_policy(year: int) -> Policy:
-    """The policy of contract year `year`, checked; CaseError if there is none."""
+    """The policy of contract year `year`, checked; CaseError if there is none. Where a variant
+    was put in its place (use_policy), that variant."""
+    if year in _IN_PLACE:
+        return _IN_PLACE[year]
+    return _year_policy(year)
+
+
+@functools.cache
+def _year_policy(year: int) -> Policy:
     if year not in available_years():
         raise CaseError("policy_year", f"no policy for {year}", available_years())
-    data = _merged(year)
+    return build_policy(_merged(year), f"policy {year}", year)
+
+
+def use_policy(policy: Policy | None, year: int | None = None) -> None:
+    """Put `policy` (a variant) in the place of its year's own policy for everything this
+    process does from now on, or (None) give `year` its own policy back. Only a replay on a
+    copy of the register does this (lab.replay); what is worked out from a year's policy and
+    kept (the profile model) is forgotten."""
+    from .profile import load_profile_model  # import late, no cycle
+
+    if policy is None:
+        _IN_PLACE.pop(year, None)
+    else:
+        _IN_PLACE[policy.year] = policy
+    load_profile_model.cache_clear()
+
+
+def build_policy(data: Mapping, where: str, year: int | None = None) -> Policy:
+    """A Policy from merged data (a year's file with its base merged in, or a variant's),
+    checked; PolicyError naming what is wrong, with `where` (the file) in front."""
     try:
         rules = {rid: _rule(rid, r) for rid, r in data["rules"].items()}
         policy = Policy(
@@ -459,10 +509,12 @@ def load_policy(year: int) -> Policy:
             profile=data.get("profile"),
             acceptance=_acceptance(data.get("acceptance")),
             agreement_term=_agreement_term(data.get("agreement_term")),
+            reminder_days=_reminders(data.get("reminders")),
+            variant=data.get("variant"),
             _index=_index(rules))
     except KeyError as missing:
-        raise PolicyError(f"policy {year}: missing {missing}") from None
-    if policy.year != year:
+        raise PolicyError(f"{where}: missing {missing}") from None
+    if year is not None and policy.year != year:
         raise PolicyError(f"{year}.yaml says year {policy.year}")
     if policy.new_providers:
         _enums(NewProviderSituation, policy.new_providers["situations"], "new_providers")

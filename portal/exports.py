@@ -100,26 +100,50 @@ def _cell(sheet, value):
 
 def write_xlsx(title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
     """A workbook of one sheet, written streaming (a list of 25,000 rows stays small in memory)."""
+    return write_workbook([(title, columns, rows)])
+
+
+def write_workbook(sheets: Iterable[tuple[str, Sequence[Column], Iterable[Sequence]]]) -> bytes:
+    """A workbook of a sheet per (title, columns, rows), each with a bold frozen header, column
+    widths and an autofilter."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])  # Excel's limit for a sheet's name
-    for n, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(n)].width = column.width
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.title))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    for title, columns, rows in sheets:
+        sheet = book.create_sheet(title[:31])  # Excel's limit for a sheet's name
+        for n, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(n)].width = column.width
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=str(column.title))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        count = 0
+        for row in rows:
+            sheet.append([_cell(sheet, value) for value in row])
+            count += 1
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def tables_csv(tables: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """Several tables in one CSV file: each row led by its table's title (and each table by its
+    own header row), so a filter on the first column shows one table."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for title, headers, rows in tables:
+        writer.writerow(["tabel", *headers])
+        writer.writerows([csv_text(title), *(csv_text(v) for v in row)] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def tables_xlsx(tables: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """Several tables as a workbook, a sheet each; columns as wide as their header."""
+    return write_workbook([(title, [Column(h, max(12, min(60, len(str(h)) + 4))) for h in headers], rows)
+                           for title, headers, rows in tables])
 
 
 def export_response(fmt: str, name: str, title: str, columns: Sequence[Column],

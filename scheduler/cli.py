@@ -22,7 +22,7 @@ from portal.models import SchedulerState
 from portal.operations import clock
 from portal.operations.audit import Actor
 
-from .jobs import RUNTIME, Summary, scan, state
+from .jobs import RUNTIME, Summary, scan, simulate_days, state
 from .leader import Leadership
 from .simulation import AnswerModel
 
@@ -254,14 +254,10 @@ def simulate(start, end, step, answers, as_json, **answer_options_):
     moments = [start + timedelta(days=n) for n in range(0, (end - start).days + 1, days)]
     if moments[-1] != end:
         moments.append(end)
-    total = Summary()
     began = time.perf_counter()
     with click.progressbar(moments, label="Simuleren", file=sys.stderr,
                            item_show_func=lambda d: nl_date(d)) as bar:
-        for day in bar:
-            clock.set_today(day, SIMULATOR, record=False)
-            db.session.commit()
-            total.add(scan(answers=model, by="simulate"))
+        total = simulate_days(bar, model, SIMULATOR, by="simulate")
     clock.set_today(end, SIMULATOR, f"simulatie van {nl_date(start)} tot en met {nl_date(end)}")
     db.session.commit()
     if as_json:

@@ -94,11 +94,13 @@ class Summary:
         return any(v for k, v in asdict(self).items() if k != "published")
 
 
-def reminder_offsets() -> tuple[int, ...]:
-    """Days before a deadline that its reminders go out (config REMINDER_OFFSETS, "14,3,0")."""
+def reminder_offsets(day: date | None = None) -> tuple[int, ...]:
+    """Days before a deadline that its reminders go out: config REMINDER_OFFSETS ("14,3,0") where
+    set, else the `reminders` of the policy whose campaign runs on `day`, else 14, 3 and 0."""
     configured = current_app.config.get("REMINDER_OFFSETS") or os.environ.get("REMINDER_OFFSETS")
     if not configured:
-        return DEFAULT_OFFSETS
+        policy = campaign_policy(day) if day is not None else None
+        return policy.reminder_days if policy and policy.reminder_days else DEFAULT_OFFSETS
     if isinstance(configured, str):
         configured = [part for part in configured.replace(" ", "").split(",") if part]
     offsets = tuple(sorted({int(o) for o in configured}, reverse=True))
@@ -291,7 +293,7 @@ def send_reminders(day: date, offsets: tuple[int, ...] | None = None) -> Summary
     scheduler that was down sends only the latest one that still makes sense, never a stale
     "14 days left".
     """
-    offsets = offsets or reminder_offsets()
+    offsets = offsets or reminder_offsets(day)
     due = []
     for deadline in open_deadlines(due_from=day, due_to=day + timedelta(days=offsets[0])):
         left = (deadline.due - day).days
@@ -385,7 +387,7 @@ def scan(*, answers=None, by: str = "", mail: bool = True) -> Summary:
     days = [today]
     if last is not None and last < today:
         days = [last + timedelta(days=n) for n in range(1, (today - last).days + 1)]
-    offsets = reminder_offsets()
+    offsets = reminder_offsets(today)
     summary = Summary()
     for day in days:
         summary.add(run_day(day, today=today, answers=answers, offsets=offsets))
@@ -405,6 +407,17 @@ def scan(*, answers=None, by: str = "", mail: bool = True) -> Summary:
         log.info("scan up to %s (%d day(s)): %s", today, len(days), summary.as_json())
     db.session.commit()
     return summary
+
+
+def simulate_days(days, answers, actor, *, by: str, mail: bool = True) -> Summary:
+    """Move the simulated date to each of `days` in turn (an iterable: a progress bar's) and
+    scan it, as `portal simulate` and the policy lab's replays do; what the scans did."""
+    total = Summary()
+    for day in days:
+        clock.set_today(day, actor, record=False)
+        db.session.commit()
+        total.add(scan(answers=answers, by=by, mail=mail))
+    return total
 
 
 def deliver_mail() -> int:

@@ -115,6 +115,10 @@ class AnswerModel:
     max_delay: int = 30
     insurer_min_delay: int = 2
     insurer_max_delay: int = 10
+    #: Draw each offer's script by its provider, contract and year instead of its id: the policy
+    #: lab compares two replays whose offers are numbered differently (a provider excluded in
+    #: one shifts the ids of the rest), and the same provider must answer the same in both.
+    by_provider: bool = False
     #: The scripts drawn so far, by (offer id, negotiable): a cache, not part of the model.
     _scripts: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
@@ -128,7 +132,9 @@ class AnswerModel:
         if not 0 <= self.min_delay <= self.max_delay:
             raise CaseError("min_delay", "delays: 0 <= min <= max days")
 
-    def script(self, offer_id: int, negotiable: bool) -> Script:
+    def script(self, offer_id: int | str, negotiable: bool) -> Script:
+        """The script of an offer: `offer_id` is its id, or with `by_provider` a text naming its
+        provider, contract and year."""
         rng = random.Random(f"{self.seed}:{offer_id}")
         draw = rng.random()
         if draw < self.accept:
@@ -150,16 +156,17 @@ class AnswerModel:
         people = select(User.provider_id).where(User.provider_id.is_not(None))
         rows = db.session.execute(
             select(Offer.id, Offer.status, Offer.negotiable, Offer.issued_at, Offer.provider_id,
-                   Offer.policy_year)
+                   Offer.policy_year, Offer.contract)
             .where(Offer.status.in_((S.AANGEBODEN.value, S.TEGENVOORSTEL.value,
                                      S.IN_ONDERHANDELING.value)),
                    Offer.issued_at.is_not(None), Offer.provider_id.not_in(people))
             .order_by(Offer.id)).all()
         negotiated = set(db.session.scalars(select(NegotiationRound.offer_id).distinct()))
         moves = []
-        for offer_id, status, negotiable, issued_at, provider_id, policy_year in rows:
+        for offer_id, status, negotiable, issued_at, provider_id, policy_year, contract in rows:
+            drawn = f"{provider_id}:{contract}:{policy_year}" if self.by_provider else offer_id
             move = self._move(offer_id, status, negotiable, offer_id in negotiated,
-                              day_of(issued_at), day, policy_year)
+                              day_of(issued_at), day, policy_year, drawn)
             if move is None:
                 continue
             action, actor, reason = move
@@ -180,18 +187,19 @@ class AnswerModel:
         return summary
 
     def _move(self, offer_id, status, negotiable, negotiated: bool, issued: date, day: date,
-              policy_year: int):
+              policy_year: int, drawn: int | str | None = None):
         """The move the script makes on `day` for an offer (of `policy_year`) in `status`, or
-        None."""
+        None; `drawn` names the offer to its script (its id unless `by_provider`)."""
+        drawn = offer_id if drawn is None else drawn
         # the script is drawn for the offer as issued: negotiable until the insurer agreed
-        key = (offer_id, bool(negotiable or negotiated))
+        key = (drawn, bool(negotiable or negotiated))
         script = self._scripts.get(key)
         if script is None:  # drawn once per offer: every open offer is looked at every day
             script = self._scripts[key] = self.script(*key)
         answer_day = issued + timedelta(days=script.answer_after)
         if script.outcome == "silent" or day < answer_day:
             return None
-        rng = random.Random(f"{self.seed}:{offer_id}:reason")
+        rng = random.Random(f"{self.seed}:{drawn}:reason")
         if script.outcome == "decline" and status != S.TEGENVOORSTEL.value:
             return "decline", None, rng.choice(DECLINE_REASONS).format(year=policy_year)
         if script.outcome == "accept" and status == S.AANGEBODEN.value:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -13,7 +14,9 @@ from contracts.cases import parse_case
 from contracts.diff import diff
 from contracts.engine import decide
 from contracts.formatting import nl_date
+from contracts.errors import CaseError
 from contracts.policy import load_policy
+from contracts.variants import Variant, differences, load_variant, parse
 from contracts.report import decision_table, diff_text
 from portal.inputs import read_stdin
 
@@ -69,14 +72,45 @@ def table(year: int | None):
 
 
 @policy.command("diff")
-@click.argument("before", type=int)
-@click.argument("after", type=int)
+@click.argument("before", type=int, required=False)
+@click.argument("after", type=int, required=False)
+@click.option("--variant", "variant_file", type=click.Path(path_type=Path), default=None,
+              help="A variant's YAML file (the policy lab): what it changes against its base.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
-def diff_command(before: int, after: int, as_json: bool):
-    """Show what changed between the policies of two contract years (e.g. 2023 2024)."""
+def diff_command(before: int | None, after: int | None, variant_file: Path | None, as_json: bool):
+    """Show what changed between the policies of two contract years (e.g. 2023 2024), or what a
+    variant changes against its base (--variant FILE)."""
+    if variant_file is not None:
+        if before is not None:
+            raise click.UsageError("--variant: give the file alone, its base is in it")
+        variant = read_variant(variant_file)
+        found = differences(variant.parent, variant.policy)
+        if as_json:
+            dump([d.as_json() for d in found])
+        else:
+            click.echo(f"{variant.name}: wat de variant verandert tegenover {variant.base}")
+            click.echo("\n".join(f"  {d.line()}" for d in found) or "  niets")
+        return
+    if before is None or after is None:
+        raise click.UsageError("diff: two contract years (e.g. 2023 2024), or --variant FILE")
     old, new = load_policy(before), load_policy(after)
     changes = diff(old, new)
     if as_json:
         dump([c.as_json() for c in changes])
     else:
         click.echo(diff_text(old, new, changes), nl=False)
+
+
+def read_variant(path: Path) -> Variant:
+    """The variant in the YAML file `path`; a base named by name is the file `<name>.yaml` beside
+    it. VariantError (one line naming the field) if the lab cannot use it."""
+    def resolve(name: str):
+        sibling = path.parent / f"{name}.yaml"
+        return parse(sibling.read_text(encoding="utf-8")) if sibling.is_file() else None
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        why = getattr(error, "strerror", None) or "geen tekstbestand"
+        raise CaseError("variant", f"{path}: {why}") from None
+    return load_variant(text, resolve)
