@@ -293,14 +293,35 @@ class ProfileHistory:
     def band_counts(self, year: int, component: str) -> list[int]:
         """Pharmacies per band in `year`: index 0 is band 1 (worst), the last the best band."""
         self.model.component(component)
-        counts = [0] * self.model.bands
-        for profile in self._year(year).values():
-            counts[profile.band[component] - 1] += 1
-        return counts
+        self._year(year)
+        return list(self._band_counts[year][component])
 
     def totals(self, year: int) -> list[float]:
         """The year's totals, best first (to mark a pharmacy's own place)."""
-        return sorted((p.total for p in self._year(year).values()), reverse=True)
+        self._year(year)
+        return list(self._totals[year])
+
+    # The year-wide figures below are worked out once per history, not per call: a history is
+    # kept while its scores stand (portal/operations/providers.py), and a profile page that shows
+    # one pharmacy against all the others would otherwise count every pharmacy on each request.
+
+    @cached_property
+    def _band_counts(self) -> dict[int, dict[str, tuple[int, ...]]]:
+        """Per year and component, the pharmacies per band (index 0 is band 1)."""
+        counts: dict[int, dict[str, tuple[int, ...]]] = {}
+        for year, profiles in self.by_year.items():
+            year_counts = {cid: [0] * self.model.bands for cid in self.model.component_ids()}
+            for p in profiles.values():
+                for cid, per_band in year_counts.items():
+                    per_band[p.band[cid] - 1] += 1
+            counts[year] = {cid: tuple(c) for cid, c in year_counts.items()}
+        return counts
+
+    @cached_property
+    def _totals(self) -> dict[int, tuple[float, ...]]:
+        """Per year, the totals best first."""
+        return {year: tuple(sorted((p.total for p in profiles.values()), reverse=True))
+                for year, profiles in self.by_year.items()}
 
     @cached_property
     def _group_floors(self) -> dict[int, dict[str, Decimal]]:

@@ -1,9 +1,15 @@
 """Every offer, for the contract managers: filtered, sorted, 50 a page, and exported as it is
 filtered (CSV or Excel). The dashboard's signals lead here with their filter in the URL.
 
-One query reads a page and counts the total alongside; the export runs the same filtered query
-without the page's limit. Filters are GET parameters checked by a form: a bad value gets its
+A page and its total are read apart (portal/web/paging.py); the export runs the same filtered
+query without the page's limit. Filters are GET parameters checked by a form: a bad value gets its
 message in Dutch and no list, never a list filtered otherwise than asked.
+
+What stays flat as the register grows (bench/scale.py): the year filter's choices and, with no
+filter but status, contract, type and year, the total come from the offers' tallies
+(portal/models/tallies.py), a few rows however many offers there are; and the default order
+(deadline, then the offer's number) is each contract year's first rows of ix_offers_listing,
+merged, not every offer sorted for one page.
 """
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, union_all
 from wtforms import HiddenField, SearchField, SelectField
 from wtforms.validators import AnyOf, Length, Optional, ValidationError
 
@@ -25,9 +31,9 @@ from contracts.vocabulary import Contract, ProviderType, Relation, dutch
 from ..exports import Column, export_response, local_day
 from ..extensions import db
 from ..fields import DutchDateField, choice
-from ..models import Offer, Provider
+from ..models import Offer, OfferTally, Provider
 from ..web import label, simulation_today
-from ..web.paging import page_of
+from ..web.paging import count_of, page_of
 from .common import OPEN_STATUSES, STATUSES
 
 PER_PAGE = 50
@@ -57,6 +63,7 @@ class OfferFilterForm(FlaskForm):
     def __init__(self, *args, years: list[int], **kwargs):
         """`years`: the contract years the year filter offers."""
         super().__init__(*args, **kwargs)
+        self.years = years
         self.status.choices = [choice("", _("Alle statussen")),
                                choice(OPEN, _("openstaand (nog te beantwoorden)")),
                                *(choice(s, label(s)) for s in STATUSES)]
@@ -84,9 +91,11 @@ SORT_KEYS = {"provider": func.lower(Provider.name), "contract": CONTRACT_ORDER,
 
 
 def filter_years(today: date) -> list[int]:
-    """The year filter's choices, latest first: the contract years of the offers there are, and
-    the year in force (the dashboard links to its offers before the first is issued)."""
-    present = db.session.scalars(select(Offer.policy_year).distinct())
+    """The year filter's choices, latest first: the contract years of the offers there are (from
+    their tallies), and the year in force (the dashboard links to its offers before the first is
+    issued)."""
+    present = db.session.scalars(select(OfferTally.policy_year).group_by(OfferTally.policy_year)
+                                 .having(func.sum(OfferTally.count) > 0))
     return sorted({*present, year_in_force(today)}, reverse=True)
 
 
@@ -120,18 +129,66 @@ def filtered(query, form: OfferFilterForm):
     return query
 
 
+def tallied(form: OfferFilterForm) -> int | None:
+    """How many offers the valid form's filters select, from the offers' tallies; None when a
+    filter is set that the tallies do not count by (a name or AGB code, relation or deadline)."""
+    if (form.q.data or "").strip() or form.relation.data or form.deadline_from.data \
+            or form.deadline_to.data:
+        return None
+    statement = select(func.coalesce(func.sum(OfferTally.count), 0))
+    if form.status.data == OPEN:
+        statement = statement.where(OfferTally.status.in_(OPEN_STATUSES))
+    elif form.status.data:
+        statement = statement.where(OfferTally.status == form.status.data)
+    if form.contract.data:
+        statement = statement.where(OfferTally.contract == form.contract.data)
+    if form.type.data:
+        statement = statement.where(OfferTally.provider_type == form.type.data)
+    if form.year.data:
+        statement = statement.where(OfferTally.policy_year == int(form.year.data))
+    return db.session.scalar(statement)
+
+
 def ordered(query, sort: str, order: str):
     """Sorted on the chosen column (empty dates last either way), then by provider, contract
-    and id, so a page boundary never moves between two requests."""
+    and id, so a page boundary never moves between two requests. The deadline's ties go by the
+    offer's number (the order they were made) instead: that order is an index's
+    (ix_offers_listing, per contract year), and most offers of a campaign share one deadline."""
     key = SORT_KEYS[sort]
     key = key.desc() if order == "desc" else key.asc()
+    if sort == "deadline":
+        return query.order_by(key.nulls_last(), Offer.id.desc() if order == "desc" else Offer.id)
     return query.order_by(key.nulls_last(), func.lower(Provider.name), CONTRACT_ORDER, Offer.id)
 
 
-def offer_rows(form: OfferFilterForm):
-    """The filtered, sorted statement over COLUMNS (the page adds its count and limit)."""
-    query = select(*COLUMNS).join(Provider, Provider.id == Offer.provider_id)
-    return ordered(filtered(query, form), form.sort.data or "deadline", form.order.data or "asc")
+def offer_rows(form: OfferFilterForm, *, first_rows: int | None = None):
+    """The filtered, sorted statement over COLUMNS (the page adds its limit and offset).
+
+    `first_rows`: only that many rows from the top are wanted (a page's end). In the default
+    order (deadline, then number) they are then read per contract year, each year's first
+    `first_rows` in the order of ix_offers_listing (contract year, deadline, id), and merged:
+    the database reads a page's worth of rows per year instead of sorting every offer. The
+    years are the year filter's (from the offers' tallies)."""
+    sort, order = form.sort.data or "deadline", form.order.data or "asc"
+    query = filtered(select(*COLUMNS).join(Provider, Provider.id == Offer.provider_id), form)
+    if first_rows is None or (sort, order) != ("deadline", "asc"):
+        return ordered(query, sort, order)
+    years = [int(form.year.data)] if form.year.data else form.years
+    if len(years) == 1:
+        return ordered(query.where(Offer.policy_year == years[0]), sort, order)
+    # Each year's rows as a subquery of its own: its order and limit hold on every database
+    # (SQLite takes neither on a member of a UNION).
+    merged = union_all(*(select(ordered(query.where(Offer.policy_year == year), sort, order)
+                                .limit(first_rows).subquery())
+                         for year in years)).subquery()
+    return select(merged).order_by(merged.c.deadline.asc().nulls_last(), merged.c.id)
+
+
+def offers_counted(form: OfferFilterForm) -> int:
+    """How many offers the valid form's filters select: from the tallies where they count by
+    every filter set, else counted."""
+    total = tallied(form)
+    return count_of(offer_rows(form)) if total is None else total
 
 
 def filter_args(form: OfferFilterForm) -> dict[str, str]:
@@ -182,7 +239,9 @@ def offers():
         return render_template("manager/offers.html", form=form, rows=[], total=None,
                                args={}, sort="", order=""), 400
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = page_of(offer_rows(form), (page - 1) * PER_PAGE, PER_PAGE)
+    first = (page - 1) * PER_PAGE
+    rows, total = page_of(offer_rows(form, first_rows=first + PER_PAGE), first, PER_PAGE,
+                          total=lambda: offers_counted(form))
     args = filter_args(form)
     if not rows and page > 1:  # past the last page (offers withdrawn meanwhile, or a typed URL)
         return redirect(url_for("manager.offers", **args))

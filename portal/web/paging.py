@@ -25,14 +25,12 @@ def count_of(query) -> int:
 
 def page_of(query, first: int, size: int, *, total=None, unique: bool = False) -> tuple[list, int]:
     """The rows `first` to `first + size` of the ordered `query`, and how many rows it has in all
-    (`total()`, if given, counts them another way). `unique`: the ORM's unique rows, as eager
-    loads of collections ask."""
+    (`total()`, if given, counts them another way, where the last page does not tell). `unique`:
+    the ORM's unique rows, as eager loads of collections ask."""
     rows = []
     if first <= MAX_OFFSET:
         result = db.session.execute(query.offset(first).limit(size))
         rows = (result.unique() if unique else result).all()
-    if total is not None:
-        return rows, total()
     if rows and len(rows) < size or not rows and first == 0:
         return rows, first + len(rows)
-    return rows, count_of(query)
+    return rows, count_of(query) if total is None else total()
