@@ -103,6 +103,7 @@ bench: $(VENV)/.bench
 	$(PY) bench/profile_bench.py
 	$(PY) bench/documents.py
 	$(PY) bench/campaign.py all
+	$(PY) bench/lab.py
 	$(PY) bench/load.py --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/scale.py --database-url $(SCALE_DATABASE_URL)
 
