@@ -15,8 +15,10 @@ A campaign opens on the first dated milestone of its planning (`opening_day`): 0
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from .errors import CaseError
 from .policy import Policy, available_years, calendar_policy, load_policy
 
 
@@ -63,3 +65,37 @@ def opening_day(policy: Policy) -> date:
     planning (the first of its calendar year if none is dated)."""
     dated = [m.date for m in policy.milestones.values() if m.date is not None]
     return min(dated) if dated else date(policy.calendar_year, 1, 1)
+
+
+#: A comparison of the policy lab replays at most this many days.
+MAX_REPLAY_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a replay of a campaign covers (the policy lab's comparisons)."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def default(cls, policy: Policy) -> "Window":
+        """From the day the campaign opens (the first dated milestone: 01-05-2023 for 2024) to
+        31 January of the contract year, when every answer term has run out."""
+        return cls(opening_day(policy), date(policy.year, 1, 31))
+
+    @classmethod
+    def checked(cls, policy: Policy, start: date | None, end: date | None) -> "Window":
+        """The days asked for, the default's where not given; CaseError naming the field when
+        the last day lies before the first or the window is longer than MAX_REPLAY_DAYS."""
+        default = cls.default(policy)
+        window = cls(start or default.start, end or default.end)
+        if window.end < window.start:
+            raise CaseError("to", f"{window.end} ligt voor {window.start}")
+        if window.days > MAX_REPLAY_DAYS:
+            raise CaseError("to", "ten hoogste drie jaar per vergelijking")
+        return window
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1

@@ -6,10 +6,11 @@ provider and contract on the campaign's first day, with the reasons), the offers
 left them, the insurer's work per day, each pharmacy's profile group and the pharmacies holding
 an Overeenkomst Farmaceutische zorg in the contract year. `compare` turns two of them into:
 
-- per policy (`base`, `variant`): `offers`, `refusals` and `exclusions` per contract, route and
-  provider type; `answers` (accepted, declined, negotiated, expired, open) and the ISO week they
-  came in; `workload_by_week` (offers issued, reminders, escalations, negotiation rounds,
-  applications to assess); `spend_eur` (see SPEND);
+- per policy (`base`, `variant`): `offers` (route `aanbod` only; `on_application` counts the
+  cells where the policy says to apply on the website instead), `refusals` and `exclusions` per
+  contract, route and provider type; `answers` (accepted, declined, negotiated, expired, open)
+  and the ISO week they came in; `workload_by_week` (offers issued, reminders, escalations,
+  negotiation rounds, applications to assess); `spend_eur` (see SPEND);
 - `changed_providers`: every provider and contract whose outcome differs (the decision's route,
   exclusion, rule or negotiability, or the offer's final status), with both decisions' reasons;
 - `differences`: what the variant changes in the policy (contracts.variants), as given.
@@ -93,7 +94,9 @@ def side(result: Mapping, applications: Mapping[str, int]) -> dict:
     census = result["census"]
     year = result["policy"]["year"]
     offers = [o for o in result["offers"] if o["policy_year"] == year]
-    offered = [r for r in census if r["exclusion"] is None and r["route"] != "geen"]
+    # an `aanvraag` cell is no offer: the policy says to apply on the website
+    offered = [r for r in census if r["exclusion"] is None and r["route"] == "aanbod"]
+    on_application = sum(1 for r in census if r["exclusion"] is None and r["route"] == "aanvraag")
     refused = [r for r in census if r["exclusion"] is None and r["route"] == "geen"]
     excluded = [r for r in census if r["exclusion"] is not None]
     answers = Counter(_answer(o) for o in offers)
@@ -111,6 +114,7 @@ def side(result: Mapping, applications: Mapping[str, int]) -> dict:
         "policy": result["policy"],
         "offers": {"total": len(offered), "issued": len(offers),
                    "negotiable": sum(1 for r in offered if r["negotiable"]),
+                   "on_application": on_application,
                    "by_cell": _cells(offered, ("contract", "route", "provider_type"))},
         "refusals": {"total": len(refused), "by_cell": _cells(refused, ("contract", "provider_type"))},
         "exclusions": {"total": len(excluded),
@@ -195,6 +199,7 @@ def compare(base: Mapping, variant: Mapping, *, differences: list, applications:
         "differences": [d.as_json() if hasattr(d, "as_json") else d for d in differences],
         "delta": {
             "offers": right["offers"]["total"] - left["offers"]["total"],
+            "on_application": right["offers"]["on_application"] - left["offers"]["on_application"],
             "exclusions": right["exclusions"]["total"] - left["exclusions"]["total"],
             "refusals": right["refusals"]["total"] - left["refusals"]["total"],
             **{kind: right["answers"][kind] - left["answers"][kind] for kind in ANSWERS},
@@ -247,6 +252,7 @@ def tables(comparison: Mapping) -> list[tuple[str, list[str], list[list]]]:
         ("aanbiedingen volgens het beleid", "offers", "total"),
         ("aanbiedingen verstuurd", "offers", "issued"),
         ("waarvan onderhandelbaar", "offers", "negotiable"),
+        ("aanvraag via de website", "offers", "on_application"),
         ("weigeringen", "refusals", "total"), ("uitsluitingen", "exclusions", "total"))]
     overview += [both(ANSWER_WORDS[k], base["answers"][k], variant["answers"][k]) for k in ANSWERS]
     overview.append(both("tariefuitgaven in € (gesimuleerd)", Decimal(base["spend_eur"]["total"]),

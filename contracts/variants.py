@@ -388,3 +388,134 @@ def _profile_differences(base: Mapping, variant: Mapping) -> list[Difference]:
             found.append(Difference(f"profile.{key}", f"Apotheekprofiel: {key}",
                                     _shown(base.get(key)), _shown(variant.get(key))))
     return found
+
+
+# -- the parameters a manager edits in the portal's form ------------------------------------------
+
+@dataclass(frozen=True)
+class Parameter:
+    """One value of a policy a variant may change through the portal's form: where it sits in a
+    variant's data (`path`, as a VariantError names it), its kind, its value in the base, and
+    what it is in the words of the policy (`label`, under the heading `section`)."""
+
+    path: str
+    kind: str          # "int", "bool", "date", "days" (a list of days), "share", "money"
+    value: Any
+    label: str
+    section: str
+
+
+def base_data(base: int | str, resolve: Resolver = lambda name: None) -> dict:
+    """The merged data of a base: a contract year's policy (with its own base year merged in)
+    or a variant's (with its bases). VariantError if there is no such base."""
+    if isinstance(base, int) or (isinstance(base, str) and base.isdigit()):
+        year = int(base)
+        if year not in available_years():
+            raise VariantError("base", f"geen inkoopbeleid voor {year}", available_years())
+        return copy.deepcopy(_merged(year))
+    found = resolve(base)
+    if found is None:
+        raise VariantError("base", f"geen variant met de naam {base!r}")
+    return _merge_variant(found, resolve, ())
+
+
+def parameters(data: Mapping) -> list[Parameter]:
+    """The parameters of merged policy data that matter to a purchasing team, in the order of
+    the form: the answer term, the reminders, the exclusion grounds' conditions, the planning's
+    dates, negotiable or not per offering rule, the profile groups' shares and tariffs."""
+    found = []
+    acceptance = data.get("acceptance") or {}
+    term = "Antwoordtermijn van een aanbod"
+    for key, kind, label in (("weeks", "int", "Weken na de uitgifte"),
+                             ("min_days", "int", "Ten minste (dagen)"),
+                             ("latest", "date", "Uiterste antwoorddatum")):
+        if key in acceptance:
+            found.append(Parameter(f"acceptance.{key}", kind, acceptance[key], label, term))
+    reminders = data.get("reminders") or {}
+    found.append(Parameter("reminders.days_before", "days", list(reminders.get("days_before") or []),
+                           "Dagen voor de termijn", "Herinneringen"))
+    for gid, ground in (data.get("exclusion_grounds") or {}).items():
+        section = f"Uitsluitingsgrond: {ground.get('summary', gid)}"
+        if "consecutive_lowest_years" in ground:
+            found.append(Parameter(f"exclusion_grounds.{gid}.consecutive_lowest_years", "int",
+                                   ground["consecutive_lowest_years"],
+                                   "Achtereenvolgende jaren in de laagst scorende groep", section))
+        if "requires_declining_component" in ground:
+            found.append(Parameter(f"exclusion_grounds.{gid}.requires_declining_component", "bool",
+                                   bool(ground["requires_declining_component"]),
+                                   "Een dalende trend op een onderdeel is vereist", section))
+    for mid, milestone in (data.get("milestones") or {}).items():
+        if milestone.get("date") is not None:
+            contract = milestone.get("contract")
+            label = milestone.get("action", mid) + (f" ({dutch(Contract(contract))})" if contract else "")
+            found.append(Parameter(f"milestones.{mid}.date", "date", milestone["date"], label, "Planning"))
+    for rid, rule in (data.get("rules") or {}).items():
+        if rule.get("route") == "aanbod":
+            found.append(Parameter(f"rules.{rid}.negotiable", "bool", bool(rule.get("negotiable")),
+                                   rule.get("summary", rid), "Onderhandelbaar aanbod per regel"))
+    for group in (data.get("profile") or {}).get("groups") or ():
+        section = f"Apotheekprofiel, groep {group.get('label', group['id'])}"
+        found.append(Parameter(f"profile.groups.{group['id']}.share", "share", group["share"],
+                               "Aandeel apotheken (0 tot 1)", section))
+        found.append(Parameter(f"profile.groups.{group['id']}.tariff_per_line_eur", "money",
+                               Decimal(str(group["tariff_per_line_eur"])),
+                               "Tarief per receptregel (€)", section))
+    return found
+
+
+def _same(kind: str, before, after) -> bool:
+    if kind in ("share", "money"):
+        return Decimal(str(before)) == Decimal(str(after))
+    return before == after
+
+
+def with_parameters(head: Mapping, base_merged: Mapping, values: Mapping[str, Any],
+                    keep: Mapping | None = None) -> dict:
+    """A variant's data: `head` (variant, base, title, description), what `keep` (the variant's
+    data as saved before, when it is edited) changes beyond the form's parameters, and every
+    parameter of `base_merged` whose value in `values` differs from the base's; a parameter equal
+    to its base's is left out (and dropped from `keep`), one not in `values` stays as it was."""
+    data: dict = {k: v for k, v in head.items() if v not in (None, "")}
+    for key, value in (keep or {}).items():
+        if key not in ("variant", "base", "title", "description"):
+            data[key] = copy.deepcopy(value)
+    for parameter in parameters(base_merged):
+        if parameter.path not in values:
+            continue
+        value = values[parameter.path]
+        keys = parameter.path.split(".")
+        if _same(parameter.kind, parameter.value, value):
+            _drop(data, keys)
+            continue
+        if parameter.kind == "share":
+            value = float(value)
+        elif parameter.kind == "money":
+            value = f"{Decimal(str(value)):.2f}"
+        elif parameter.kind == "days":
+            value = [int(v) for v in value]
+        entry = data
+        for key in keys[:-1]:
+            entry = entry.setdefault(key, {})
+        entry[keys[-1]] = value
+    return data
+
+
+def _drop(data: dict, keys: list[str]) -> None:
+    """Remove the value at `keys` and the mappings it leaves empty."""
+    trail, entry = [], data
+    for key in keys[:-1]:
+        if not isinstance(entry.get(key), dict):
+            return
+        trail.append((entry, key))
+        entry = entry[key]
+    entry.pop(keys[-1], None)
+    for parent, key in reversed(trail):
+        if parent[key]:
+            break
+        parent.pop(key)
+
+
+def dump(data: Mapping) -> str:
+    """A variant's data as the YAML a manager downloads, edits and uploads again (the order of
+    its keys kept; dates as JJJJ-MM-DD, read back as dates)."""
+    return yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, default_flow_style=False)

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from contracts.campaign import Window
 from contracts.errors import CaseError
 from contracts.formatting import nl_date
 from contracts.lab import ANSWERS, outcome_words, tables
@@ -21,12 +22,16 @@ from portal.cli.policy import read_variant
 from portal.exports import tables_csv, tables_xlsx
 from portal.extensions import db
 
-from .run import Window, run_comparison
+from .run import run_comparison
+from .worker import worker_command
 
 
 @click.group("lab")
 def lab_group():
     """The policy lab: what would a variant of the policy have done to a campaign?"""
+
+
+lab_group.add_command(worker_command)
 
 
 @lab_group.command("compare")
@@ -55,12 +60,7 @@ def compare_command(year, variant_file, seed, start, end, as_json, csv_file, xls
     if variant.year != year:
         raise CaseError("variant", f"{variant.name} is een variant van {variant.year}, "
                                    f"niet van {year}")
-    window = Window.default(base)
-    window = Window(start.date() if start else window.start, end.date() if end else window.end)
-    if window.end < window.start:
-        raise CaseError("to", f"{window.end} ligt voor {window.start}")
-    if window.days > 3 * 366:
-        raise CaseError("to", "ten hoogste drie jaar per vergelijking")
+    window = Window.checked(base, start.date() if start else None, end.date() if end else None)
     source = db.engine.url.render_as_string(hide_password=False)
     with click.progressbar(length=2 * window.days, label="Vergelijken", file=sys.stderr,
                            show_pos=True) as bar:
@@ -99,6 +99,8 @@ def describe(comparison: dict) -> str:
     for label, key in (("aanbiedingen", "offers"), ("weigeringen", "refusals"),
                        ("uitsluitingen", "exclusions")):
         row(label, base[key]["total"], variant[key]["total"], f"{delta[key]:+d}")
+    row("aanvraag via de website", base["offers"]["on_application"],
+        variant["offers"]["on_application"], f"{delta['on_application']:+d}")
     for kind, label in zip(ANSWERS, ("aanvaard", "afgewezen", "na onderhandeling",
                                      "verlopen", "open"), strict=True):
         row(label, base["answers"][kind], variant["answers"][kind], f"{delta[kind]:+d}")

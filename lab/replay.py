@@ -24,7 +24,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
-from contracts.errors import CaseError
 from contracts.policy import Policy, use_policy
 from contracts.vocabulary import Contract
 
@@ -139,33 +138,19 @@ def _policy_json(policy: Policy) -> dict:
 def _census(policy: Policy) -> list[dict]:
     """What the policy decides for every provider and contract the policy speaks of, on the
     replay's first day: the cells with a rule, or an exclusion."""
-    from sqlalchemy.orm import selectinload
+    from portal.operations.batches import decisions
 
-    from contracts.engine import decide
-    from portal.extensions import db
-    from portal.models import Provider
-    from portal.operations.providers import case_for, profile_facts, profile_history
-
-    history = profile_history(policy.year)
     rows = []
-    providers = db.session.scalars(select(Provider).options(selectinload(Provider.contracts))
-                                   .order_by(Provider.agb))
-    for provider in providers:
-        facts = profile_facts(provider, policy.year, history)
-        for contract in Contract:
-            try:
-                decision = decide(case_for(provider, str(contract), policy.year, facts), policy)
-            except CaseError:
-                continue  # a size rank the register does not give: no decision either way
-            if decision.rule is None and decision.exclusion is None:
-                continue
-            rows.append({"agb": provider.agb, "name": provider.name,
-                         "provider_type": provider.provider_type, "contract": str(contract),
-                         "route": str(decision.route),
-                         "exclusion": str(decision.exclusion) if decision.exclusion else None,
-                         "rule": decision.rule, "negotiable": decision.negotiable,
-                         "deadline": decision.deadline.isoformat() if decision.deadline else None,
-                         "reasons": list(decision.reasons)})
+    for provider, contract, decision in decisions(policy):
+        if decision.rule is None and decision.exclusion is None:
+            continue
+        rows.append({"agb": provider.agb, "name": provider.name,
+                     "provider_type": provider.provider_type, "contract": contract,
+                     "route": str(decision.route),
+                     "exclusion": str(decision.exclusion) if decision.exclusion else None,
+                     "rule": decision.rule, "negotiable": decision.negotiable,
+                     "deadline": decision.deadline.isoformat() if decision.deadline else None,
+                     "reasons": list(decision.reasons)})
     return rows
 
 

@@ -12,11 +12,10 @@ import queue
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from contracts.campaign import opening_day
+from contracts.campaign import Window
 from contracts.lab import compare
 from contracts.policy import Policy
 
@@ -28,24 +27,6 @@ Progress = Callable[[int, int, str], None]
 
 class LabError(RuntimeError):
     """A replay failed: the message of the process that failed."""
-
-
-@dataclass(frozen=True)
-class Window:
-    """The days a comparison replays."""
-
-    start: date
-    end: date
-
-    @classmethod
-    def default(cls, policy: Policy) -> "Window":
-        """From the day the campaign opens (the first dated milestone: 01-05-2023 for 2024) to
-        31 January of the contract year, when every answer term has run out."""
-        return cls(opening_day(policy), date(policy.year, 1, 31))
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
 
 
 def _run(job: Job, messages) -> None:

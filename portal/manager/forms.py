@@ -2,12 +2,15 @@
 operations; the forms check only what a form can know (required, format, length)."""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, HiddenField, RadioField, SearchField, SelectField, StringField,
-                     TextAreaField)
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SearchField, SelectField,
+                     StringField, TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from contracts.vocabulary import ProviderType, dutch
 
@@ -95,3 +98,109 @@ def assessment_form(criteria, formdata=None):
                                  if criterion.requires_confirmation == "economisch_bestaansrecht"
                                  else criterion.requires_confirmation.replace("_", " ")))
     return AssessmentForm(formdata=formdata) if formdata is not None else AssessmentForm()
+
+
+# -- the policy lab -------------------------------------------------------------------------------
+
+def _days(text: str) -> list[int]:
+    """Reminder days as typed: "14, 3, 0" (commas or spaces)."""
+    parts = [p for p in re.split(r"[,;\s]+", text or "") if p]
+    if not all(p.isdigit() for p in parts):
+        raise ValueError(_l("Dagen als hele getallen, gescheiden door komma's (bijvoorbeeld 14, 3, 0)."))
+    return sorted({int(p) for p in parts}, reverse=True)
+
+
+class DaysField(StringField):
+    """A list of whole days, typed as 14, 3, 0."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return ", ".join(str(d) for d in self.data or [])
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = _days(valuelist[0])
+
+
+class DutchNumberField(StringField):
+    """A number typed the Dutch way (0,25 or 7,40); `places` decimals at most."""
+
+    def __init__(self, label=None, validators=None, *, places: int = 2, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.places = places
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{Decimal(str(self.data)):.{self.places}f}".replace(".", ",")
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = (valuelist[0] or "").strip().replace(",", ".")
+        if not re.fullmatch(r"\d+(\.\d{1,%d})?" % self.places, text):
+            self.data = None
+            raise ValueError(_l("Een getal, met ten hoogste %(places)s cijfers achter de komma.",
+                                places=self.places))
+        self.data = Decimal(text)
+
+
+#: A variant's name: as contracts.variants.NAME.
+VARIANT_NAME = r"[a-z0-9][a-z0-9_-]{0,59}"
+
+
+class VariantForm(FlaskForm):
+    """A variant's head; variant_form adds a field per parameter of its base."""
+
+    name = StringField(_l("Naam"), validators=[
+        InputRequired(_l("Geef de variant een naam.")),
+        Regexp(VARIANT_NAME + "$", message=_l("Kleine letters, cijfers, - en _ (ten hoogste 60 tekens)."))])
+    title = StringField(_l("Titel"), validators=[InputRequired(_l("Geef de variant een titel.")),
+                                                 Length(max=300)])
+    description = TextAreaField(_l("Toelichting (optioneel)"), validators=[Optional(), Length(max=2000)])
+
+
+def parameter_field_name(path: str) -> str:
+    """The form field of a parameter (contracts.variants.Parameter.path)."""
+    return "p__" + path.replace(".", "__")
+
+
+def variant_form(params, formdata=None, **kwargs) -> VariantForm:
+    """The variant form for a base's parameters: a field each, its kind's field."""
+    class Form(VariantForm):
+        pass
+
+    for parameter in params:
+        required = [InputRequired(_l("Vul een waarde in."))]
+        if parameter.kind == "int":
+            field = IntegerField(parameter.label, validators=required + [NumberRange(min=0, max=400)])
+        elif parameter.kind == "bool":
+            field = BooleanField(parameter.label)
+        elif parameter.kind == "date":
+            field = DutchDateField(parameter.label, validators=required)
+        elif parameter.kind == "days":
+            field = DaysField(parameter.label, validators=[Optional()])
+        elif parameter.kind == "share":
+            field = DutchNumberField(parameter.label, validators=required, places=2)
+        else:
+            field = DutchNumberField(parameter.label, validators=required, places=2)
+        setattr(Form, parameter_field_name(parameter.path), field)
+    return Form(formdata=formdata, **kwargs) if formdata is not None else Form(**kwargs)
+
+
+class VariantUploadForm(FlaskForm):
+    file = FileField(_l("YAML-bestand van de variant"),
+                     validators=[FileRequired(_l("Kies een bestand.")),
+                                 FileAllowed(["yaml", "yml"], _l("Alleen een .yaml-bestand."))])
+
+
+class LabRunForm(FlaskForm):
+    """A comparison: the seed of the simulated answers and the days (the campaign's by default)."""
+
+    seed = IntegerField(_l("Seed van de gesimuleerde antwoorden"), default=1,
+                        validators=[InputRequired(_l("Vul een seed in.")),
+                                    NumberRange(min=0, max=2**31 - 1)])
+    start = DutchDateField(_l("Vanaf (optioneel)"), validators=[Optional()])
+    end = DutchDateField(_l("Tot en met (optioneel)"), validators=[Optional()])

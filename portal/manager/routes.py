@@ -2,14 +2,14 @@
 
 The views live per area: `dashboard`, `register` (providers, import, one offer), `offers` (the
 overview of every offer), `issuing` (bulk issue per milestone), `applications`, `negotiations`
-(offers and their actions), `clock`, `exports` (the lists whose pages other modules own, as
-files). Every rule is for contract managers and admins only.
+(offers and their actions), `lab` (the policy lab), `clock`, `exports` (the lists whose pages
+other modules own, as files). Every rule is for contract managers and admins only.
 """
 from flask import Blueprint
 
 from ..web import MANAGERS, roles_required
 from ..years import application_year
-from . import (applications, clock, dashboard, exports, inbox, issuing, negotiations, offers,
+from . import (applications, clock, dashboard, exports, inbox, issuing, lab, negotiations, offers,
                outbox, register)
 from .common import OPEN_STATUSES
 
@@ -45,6 +45,15 @@ RULES = (
     ("/meldingen/alles-gelezen", inbox.mark_all_read, POST),
     ("/uitgaande-post", outbox.outbox, GET),
     ("/uitgaande-post/" + EXPORT, exports.outbox_export, GET),
+    ("/beleidslab", lab.index, GET, "lab"),
+    ("/beleidslab/varianten/nieuw", lab.variant_new, BOTH, "lab_variant_new"),
+    ("/beleidslab/varianten/upload", lab.variant_upload, POST, "lab_variant_upload"),
+    ("/beleidslab/varianten/<name>", lab.variant, GET, "lab_variant"),
+    ("/beleidslab/varianten/<name>/bewerken", lab.variant_edit, BOTH, "lab_variant_edit"),
+    ("/beleidslab/varianten/<name>/variant.yaml", lab.variant_yaml, GET, "lab_variant_yaml"),
+    ("/beleidslab/varianten/<name>/vergelijken", lab.run_request, POST, "lab_run_request"),
+    ("/beleidslab/vergelijkingen/<int:run_id>", lab.run, GET, "lab_run"),
+    ("/beleidslab/vergelijkingen/<int:run_id>/" + EXPORT, lab.run_export, GET, "lab_run_export"),
 )
 
 for rule, view, methods, *endpoint in RULES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
@@ -18,8 +18,8 @@ from sqlalchemy.orm import selectinload
 
 from contracts.engine import Decision, decide
 from contracts.errors import CaseError
-from contracts.policy import load_policy
-from contracts.vocabulary import Route
+from contracts.policy import Policy, load_policy
+from contracts.vocabulary import Contract, Route
 
 from ..extensions import db
 from ..models import IssueBatch, Offer, Provider
@@ -59,26 +59,44 @@ def plan(milestone_id: str, policy_year: int) -> Plan:
         select(Offer.provider_id, Offer.contract)
         .where(Offer.policy_year == policy_year, Offer.contract.in_(contracts)))}
     history = result.history = profile_history(policy_year)
-    providers = db.session.scalars(select(Provider).where(Provider.provider_type.in_(types))
-                                   .options(selectinload(Provider.contracts))
-                                   .order_by(Provider.agb))
-    for provider in providers:
-        facts = profile_facts(provider, policy_year, history)
-        for contract in contracts:
-            case = case_for(provider, contract, policy_year, facts)
-            try:
-                decision = decide(case)
-            except CaseError:
-                continue  # a size rank is missing: the register must say it first
-            if decision.rule not in rule_ids:
-                continue
-            if (provider.id, contract) in issued:
-                result.existing += 1
-            elif decision.exclusion:
-                result.excluded.append((provider, contract, decision))
-            elif decision.route is Route.AANBOD:
-                result.offers.append((provider, contract, decision))
+    for provider, contract, decision in decisions(policy, types=types, contracts=contracts,
+                                                  history=history):
+        if decision.rule not in rule_ids:
+            continue
+        if (provider.id, contract) in issued:
+            result.existing += 1
+        elif decision.exclusion:
+            result.excluded.append((provider, contract, decision))
+        elif decision.route is Route.AANBOD:
+            result.offers.append((provider, contract, decision))
     return result
+
+
+def decisions(policy: Policy, *, types: Iterable[str] | None = None,
+              contracts: Iterable[str] | None = None,
+              history=None) -> Iterator[tuple[Provider, str, Decision]]:
+    """What `policy` decides for every provider (by AGB code) and contract: (provider, contract,
+    decision). The bulk issue plans with it and the policy lab takes its census with it.
+
+    `types` limits the providers to those provider types, `contracts` the contracts (all, in
+    the vocabulary's order, by default); `history` is the profile history of the policy's year
+    (read here if not given). A cell the engine cannot decide yet (a size rank the register
+    does not give) is left out: the register must say it first.
+    """
+    contracts = [str(c) for c in (Contract if contracts is None else contracts)]
+    if history is None:
+        history = profile_history(policy.year)
+    query = select(Provider).options(selectinload(Provider.contracts)).order_by(Provider.agb)
+    if types is not None:
+        query = query.where(Provider.provider_type.in_(list(types)))
+    for provider in db.session.scalars(query):
+        facts = profile_facts(provider, policy.year, history)
+        for contract in contracts:
+            try:
+                decision = decide(case_for(provider, contract, policy.year, facts), policy)
+            except CaseError:
+                continue
+            yield provider, contract, decision
 
 
 def request_batch(milestone_id: str, actor: Actor, policy_year: int) -> IssueBatch:

@@ -41,6 +41,7 @@ AUDIT_ACTIONS = {
     # shortages (contracts/shortages.py ACTIONS)
     "registreren": _l("geregistreerd"), "wijzigen": _l("gewijzigd"), "beeindigen": _l("beëindigd"),
     # batches, imports, the clock, messages, feeds
+    "save": _l("opgeslagen"),
     "request": _l("aangevraagd"), "run": _l("uitgevoerd"), "import": _l("geïmporteerd"),
     "set": _l("simulatiedatum verzet"), "read": _l("gelezen"), "read_all": _l("alles gelezen"),
     "feed_renewed": _l("agendalink vernieuwd"),
