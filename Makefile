@@ -22,8 +22,8 @@ $(KEY):
 ## demo: the main job: migrate, load the demo register once, replay the 2023 campaign up to
 ## 20 September 2023 (the 15 September offers out, answers coming in), set the story of that day
 ## (negotiations running, fresh applications), and serve the portal under gunicorn (portal serve)
-## with its scheduler at http://127.0.0.1:5000 (accounts in the README). Ctrl-C stops both. Start
-## over: portal demo reset.
+## with its scheduler and the policy lab's worker at http://127.0.0.1:5000 (accounts in the
+## README). Ctrl-C stops all three. Start over: portal demo reset.
 DEMO_DATE ?= 2023-09-20
 demo: $(VENV)/.installed $(KEY)
 	$(VENV)/bin/portal db upgrade
@@ -32,7 +32,8 @@ demo: $(VENV)/.installed $(KEY)
 	$(VENV)/bin/portal demo story
 	@echo "Zorginkoop portaal: http://127.0.0.1:5000  (demo-accounts: zie README)"
 	$(VENV)/bin/portal scheduler run --interval 5 --simulate-answers & scheduler=$$!; \
-		trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+		$(VENV)/bin/portal lab worker --interval 2 & lab=$$!; \
+		trap 'kill $$scheduler $$lab 2>/dev/null' EXIT INT TERM; \
 		$(VENV)/bin/portal serve --host 127.0.0.1 --port 5000
 
 ## demo-from-2022: as demo, but the register stands on 1 May 2022: the 2023 campaign (run in
@@ -43,7 +44,7 @@ demo-from-2022: demo
 
 ## cluster: the portal as several instances on one database (Procfile, run by honcho): two web
 ## servers on ports 5001 and 5002, two schedulers (one leads, one stands by), two bulk-issue
-## workers. Migrates and loads the demo register first, as make demo. DATABASE_URL=postgresql://...
+## workers and the policy lab's worker. Migrates and loads the demo register first, as make demo. DATABASE_URL=postgresql://...
 ## for a database several hosts can share; RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 to count
 ## the login limit in Redis (the database otherwise).
 cluster: $(VENV)/.installed $(KEY)

@@ -88,6 +88,9 @@ class Config:
     # A batch `bezig` whose worker gave no sign of life for this long (it commits every 200
     # offers) was abandoned by a worker that died: the next worker takes it up again.
     BATCH_STALE_SECONDS = float(os.environ.get("BATCH_STALE_SECONDS", "300"))
+    #: A policy lab comparison `bezig` without a sign of life (its progress, every half second
+    #: while it replays) for this long lost its worker and is run again by the next.
+    LAB_STALE_SECONDS = float(os.environ.get("LAB_STALE_SECONDS", "120"))
     # A mail the server refuses for good (5xx) this many times is given up; a server that is
     # down never gives a mail up.
     MAIL_MAX_REFUSALS = int(os.environ.get("MAIL_MAX_REFUSALS", "5"))

@@ -174,7 +174,7 @@ def variant(name: str):
     form.start.data, form.end.data = window.start, window.end
     return render_template("manager/lab/variant.html", row=row, newest=newest, changes=changes,
                            problem=problem, versions=records.versions(name), form=form,
-                           runs=[r for r in records.runs(200) if r.variant.name == name][:20],
+                           runs=records.runs(20, name=name),
                            year_policy=year_policy)
 
 
@@ -246,6 +246,7 @@ def _report(comparison: dict) -> dict:
     pages = max(1, -(-len(changed[1]) // CHANGED_SHOWN))
     page = min(max(request.args.get("pagina", 1, type=int), 1), pages)
     cells = found["Per contract en soort"]
+    changes = found["Wat de variant verandert"]
     return {
         "comparison": comparison, "tables": found,
         "start": date.fromisoformat(comparison["start"]), "end": date.fromisoformat(comparison["end"]),
@@ -253,6 +254,8 @@ def _report(comparison: dict) -> dict:
         "changed_total": len(changed[1]), "changed_page": page, "changed_pages": pages,
         "changed_first": (page - 1) * CHANGED_SHOWN + 1,
         "cells_differing": (cells[0], [row for row in cells[1] if row[-1] != 0]),
+        # the policy's words; the field's path (`veld`) is for the files
+        "changes": (changes[0][:3], [row[:3] for row in changes[1]]),
         "overview_chart": paired_bars(
             [(label, left, right) for label, left, right, _change in found["Overzicht"][1]
              if not isinstance(left, Decimal)]),

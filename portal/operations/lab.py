@@ -96,9 +96,12 @@ def request_run(row: PolicyVariant, actor: Actor, *, seed: int = 1, start: date 
     return run
 
 
-def runs(limit: int = 50) -> list[LabRun]:
-    """The newest comparisons first."""
-    return list(db.session.scalars(select(LabRun).order_by(LabRun.id.desc()).limit(limit)))
+def runs(limit: int = 50, *, name: str | None = None) -> list[LabRun]:
+    """The newest comparisons first (of every version of the variant `name`, where given)."""
+    query = select(LabRun).order_by(LabRun.id.desc()).limit(limit)
+    if name is not None:
+        query = query.join(LabRun.variant).where(PolicyVariant.name == name)
+    return list(db.session.scalars(query))
 
 
 # -- the worker's side ----------------------------------------------------------------------------
@@ -110,7 +113,7 @@ def _now() -> datetime:
 def _runnable():
     """A run a worker may take: waiting, or `bezig` without a sign of life for LAB_STALE_SECONDS
     (its worker was killed; a replay starts from a fresh copy, so it is simply run again)."""
-    stale = _now() - timedelta(seconds=float(current_app.config.get("LAB_STALE_SECONDS", 120)))
+    stale = _now() - timedelta(seconds=float(current_app.config["LAB_STALE_SECONDS"]))
     return or_(LabRun.status == WAITING,
                and_(LabRun.status == RUNNING,
                     or_(LabRun.heartbeat_at.is_(None), LabRun.heartbeat_at < stale)))

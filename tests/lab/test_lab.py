@@ -164,3 +164,49 @@ def test_policy_diff_says_what_a_variant_changes(tmp_path):
     listed = json.loads(portal(f"sqlite:///{tmp_path / 'x.sqlite'}", "policy", "diff", "--variant",
                                str(variant), "--json").stdout)
     assert [d["before"] for d in listed] == ["3"] and [d["after"] for d in listed] == ["2"]
+
+
+def test_the_portal_worker_runs_a_comparison_asked_for_in_the_portal(register):
+    """What a manager asks for in the portal (a LabRun) is run by `portal lab worker`: done, with
+    its progress at the end and the comparison on the run; a run the lab cannot use fails in one
+    line and the worker goes on. Only the lab's own records change."""
+    from portal import create_app
+    from portal.extensions import db
+    from portal.models import LabRun, PolicyVariant
+    from portal.operations import lab as records
+    from portal.operations.audit import Actor
+
+    manager = Actor("manager@vgz.example", "contract_manager")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(register),
+                      "SECRET_KEY": "lab-worker-test-" * 4})
+    with app.app_context():
+        row = records.save_variant(TWO_YEARS, manager)
+        run = records.request_run(row, manager, start=date(2023, 9, 14), end=date(2023, 10, 31))
+        broken = PolicyVariant(name="kapot", version=1, year=2024, base="2024", title="Kapot",
+                               text="variant: kapot\nbase: 2024\nrules: {bestaat_niet: {negotiable: true}}\n",
+                               saved_by=manager.name)
+        db.session.add(broken)
+        db.session.flush()
+        failing = LabRun(variant_id=broken.id, seed=1, start=date(2023, 9, 14), end=date(2023, 9, 20),
+                         total=14, requested_by=manager.name)
+        db.session.add(failing)
+        db.session.commit()
+        run_id, failing_id = run.id, failing.id
+        db.engine.dispose()
+    before = fingerprint(register)
+    worker = portal(register, "lab", "worker", "--once")
+    assert "vergelijking twee-jaren versie 1: klaar" in worker.stdout
+    assert "vergelijking kapot versie 1: mislukt" in worker.stdout
+    after = fingerprint(register)
+    assert {name for name in before if before[name] != after[name]} == {"lab_runs", "audit_log"}
+    with app.app_context():
+        done, failed = db.session.get(LabRun, run_id), db.session.get(LabRun, failing_id)
+        assert (done.status, done.done, done.total) == ("klaar", 2 * 48, 2 * 48)
+        comparison = done.comparison
+        assert (comparison["start"], comparison["end"], comparison["seed"]) == ("2023-09-14", "2023-10-31", 1)
+        assert comparison["variant"]["exclusions"]["total"] > comparison["base"]["exclusions"]["total"]
+        assert [d["field"] for d in comparison["differences"]] == [
+            "exclusion_grounds.bijlage2_fz.consecutive_lowest_years"]
+        assert failed.status == "mislukt" and "bestaat_niet" in failed.error
+        assert len(failed.error.splitlines()) == 1 and failed.comparison is None
+        db.engine.dispose()

@@ -228,3 +228,22 @@ def test_providers_do_not_reach_the_lab(client, auth, make_user, make_provider, 
                  f"/beheer/beleidslab/vergelijkingen/{run.id}",
                  f"/beheer/beleidslab/vergelijkingen/{run.id}/export.xlsx"):
         assert client.get(path).status_code == 403, path
+
+
+def test_a_worker_takes_a_waiting_run_or_one_whose_worker_died(app, session):
+    from datetime import datetime, timedelta, timezone
+
+    row = records.save_variant({"variant": "jaren", "base": 2024}, MANAGER)
+    first = records.request_run(row, MANAGER)
+    second = records.request_run(row, MANAGER)
+    session.commit()
+    assert records.claim_next().id == first.id  # the oldest first
+    assert records.claim_next().id == second.id
+    assert records.claim_next() is None  # both are running, with a sign of life
+    records.report_progress(first.id, 10)
+    stale = datetime.now(timezone.utc) - timedelta(seconds=app.config["LAB_STALE_SECONDS"] + 5)
+    session.get(LabRun, second.id).heartbeat_at = stale
+    session.commit()
+    taken = records.claim_next()  # the second's worker died: taken again, from the start
+    assert (taken.id, taken.done, taken.status) == (second.id, 0, "bezig")
+    assert session.get(LabRun, first.id).done == 10
