@@ -192,6 +192,7 @@ def test_the_portal_worker_runs_a_comparison_asked_for_in_the_portal(register):
         db.session.add(failing)
         db.session.commit()
         run_id, failing_id = run.id, failing.id
+        db.session.remove()  # its connection back in the pool before the pool is closed
         db.engine.dispose()
     before = fingerprint(register)
     worker = portal(register, "lab", "worker", "--once")
@@ -209,4 +210,5 @@ def test_the_portal_worker_runs_a_comparison_asked_for_in_the_portal(register):
             "exclusion_grounds.bijlage2_fz.consecutive_lowest_years"]
         assert failed.status == "mislukt" and "bestaat_niet" in failed.error
         assert len(failed.error.splitlines()) == 1 and failed.comparison is None
+        db.session.remove()
         db.engine.dispose()
