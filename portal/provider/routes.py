@@ -267,13 +267,16 @@ def profile():
     current = years[latest]
     charts = {c.id: band_chart(history.band_counts(latest, c.id), current.band[c.id])
               for c in model.components}
-    return render_template(
-        "provider/profile.html", provider=provider, applies=True, policy_year=year, model=model,
-        years=years,
-        latest=latest, current=current, charts=charts, pharmacies=len(history.by_year[latest]),
-        trends={c.id: history.trend(provider.agb, c.id) for c in model.components},
-        declining=history.declining_components(provider.agb),
-        next_group=history.next_group(provider.agb, latest))
+    shown = dict(years=years, latest=latest, current=current, charts=charts,
+                 pharmacies=len(history.by_year[latest]),
+                 trends={c.id: history.trend(provider.agb, c.id) for c in model.components},
+                 declining=history.declining_components(provider.agb),
+                 next_group=history.next_group(provider.agb, latest))
+    # Rendered once per profile shown (its written form is the memo's key; render_memoised adds
+    # URL, user and date): the charts' markup is most of the page's cost (bench/load.py, profile).
+    return render_memoised(
+        "provider/profile.html", (provider.name, provider.agb, year, repr(shown)),
+        provider=provider, applies=True, policy_year=year, model=model, **shown)
 
 
 @bp.context_processor

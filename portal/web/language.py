@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import request, session
 from flask_babel import get_translations
 from jinja2 import pass_context
+from jinja2.utils import missing
 
 #: The portal's time zone: the moments the pages and exports show.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -20,9 +21,11 @@ def select_locale() -> str:
 
 def translations(context):
     """The render's translations, looked up once by the `shared` context processor (a template
-    imported without context, or a portal without the lookup, looks them up itself)."""
-    found = context.get("babel_translations")
-    return found if found is not None else get_translations()
+    imported without context, or a portal without the lookup, looks them up itself). Read
+    without `context.get`, whose miss raises and catches a KeyError: a macro imported without
+    context (every status badge of a list) missed each time (bench: /beheer/aanbiedingen)."""
+    found = context.resolve_or_missing("babel_translations")
+    return found if found is not missing and found is not None else get_translations()
 
 
 @pass_context
