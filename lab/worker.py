@@ -29,7 +29,7 @@ def run_one(run_id: int) -> bool:
     error in one line. True if it is done."""
     run = db.session.get(records.LabRun, run_id)
     try:
-        variant = records.checked(run.variant)
+        variant = records.checked(run.variant, run.bases)
         base = load_policy(variant.year)
         window = Window(run.start, run.end)
         seed = run.seed

@@ -42,6 +42,9 @@ class LabRun(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     variant_id: Mapped[int] = mapped_column(ForeignKey("policy_variants.id"), index=True)
     variant: Mapped[PolicyVariant] = relationship(lazy="joined")
+    #: The versions of the variants its variant is based on (name -> version), as they were when
+    #: it was asked for: a base saved again later does not change what the run compares.
+    bases: Mapped[dict] = mapped_column(JSON, default=dict)
     seed: Mapped[int] = mapped_column(Integer)
     start: Mapped[date] = mapped_column(Date)
     end: Mapped[date] = mapped_column(Date)

@@ -29,15 +29,43 @@ def latest(name: str) -> PolicyVariant | None:
                              .order_by(PolicyVariant.version.desc()).limit(1))
 
 
+def version(name: str, number: int) -> PolicyVariant | None:
+    return db.session.scalar(select(PolicyVariant).where(PolicyVariant.name == name,
+                                                         PolicyVariant.version == number))
+
+
 def resolve(name: str) -> dict | None:
     """A variant named as a base: the data of its newest version (contracts.variants.Resolver)."""
     row = latest(name)
     return parse(row.text) if row is not None else None
 
 
-def checked(row: PolicyVariant) -> Variant:
-    """The saved version as the lab uses it (its base resolved to the newest versions)."""
-    return load_variant(row.text, resolve)
+def pinned(bases: Mapping[str, int]):
+    """A resolver that reads the variants named in `bases` at those versions (a comparison's
+    own), any other at its newest."""
+    def resolve_pinned(name: str) -> dict | None:
+        row = version(name, bases[name]) if name in bases else latest(name)
+        return parse(row.text) if row is not None else None
+    return resolve_pinned
+
+
+def checked(row: PolicyVariant, bases: Mapping[str, int] | None = None) -> Variant:
+    """The saved version as the lab uses it: its bases at the versions `bases` names (a
+    comparison's), else at their newest."""
+    return load_variant(row.text, pinned(bases or {}))
+
+
+def base_versions(row: PolicyVariant) -> dict[str, int]:
+    """The newest versions of the variants `row` is based on, down to its year: name -> version."""
+    found: dict[str, int] = {}
+    base = row.base
+    while not base.isdigit() and base not in found:
+        newest = latest(base)
+        if newest is None:
+            break
+        found[base] = newest.version
+        base = newest.base
+    return found
 
 
 def variants() -> list[PolicyVariant]:
@@ -86,8 +114,9 @@ def request_run(row: PolicyVariant, actor: Actor, *, seed: int = 1, start: date 
     """Ask for a comparison of `row` (one version of a variant) with its year's own policy, over
     the days given (the campaign's by default). CaseError naming the field if the window is
     wrong, with nothing saved."""
-    window = Window.checked(load_policy(checked(row).year), start, end)
-    run = LabRun(variant_id=row.id, seed=seed, start=window.start, end=window.end,
+    bases = base_versions(row)
+    window = Window.checked(load_policy(checked(row, bases).year), start, end)
+    run = LabRun(variant_id=row.id, bases=bases, seed=seed, start=window.start, end=window.end,
                  total=2 * window.days, requested_by=actor.name)
     db.session.add(run)
     db.session.flush()

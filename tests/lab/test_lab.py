@@ -187,7 +187,7 @@ def test_the_portal_worker_runs_a_comparison_asked_for_in_the_portal(register):
                                saved_by=manager.name)
         db.session.add(broken)
         db.session.flush()
-        failing = LabRun(variant_id=broken.id, seed=1, start=date(2023, 9, 14), end=date(2023, 9, 20),
+        failing = LabRun(variant_id=broken.id, bases={}, seed=1, start=date(2023, 9, 14), end=date(2023, 9, 20),
                          total=14, requested_by=manager.name)
         db.session.add(failing)
         db.session.commit()

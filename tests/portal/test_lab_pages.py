@@ -247,3 +247,19 @@ def test_a_worker_takes_a_waiting_run_or_one_whose_worker_died(app, session):
     taken = records.claim_next()  # the second's worker died: taken again, from the start
     assert (taken.id, taken.done, taken.status) == (second.id, 0, "bezig")
     assert session.get(LabRun, first.id).done == 10
+
+
+def test_a_comparison_keeps_the_versions_of_its_bases(session):
+    first = records.save_variant({"variant": "termijn", "base": 2024, "acceptance": {"weeks": 4}}, MANAGER)
+    on_top = records.save_variant({"variant": "strenger", "base": "termijn",
+                                   "exclusion_grounds": {"bijlage2_fz": {"consecutive_lowest_years": 2}}},
+                                  MANAGER)
+    run = records.request_run(on_top, MANAGER)
+    assert run.bases == {"termijn": first.version}
+    records.save_variant({"variant": "termijn", "base": 2024, "acceptance": {"weeks": 3}}, MANAGER)
+    session.flush()
+    # the run compares what was asked for: its base at version 1, four weeks
+    assert records.checked(run.variant, run.bases).policy.acceptance.weeks == 4
+    # the variant as it stands now reads its base's newest version
+    assert records.checked(on_top).policy.acceptance.weeks == 3
+    assert records.checked(on_top).policy.exclusion_grounds["bijlage2_fz"].consecutive_lowest_years == 2

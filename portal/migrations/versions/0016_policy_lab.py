@@ -35,6 +35,7 @@ def upgrade():
         'lab_runs',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('variant_id', sa.Integer(), nullable=False),
+        sa.Column('bases', sa.JSON(), nullable=False),
         sa.Column('seed', sa.Integer(), nullable=False),
         sa.Column('start', sa.Date(), nullable=False),
         sa.Column('end', sa.Date(), nullable=False),
