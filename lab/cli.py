@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 
 from contracts.campaign import Window
 from contracts.errors import CaseError
-from contracts.formatting import nl_date
+from contracts.formatting import euro, nl_date
 from contracts.lab import ANSWERS, outcome_words, tables
 from contracts.policy import load_policy
 from contracts.variants import differences
@@ -104,9 +104,10 @@ def describe(comparison: dict) -> str:
     for kind, label in zip(ANSWERS, ("aanvaard", "afgewezen", "na onderhandeling",
                                      "verlopen", "open"), strict=True):
         row(label, base["answers"][kind], variant["answers"][kind], f"{delta[kind]:+d}")
+    change = Decimal(delta["spend_eur"])
     lines.append(f"  {'tariefuitgaven (gesimuleerd)':<26}")
-    row("  in €", _euro(base["spend_eur"]["total"]), _euro(variant["spend_eur"]["total"]),
-        _euro(delta["spend_eur"], sign=True))
+    row("", euro(base["spend_eur"]["total"]), euro(variant["spend_eur"]["total"]),
+        ("+" if change > 0 else "") + euro(change))
     lines.append("")
     lines.append(f"Zorgaanbieders met een andere uitkomst: {len(comparison['changed_providers'])}")
     for change in comparison["changed_providers"][:20]:
@@ -115,10 +116,3 @@ def describe(comparison: dict) -> str:
     if len(comparison["changed_providers"]) > 20:
         lines.append(f"  … en {len(comparison['changed_providers']) - 20} meer (--json, --csv)")
     return "\n".join(lines)
-
-
-def _euro(amount: str, sign: bool = False) -> str:
-    """An amount as Dutch users read it: 1.314.732.751,75 (with + or - where asked)."""
-    value = Decimal(amount)
-    text = f"{abs(value):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return ("-" if value < 0 else "+" if sign else "") + text

@@ -12,10 +12,11 @@ from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, Search
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
+from contracts.variants import NAME as VARIANT_NAME
 from contracts.vocabulary import ProviderType, dutch
 
 from ..fields import DutchDateField, choice
-from ..provider.forms import TariffLinesForm
+from ..provider.forms import TariffLinesForm, dutch_decimal
 
 class ProviderSearchForm(FlaskForm):
     """The register's search (a GET form: it changes nothing, so no CSRF token)."""
@@ -124,31 +125,25 @@ class DaysField(StringField):
 
 
 class DutchNumberField(StringField):
-    """A number typed the Dutch way (0,25 or 7,40); `places` decimals at most."""
+    """A number typed the Dutch way (0,25 or 7,40; read as the tariff lines read amounts,
+    `dutch_decimal`: at most two decimals after a comma)."""
 
-    def __init__(self, label=None, validators=None, *, places: int = 2, **kwargs):
+    def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(label, validators, **kwargs)
-        self.places = places
 
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return "" if self.data is None else f"{Decimal(str(self.data)):.{self.places}f}".replace(".", ",")
+        return "" if self.data is None else f"{Decimal(str(self.data)):.2f}".replace(".", ",")
 
     def process_formdata(self, valuelist):
         if not valuelist:
             return
-        text = (valuelist[0] or "").strip().replace(",", ".")
-        if not re.fullmatch(r"\d+(\.\d{1,%d})?" % self.places, text):
-            self.data = None
+        self.data = dutch_decimal(valuelist[0])
+        if self.data is None:
             raise ValueError(_l("Een getal, met ten hoogste %(places)s cijfers achter de komma.",
-                                places=self.places))
-        self.data = Decimal(text)
-
-
-#: A variant's name: as contracts.variants.NAME.
-VARIANT_NAME = r"[a-z0-9][a-z0-9_-]{0,59}"
+                                places=2))
 
 
 class VariantForm(FlaskForm):
@@ -156,7 +151,8 @@ class VariantForm(FlaskForm):
 
     name = StringField(_l("Naam"), validators=[
         InputRequired(_l("Geef de variant een naam.")),
-        Regexp(VARIANT_NAME + "$", message=_l("Kleine letters, cijfers, - en _ (ten hoogste 60 tekens)."))])
+        Regexp(VARIANT_NAME.pattern + "$",
+               message=_l("Kleine letters, cijfers, - en _ (ten hoogste 60 tekens)."))])
     title = StringField(_l("Titel"), validators=[InputRequired(_l("Geef de variant een titel.")),
                                                  Length(max=300)])
     description = TextAreaField(_l("Toelichting (optioneel)"), validators=[Optional(), Length(max=2000)])
@@ -182,10 +178,8 @@ def variant_form(params, formdata=None, **kwargs) -> VariantForm:
             field = DutchDateField(parameter.label, validators=required)
         elif parameter.kind == "days":
             field = DaysField(parameter.label, validators=[Optional()])
-        elif parameter.kind == "share":
-            field = DutchNumberField(parameter.label, validators=required, places=2)
-        else:
-            field = DutchNumberField(parameter.label, validators=required, places=2)
+        else:  # a share or an amount
+            field = DutchNumberField(parameter.label, validators=required)
         setattr(Form, parameter_field_name(parameter.path), field)
     return Form(formdata=formdata, **kwargs) if formdata is not None else Form(**kwargs)
 
@@ -199,8 +193,8 @@ class VariantUploadForm(FlaskForm):
 class LabRunForm(FlaskForm):
     """A comparison: the seed of the simulated answers and the days (the campaign's by default)."""
 
-    seed = IntegerField(_l("Seed van de gesimuleerde antwoorden"), default=1,
-                        validators=[InputRequired(_l("Vul een seed in.")),
+    seed = IntegerField(_l("Startgetal van de gesimuleerde antwoorden"), default=1,
+                        validators=[InputRequired(_l("Vul een startgetal in.")),
                                     NumberRange(min=0, max=2**31 - 1)])
     start = DutchDateField(_l("Vanaf (optioneel)"), validators=[Optional()])
     end = DutchDateField(_l("Tot en met (optioneel)"), validators=[Optional()])

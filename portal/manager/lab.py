@@ -35,24 +35,21 @@ CHANGED_SHOWN = 50
 BASE_COLOUR, VARIANT_COLOUR = "#1d4e89", "#d9822b"
 
 
-def _base_choices() -> list[tuple[str, str]]:
+def _base_choices(variants: list[PolicyVariant]) -> list[tuple[str, str]]:
     """A variant's possible bases: the contract years' policies, newest first, then the variants."""
     years = [(str(y), _("Inkoopbeleid %(year)s", year=y)) for y in reversed(available_years())]
-    return years + [(row.name, _("Variant %(name)s", name=row.name)) for row in records.variants()]
+    return years + [(row.name, _("Variant %(name)s", name=row.name)) for row in variants]
 
 
 def index():
     """The variants (newest versions) and the latest comparisons."""
-    return render_template("manager/lab/index.html", variants=records.variants(),
-                           runs=records.runs(), bases=_base_choices(),
-                           upload=VariantUploadForm())
+    variants = records.variants()
+    return render_template("manager/lab/index.html", variants=variants, runs=records.runs(),
+                           bases=_base_choices(variants), upload=VariantUploadForm())
 
 
 def _variant_or_404(name: str, version: int | None = None) -> PolicyVariant:
-    if version is None:
-        row = records.latest(name)
-    else:
-        row = db.session.query(PolicyVariant).filter_by(name=name, version=version).one_or_none()
+    row = records.latest(name) if version is None else records.version(name, version)
     if row is None:
         abort(404)
     return row
@@ -161,7 +158,7 @@ def variant(name: str):
     asks for a comparison."""
     version = request.args.get("versie", type=int)
     row = _variant_or_404(name, version)
-    newest = records.latest(name)
+    newest = row if version is None else records.latest(name)
     try:
         checked = records.checked(row)
         changes = differences(load_policy(checked.year), checked.policy)

@@ -1,15 +1,12 @@
 """The reader's language and time zone, and gettext for templates from the render's own lookup."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import request, session
 from flask_babel import get_translations
 from jinja2 import pass_context
 from jinja2.utils import missing
 
-#: The portal's time zone: the moments the pages and exports show.
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from ..formatting import AMSTERDAM  # noqa: F401  (the moments the pages and exports show)
 
 
 def select_locale() -> str:
