@@ -135,6 +135,10 @@ def session(app):
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()
+        if connection.dialect.name == "postgresql":
+            # The records' stamp changes at a commit (deferred triggers: portal/models/stamps.py),
+            # and this transaction never commits: its triggers fire at each statement instead.
+            connection.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
         original = db.session
         db.session = db._make_scoped_session({"class_": BoundSession, "bind": connection,
                                               "join_transaction_mode": "create_savepoint"})
@@ -145,6 +149,24 @@ def session(app):
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture(autouse=True)
+def forget_kept_pages():
+    """No page kept by one test is served in another: the tests' records come and go with
+    their transactions, so a stamp may come back (portal.web.memo)."""
+    from portal.web import page_memo
+
+    page_memo.clear()
+    yield
+    page_memo.clear()
+
+
+@pytest.fixture
+def pages_made_anew(app, monkeypatch):
+    """The memo of pages off: a test of a page's own statements sees them at every request, as
+    the page runs them after any change of the records (a kept page runs none)."""
+    monkeypatch.setitem(app.extensions, "page_memo", False)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from contracts.vocabulary import Contract
 from ..extensions import db
 from ..models import DocumentVersion, Offer, OfferTally, Provider
 from ..operations.offers import MAX_FACTOR, NotFound, get_offer, issue_offer, tariff_lines, transition
-from ..web import MANAGERS
+from ..web import MANAGERS, api_viewer, memoised
 from .common import (CONFLICT, NOT_FOUND, UNPROCESSABLE, Blueprint, Id, PolicyYear, UTCDateTime,
                      not_found, paginate, refuse, unit_of_work)
 from .tokens import api_actor, api_user, is_manager, requires
@@ -187,6 +187,7 @@ def _visible(offer_id: int) -> Offer:
 @blp.route("/offers")
 class Offers(MethodView):
     @requires(blp)
+    @memoised(viewer=api_viewer)
     @blp.arguments(OfferQuerySchema, location="query")
     @blp.response(200, OfferSchema(many=True))
     @blp.paginate()

@@ -10,6 +10,7 @@ from contracts.vocabulary import ProviderType
 
 from ..extensions import db
 from ..models import Provider
+from ..web import api_viewer, memoised
 from .common import NOT_FOUND, Blueprint, like_pattern, not_found, paginate
 from .tokens import api_user, is_manager, requires
 
@@ -53,6 +54,7 @@ class ProviderQuerySchema(Schema):
 @blp.route("/providers")
 class Providers(MethodView):
     @requires(blp)
+    @memoised(viewer=api_viewer)
     @blp.arguments(ProviderQuerySchema, location="query")
     @blp.response(200, ProviderSchema(many=True))
     @blp.paginate()

@@ -44,7 +44,7 @@ def authenticate() -> User:
         abort(401, message="authentication required: Authorization: Bearer <token>",
               headers={"WWW-Authenticate": 'Bearer realm="api"'})
     try:
-        user, noted = ops.user_for_token(secret.strip())
+        user, noted, g.records_stamp = ops.user_for_token(secret.strip())
     except ops.TokenRefused as error:
         _unauthorized(str(error))
     if noted:

@@ -8,11 +8,10 @@ not give.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import url_for
+from flask import render_template, url_for
 from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select
 
@@ -23,7 +22,7 @@ from contracts.vocabulary import Contract, ProviderType, Route
 from ..extensions import db
 from ..fields import date_input
 from ..models import Application, Notification, Offer, OfferTally, Provider, SchedulerState
-from ..web import render_memoised, simulation_today
+from ..web import memoised, simulation_today
 from .common import OPEN_APPLICATIONS, OPEN_STATUSES, STATUSES
 
 OVERDUE_SHOWN = 25
@@ -184,7 +183,7 @@ STATUS_COUNTS = (
     .where(OfferTally.policy_year == bindparam("year"))
     .group_by(OfferTally.contract, OfferTally.provider_type, OfferTally.status)
     .having(func.sum(OfferTally.count) > 0))
-# Columns, not entities: the rows are what the page shows and the key of its memo.
+# Columns, not entities: a row costs a fraction of an ORM entity.
 OVERDUE_OFFERS = (
     select(Offer.id, Offer.contract, Offer.status, Offer.deadline, Provider.name, Provider.agb,
            func.count().over().label("total"))
@@ -214,6 +213,7 @@ ESCALATIONS = (
     .order_by(Notification.id.desc()).limit(ESCALATIONS_SHOWN))
 
 
+@memoised
 def dashboard():
     """The campaign of the contract year in force on the simulated date."""
     today = simulation_today()
@@ -227,34 +227,24 @@ def dashboard():
         "today": today, "soon": today + timedelta(days=NEAR_DAYS), "year": year}).one()
     scheduler = scheduler_status(counts, today)
 
-    def page() -> dict:
-        """What the page shows, worked out from the rows when the memo does not have it."""
-        rows, per_contract = status_table(tallies)
-        totals = {status: sum(c.get(status, 0) for c in per_contract.values())
-                  for status in STATUSES}
-        overdue_offer_count = overdue_offers[0].total if overdue_offers else 0
-        return dict(
-            groups=contract_groups(rows, per_contract),
-            # A column per status that occurs: all eight do not fit a 1,280 px window (the
-            # chart's legend names them all).
-            statuses=[status for status in STATUSES if totals[status]],
-            totals=totals, year=year, calendar_year=policy.calendar_year,
-            signals=signals(totals, overdue_offer_count, counts.near, counts.to_assess, today,
-                            year),
-            scheduler=scheduler, escalations=escalations,
-            chart=stacked_bars(per_contract), milestones=upcoming_milestones(policy, today),
-            overdue_offers=overdue_offers, overdue_offer_count=overdue_offer_count,
-            overdue_link=url_for("manager.offers", year=year, status="open",
-                                 deadline_to=date_input(today - timedelta(days=1))),
-            overdue_applications=overdue_applications,
-            overdue_application_count=overdue_applications[0].total if overdue_applications
-            else 0)
-
-    # Everything the page shows that is not in the memo's own key (the user, date, language,
-    # URL): the policy in force follows from the date.
-    shown = (tallies, overdue_offers, overdue_applications, escalations, counts.near,
-             counts.to_assess, scheduler.key)
-    return render_memoised("manager/dashboard.html", shown, build=page)
+    rows, per_contract = status_table(tallies)
+    totals = {status: sum(c.get(status, 0) for c in per_contract.values()) for status in STATUSES}
+    overdue_offer_count = overdue_offers[0].total if overdue_offers else 0
+    return render_template(
+        "manager/dashboard.html",
+        groups=contract_groups(rows, per_contract),
+        # A column per status that occurs: all eight do not fit a 1,280 px window (the chart's
+        # legend names them all).
+        statuses=[status for status in STATUSES if totals[status]],
+        totals=totals, year=year, calendar_year=policy.calendar_year,
+        signals=signals(totals, overdue_offer_count, counts.near, counts.to_assess, today, year),
+        scheduler=scheduler, escalations=escalations,
+        chart=stacked_bars(per_contract), milestones=upcoming_milestones(policy, today),
+        overdue_offers=overdue_offers, overdue_offer_count=overdue_offer_count,
+        overdue_link=url_for("manager.offers", year=year, status="open",
+                             deadline_to=date_input(today - timedelta(days=1))),
+        overdue_applications=overdue_applications,
+        overdue_application_count=overdue_applications[0].total if overdue_applications else 0)
 
 
 @dataclass(frozen=True)
@@ -265,13 +255,6 @@ class SchedulerStatus:
     last_scan_at: object
     behind_days: int | None   # days between the simulated date and the last day processed
     last_summary: dict | None
-
-
-    @property
-    def key(self) -> tuple:
-        """The status as hashable values, for the page memo."""
-        return (self.processed_through, self.last_scan_at, self.behind_days,
-                json.dumps(self.last_summary, sort_keys=True, default=str))
 
 
 def scheduler_status(state, today) -> SchedulerStatus:

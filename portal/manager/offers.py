@@ -32,7 +32,7 @@ from ..exports import Column, export_response, local_day
 from ..extensions import db
 from ..fields import DutchDateField, choice
 from ..models import Offer, OfferTally, Provider
-from ..web import label, render_memoised, simulation_today
+from ..web import label, memoised, simulation_today
 from ..web.paging import count_of, page_of
 from .common import OPEN_STATUSES, STATUSES
 
@@ -233,6 +233,7 @@ def _line(row, today: date) -> OfferLine:
                      local_day(issued), overdue)
 
 
+@memoised
 def offers():
     form = filter_form()
     if not form.validate():
@@ -246,18 +247,12 @@ def offers():
     if not rows and page > 1:  # past the last page (offers withdrawn meanwhile, or a typed URL)
         return redirect(url_for("manager.offers", **args))
     pages = max(-(-total // PER_PAGE), 1)
-    shown = tuple(tuple(row) for row in rows)
-
-    def page_context() -> dict:
-        return {"rows": [_line(r, simulation_today()) for r in shown],
-                "found": ngettext("%(total)s aanbieding", "%(total)s aanbiedingen", total,
-                                  total=format_decimal(total))}
-
-    # Rendered once per set of rows shown (and URL, user, date: render_memoised): the rows are
-    # read each time, the fifty rows' markup is not built again (bench/load.py, offers-list).
-    return render_memoised(
-        "manager/offers.html", (shown, total, tuple(form.years)), build=page_context, form=form,
-        page=page, pages=pages, window=page_window(page, pages), args=args,
+    today = simulation_today()
+    return render_template(
+        "manager/offers.html", rows=[_line(row, today) for row in rows],
+        found=ngettext("%(total)s aanbieding", "%(total)s aanbiedingen", total,
+                       total=format_decimal(total)),
+        form=form, page=page, pages=pages, window=page_window(page, pages), args=args,
         sort=form.sort.data or "deadline", order=form.order.data or "asc", total=total)
 
 

@@ -2,7 +2,7 @@
 where the mails are read when MAIL_BACKEND is "outbox")."""
 from __future__ import annotations
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import OutgoingMail
 from ..operations.mail import WAITING
 from ..operations.notifications import SECRET_LINK
-from ..web import render_memoised
+from ..web import memoised
 from ..web.paging import page_of
 
 PER_PAGE = 50
@@ -43,6 +43,7 @@ def matching(text: str):
                OutgoingMail.subject.icontains(text, autoescape=True), body)
 
 
+@memoised
 def outbox():
     """The mail, newest first, 50 a page (portal.web.paging), and a count of the waiting mail."""
     status = request.args.get("status", "")
@@ -61,12 +62,8 @@ def outbox():
     waiting = db.session.scalar(select(func.count()).select_from(OutgoingMail)
                                 .where(STATUSES["wachtend"]))
     mails = [r[0] for r in rows]
-    # Everything a row shows, as the memo's key: the page is rendered once per set of mails
-    # shown (and URL, user, date: render_memoised), the mails are read each time.
-    shown = tuple((m.id, m.recipient, m.subject, m.body, m.created_at, m.sent_at, m.refused_at,
-                   m.transport, m.attempts, m.last_error) for m in mails)
-    return render_memoised("manager/outbox.html", (shown, total, waiting),
-                           build=lambda: {"bodies": {mail.id: redact(mail.body) for mail in mails}},
+    return render_template("manager/outbox.html",
+                           bodies={mail.id: redact(mail.body) for mail in mails},
                            mails=mails, total=total, waiting=waiting, status=status, q=text,
                            args=args, page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
                            backend=current_app.config.get("MAIL_BACKEND", "outbox"))

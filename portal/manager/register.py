@@ -25,7 +25,7 @@ from ..operations.imports import import_providers, import_scores
 from ..operations.offers import issue_offer
 from ..operations.providers import case_for, profile_facts, profile_history
 from ..refusals import OFFER, refusal
-from ..web import current_actor, render_memoised, simulation_today
+from ..web import current_actor, memoised, simulation_today
 from ..web.paging import page_of
 from .forms import ImportForm, IssueOfferForm, ProviderSearchForm
 from .offers import page_window
@@ -53,6 +53,7 @@ def _search_args() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k != "page" and v}
 
 
+@memoised
 def providers():
     """The register, searched and filtered, 50 a page (portal.web.paging)."""
     form = ProviderSearchForm(request.args)
@@ -64,11 +65,7 @@ def providers():
         return redirect(url_for("manager.providers", **args))
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     providers = [r[0] for r in rows]
-    # What a row shows, as the memo's key: rendered once per set of providers shown (and URL,
-    # user, date: render_memoised), read each time.
-    shown = tuple((p.id, p.agb, p.name, p.riz_contra_indication, p.provider_type, p.city, p.region)
-                  for p in providers)
-    return render_memoised("manager/providers.html", (shown, total), form=form, providers=providers,
+    return render_template("manager/providers.html", form=form, providers=providers,
                            total=total, page=page, pages=pages, window=page_window(page, pages),
                            args=args, per_page=PER_PAGE,
                            found=ngettext("%(total)s zorgaanbieder gevonden.",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import ApiToken, User
+from ..models.stamps import records_stamp
 from . import audit
 from .audit import Actor
 
@@ -104,19 +105,20 @@ def issue_token(user: User, name: str, days: int = DEFAULT_DAYS, *,
 #: The facts of a token and its user, in one round trip. Built once: building a statement costs
 #: about as much CPU as running it, and a few columns cost a fraction of an ORM entity.
 TOKEN_USER = (select(ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
-                     User)
+                     records_stamp(), User)
               .join(User, User.id == ApiToken.user_id)
               .where(ApiToken.token_hash == bindparam("token_hash")))
 
 
-def user_for_token(secret: str) -> tuple[User, bool]:
-    """The active user a bearer token stands for, and whether its last use was noted now (the
-    caller commits it: only when the one on record is USE_NOTED_EVERY old); TokenRefused saying
-    why not."""
+def user_for_token(secret: str) -> tuple[User, bool, str | None]:
+    """The active user a bearer token stands for, whether its last use was noted now (the
+    caller commits it: only when the one on record is USE_NOTED_EVERY old) and the records'
+    stamp (portal/models/stamps.py, read in the same round trip); TokenRefused saying why
+    not."""
     row = db.session.execute(TOKEN_USER, {"token_hash": secret_hash(secret)}).first()
     if row is None:
         raise TokenRefused("invalid token")
-    token_id, expires, revoked, last, user = row
+    token_id, expires, revoked, last, stamp, user = row
     moment = now()
     if revoked is not None:
         raise TokenRefused("token revoked")
@@ -128,8 +130,8 @@ def user_for_token(secret: str) -> tuple[User, bool]:
     if last is None or moment - last >= USE_NOTED_EVERY:
         db.session.execute(update(ApiToken).where(ApiToken.id == token_id)
                            .values(last_used_at=moment))
-        return user, True
-    return user, False
+        return user, True, stamp
+    return user, False, stamp
 
 
 def revoke_token(token: ApiToken, actor: Actor) -> bool:

@@ -28,7 +28,7 @@ from ..operations.offers import (NotFound, TariffLineRefused, acceptance_of, get
                                  round_lines, tariff_lines, transition)
 from ..operations.providers import profile_history
 from ..refusals import ANSWER, refusal
-from ..web import PROVIDER_STAFF, current_actor, render_memoised, roles_required, simulation_today
+from ..web import PROVIDER_STAFF, current_actor, memoised, roles_required, simulation_today
 from . import actions
 from .forms import AcceptForm, CounterForm, DeclineForm
 
@@ -79,6 +79,7 @@ def signatory_only(offer, allowed: list[str]) -> str | None:
 
 @bp.route("/aanbiedingen")
 @roles_required(*PROVIDER_STAFF)
+@memoised
 def offers():
     provider_id = organisation_id()
     offers = actions.offers_of(provider_id)
@@ -86,8 +87,7 @@ def offers():
     # the feed's address only when the page is rendered (it follows from the organisation and
     # its feed generation, which the session user carries: a renewed link is another page)
     generation = current_user.provider.feed_generation
-    return render_memoised("provider/offers.html", (offers, contracts), offers=offers,
-                           contracts=contracts,
+    return render_template("provider/offers.html", offers=offers, contracts=contracts,
                            feed_url=partial(feed_url, provider_id, generation))
 
 
@@ -249,6 +249,7 @@ def band_chart(counts: list[int], own_band: int, *, width: int = 360, height: in
 
 @bp.route("/profiel")
 @roles_required(*PROVIDER_STAFF)
+@memoised
 def profile():
     provider = db.session.get(Provider, current_user.provider_id) if current_user.provider_id else None
     if provider is None:
@@ -272,11 +273,8 @@ def profile():
                  trends={c.id: history.trend(provider.agb, c.id) for c in model.components},
                  declining=history.declining_components(provider.agb),
                  next_group=history.next_group(provider.agb, latest))
-    # Rendered once per profile shown (its written form is the memo's key; render_memoised adds
-    # URL, user and date): the charts' markup is most of the page's cost (bench/load.py, profile).
-    return render_memoised(
-        "provider/profile.html", (provider.name, provider.agb, year, repr(shown)),
-        provider=provider, applies=True, policy_year=year, model=model, **shown)
+    return render_template("provider/profile.html", provider=provider, applies=True,
+                           policy_year=year, model=model, **shown)
 
 
 @bp.context_processor

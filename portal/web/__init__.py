@@ -5,7 +5,7 @@
 - `language`: the reader's language and time zone, gettext for templates;
 - `labels`: the words behind slugs and audit actions;
 - `filters` and `templating`: the template filters and the shared template context;
-- `memo`: pages already rendered (the provider's offers page);
+- `memo`: pages and API lists already answered, kept under the records' stamp;
 - `headers`: the security and caching headers;
 - `errors` and `favicon`: the error pages, the icon browsers ask for;
 - `transactions`: how a request's transaction begins and ends;
@@ -20,7 +20,7 @@ from .filters import nl_date, reason_text
 from .headers import security_headers
 from .labels import AUDIT_ACTIONS, LABELS, label
 from .language import AMSTERDAM, select_locale
-from .memo import CSRF_MARK, PageMemo, init_page_memo, page_memo, render_memoised
+from .memo import CSRF_MARK, PageMemo, api_viewer, init_page_memo, memoised, page_memo
 from .session import SessionUser, current_actor, load_user, session_limits, simulation_today
 from .templating import register_template_helpers
 from .transactions import SAFE_METHODS, reads_end_in_commit, writes_take_the_lock_first
@@ -29,7 +29,8 @@ __all__ = [
     "ADVISORS", "AMSTERDAM", "AUDIT_ACTIONS", "CSRF_MARK", "LABELS", "MANAGERS", "PROVIDER_STAFF",
     "SAFE_METHODS", "PageMemo", "SessionUser", "current_actor", "init_page_memo", "label",
     "load_user", "nl_date", "page_memo", "reads_end_in_commit", "reason_text",
-    "register_error_pages", "register_favicon", "register_template_helpers", "render_memoised",
+    "register_error_pages", "register_favicon", "register_template_helpers", "memoised",
+    "api_viewer",
     "roles_required", "security_headers", "select_locale", "session_limits", "simulation_today",
     "writes_take_the_lock_first",
 ]

@@ -12,24 +12,25 @@ from sqlalchemy import and_, bindparam, func, select
 
 from ..extensions import db
 from ..models import Notification, Provider, User, UserSession
+from ..models.stamps import records_stamp
 from ..operations.audit import Actor
 from ..operations.clock import START, today, today_column
 from ..operations.sessions import token_hash
 from .access import ADVISORS, MANAGERS
 
 #: The session's user with what every page of theirs shows: the organisation's name and AGB code,
-#: the simulated date and the organisation's unread messages (0 for the insurer's staff), and the
-#: session record the cookie names (None if it names none of this user's), as plain columns in
-#: one round trip. Built once: building a statement costs about as much CPU as running
-#: it, and a row costs a fraction of an ORM entity (the account pages that change a user load the
-#: `User` itself).
+#: the simulated date and the organisation's unread messages (0 for the insurer's staff), the
+#: session record the cookie names (None if it names none of this user's) and the stamp of the
+#: records (portal.web.memo keeps pages under it), as plain columns in one round trip. Built once:
+#: building a statement costs about as much CPU as running it, and a row costs a fraction of an
+#: ORM entity (the account pages that change a user load the `User` itself).
 SESSION_USER = (
     select(User.id, User.email, User.name, User.role, User.provider_id, User.active,
            Provider.name, Provider.agb, Provider.feed_generation, today_column(),
            select(func.count(Notification.id))
            .where(Notification.provider_id == User.provider_id, Notification.read_at.is_(None))
            .correlate(User).scalar_subquery(),
-           UserSession.created_at, UserSession.ended_at)
+           UserSession.created_at, UserSession.ended_at, records_stamp())
     .outerjoin(Provider, Provider.id == User.provider_id)
     .outerjoin(UserSession, and_(UserSession.user_id == User.id,
                                  UserSession.token_hash == bindparam("session_hash")))
@@ -95,9 +96,10 @@ def load_user(user_id: str) -> SessionUser | None:
     if row is None:
         return None
     (id_, email, name, role, provider_id, active, organisation, agb, feed_generation, day, unread,
-     started, ended) = row
+     started, ended, stamp) = row
     g.simulation_today = day or START
     g.unread_messages = unread
+    g.records_stamp = stamp
     if not active or started is None or ended is not None:
         return None
     idle, lifetime = session_limits(role)
@@ -128,3 +130,4 @@ def simulation_today() -> date:
 def forget_simulation_today() -> None:
     g.pop("simulation_today", None)
     g.pop("unread_messages", None)
+    g.pop("records_stamp", None)

@@ -1,6 +1,6 @@
 """The off-switches of the speed-ups, for measuring them (bench/load.py); all on by default:
 
-- PAGE_MEMO: the provider's offers page memoised (portal.web.memo);
+- PAGE_MEMO: the pages and API lists kept under the records' stamp (portal.web.memo);
 - RENDER_GETTEXT: gettext in templates from the render's one lookup (portal.web.language);
 - COMMIT_READS: a request that only read commits, which keeps PostgreSQL's statements prepared
   (portal.web.transactions).

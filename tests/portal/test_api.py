@@ -468,7 +468,8 @@ def test_managers_search_filter_and_page_the_register(client, world, make_provid
                                     "end": "2023-12-31"}]
 
 
-def test_the_offer_list_filters_and_its_query_count_does_not_grow(client, app, world, make_provider):
+def test_the_offer_list_filters_and_its_query_count_does_not_grow(client, app, world, make_provider,
+                                                                  pages_made_anew):
     manager = world.headers("contract_manager")
 
     def queries() -> int:

@@ -175,7 +175,8 @@ def add_offers(session, make_provider, n):
     session.flush()
 
 
-def test_the_dashboard_runs_as_many_queries_for_12_offers_as_for_2(client, manager, session, make_provider):
+def test_the_dashboard_runs_as_many_queries_for_12_offers_as_for_2(client, manager, session, make_provider,
+                                                                   pages_made_anew):
     add_offers(session, make_provider, 2)
     client.get("/beheer/")  # both counted requests follow one (tests.support.statements)
     with statements() as few:

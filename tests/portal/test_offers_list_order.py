@@ -112,7 +112,8 @@ def test_the_export_has_the_pages_order(client, offers):
     ("?q=apotheek", "counted"), ("?relation=aflopend", "counted"),
     ("?deadline_from=01-01-2023", "counted"),
     ("?status=geaccepteerd", "on one page")])  # the last page tells its total
-def test_the_total_is_the_offers_it_selects_tallied_or_counted(client, offers, query, how):
+def test_the_total_is_the_offers_it_selects_tallied_or_counted(client, offers, query, how,
+                                                               pages_made_anew):
     page(client, query)  # both counted requests follow one
     with statements() as run:
         html = page(client, query)

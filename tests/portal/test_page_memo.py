@@ -1,6 +1,7 @@
 """The offers page is rendered once per state and served from the memo after that: a repeat
 costs no render, and every change of what the page shows (its rows, the user, the date, the
-unread messages, the language, the URL) gives a page equal to a fresh render. A safe request that
+unread messages, the language, the URL) gives a page equal to a fresh render (every other kept
+page and API list: test_records_stamp.py). A safe request that
 read only ends its transaction with COMMIT (psycopg keeps its prepared statements), one that
 failed or flushed is rolled back."""
 from __future__ import annotations
@@ -158,15 +159,24 @@ def test_a_flash_is_shown_once_and_not_kept(logged_in):
     assert "Uw antwoord is ontvangen." not in offers_page(logged_in)
 
 
-def test_the_memo_forgets_the_least_recently_used_page():
+def test_the_memo_keeps_its_bytes_and_forgets_the_least_recently_used_page():
     from portal.web import PageMemo
+    from portal.web.memo import Kept
 
-    memo = PageMemo(size=2)
-    memo.put(("a",), "A")
-    memo.put(("b",), "B")
-    assert memo.get(("a",)) == "A"  # a is now the most recently used
-    memo.put(("c",), "C")
-    assert memo.get(("b",)) is None and memo.get(("a",)) == "A" and memo.get(("c",)) == "C"
+    def page(body: str) -> Kept:
+        return Kept(body.encode(), 200, ())
+
+    memo = PageMemo(size=10)
+    memo.put(("a",), page("AAAA"))
+    memo.put(("b",), page("BBBB"))
+    assert memo.get(("a",)).body == b"AAAA"  # a is now the most recently used
+    memo.put(("c",), page("CCCC"))  # 12 bytes: b goes
+    assert memo.get(("b",)) is None and memo.get(("a",)) and memo.get(("c",))
+    assert memo.bytes == 8
+    memo.put(("a",), page("A"))  # a page kept again replaces its bytes
+    assert memo.bytes == 5
+    memo.put(("d",), page("D" * 50))  # one page larger than the memo is kept alone
+    assert list(memo.pages) == [("d",)] and memo.bytes == 50
 
 
 @contextmanager
