@@ -31,7 +31,9 @@ users). Then VACUUM ANALYZE both, as autovacuum would have on a database that ra
 two databases now stand on the same simulated day in the same state, the 10x one holding ten of
 everything the 1x one holds (the insurer's own messages and the users excepted), and each is
 measured the same way, in-process (one request or scan at a time, the portal's speed-ups as
-configured):
+configured, but for the memo of pages: a kept page or API list costs the user's one statement at
+any size, so the pages are measured as they are made anew after a change of the records, their
+own work, with PAGE_MEMO off; `--memo` keeps it on):
 
   pages      with the Flask test client: every GET route without URL arguments of the
              manager area (/beheer/..., as manager@vgz.example) and the provider area
@@ -66,6 +68,7 @@ time.
 
     python bench/scale.py [--database-url postgresql://postgres@127.0.0.1:5432/scalebench]
                           [--repeats 15] [--factor 10] [--only PATTERN] [--json] [--keep-database]
+                          [--memo]
 
 `--only /beheer/aanbiedingen` measures only the rows whose name (a page's path, or "scheduler:
 ...") contains the text; the databases are built and grown in full all the same.
@@ -258,12 +261,18 @@ def grow(url: str, factor: int) -> dict[str, int]:
 
 # -- the pages --------------------------------------------------------------------------------------
 
+#: Whether the pages are measured with the memo of pages on (`--memo`): off, they show the work of
+#: a page made anew (portal/web/memo.py).
+MEMO = {"on": False}
+
+
 def make_app(url: str):
     from portal import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False,
                        "LOGIN_RATE_LIMIT": "100000 per minute", "TWO_FACTOR_REQUIRED_ROLES": (),
-                       "RATELIMIT_STORAGE_URI": "memory://", "MAIL_BACKEND": "outbox"})
+                       "RATELIMIT_STORAGE_URI": "memory://", "MAIL_BACKEND": "outbox",
+                       "PAGE_MEMO": MEMO["on"]})
 
 
 @dataclass
@@ -617,7 +626,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead")
     parser.add_argument("--keep-database", action="store_true",
                         help="do not drop the two databases at the end")
+    parser.add_argument("--memo", action="store_true",
+                        help="measure the pages with the memo of pages on (kept pages)")
     args = parser.parse_args()
+    MEMO["on"] = args.memo
     if args.factor < 2 or args.repeats < 1:
         parser.error("--factor must be at least 2 and --repeats at least 1")
     url = args.database_url
