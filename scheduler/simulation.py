@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from contracts.offers import OfferStatus, TransitionRefused
 
@@ -39,6 +39,23 @@ COUNTER_MESSAGES = (
 INSURER = Actor("simulatie: contractmanager VGZ", "contract_manager")
 #: Moves made in one transaction: a commit per move would cost more than the move.
 MOVES_PER_COMMIT = 200
+
+
+def _simulated_open():
+    """The offers the simulated parties may still answer: issued, open, of a provider without a
+    portal account (those are people, who answer for themselves)."""
+    people = select(User.provider_id).where(User.provider_id.is_not(None))
+    return (Offer.status.in_((S.AANGEBODEN.value, S.TEGENVOORSTEL.value, S.IN_ONDERHANDELING.value)),
+            Offer.issued_at.is_not(None), Offer.provider_id.not_in(people))
+
+
+def _signature():
+    """The simulated parties' open offers in four numbers, summed in the database: an offer
+    that comes, goes or changes (every change of an offer raises its version: the ORM's
+    version counter, and a counter-proposal's round comes with one) changes them."""
+    return select(func.count(Offer.id), func.coalesce(func.sum(Offer.id), 0),
+                  func.coalesce(func.sum(Offer.version), 0),
+                  func.coalesce(func.sum(Offer.id * Offer.version), 0)).where(*_simulated_open())
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,9 @@ class AnswerModel:
     by_provider: bool = False
     #: The scripts drawn so far, by (offer id, negotiable): a cache, not part of the model.
     _scripts: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+    #: The last day on which nothing was due, with its database and the offers' signature then
+    #: (`_signature`): a cache, not part of the model.
+    _quiet: list = field(default_factory=list, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         from contracts.errors import CaseError
@@ -151,16 +171,20 @@ class AnswerModel:
                       rng.randint(self.min_delay, max(self.min_delay, self.max_delay // 3)))
 
     def answer(self, day: date) -> Summary:
-        """Play every simulated party's move that falls on or before `day`."""
+        """Play every simulated party's move that falls on or before `day`.
+
+        A scan of a day on which nothing was due, with the simulated parties' open offers as
+        they were then, is answered without reading them (the demo's scheduler scans the same
+        simulated day every few seconds): `_signature` tells whether any of those offers, or
+        which of them are simulated, changed."""
         summary = Summary()
-        people = select(User.provider_id).where(User.provider_id.is_not(None))
+        quiet = (str(db.engine.url), day, tuple(db.session.execute(_signature()).one()))
+        if self._quiet == [quiet]:
+            return summary
         rows = db.session.execute(
             select(Offer.id, Offer.status, Offer.negotiable, Offer.issued_at, Offer.provider_id,
                    Offer.policy_year, Offer.contract)
-            .where(Offer.status.in_((S.AANGEBODEN.value, S.TEGENVOORSTEL.value,
-                                     S.IN_ONDERHANDELING.value)),
-                   Offer.issued_at.is_not(None), Offer.provider_id.not_in(people))
-            .order_by(Offer.id)).all()
+            .where(*_simulated_open()).order_by(Offer.id)).all()
         negotiated = set(db.session.scalars(select(NegotiationRound.offer_id).distinct()))
         moves = []
         for offer_id, status, negotiable, issued_at, provider_id, policy_year, contract in rows:
@@ -174,6 +198,7 @@ class AnswerModel:
                 actor = Actor(f"simulatie: tekenbevoegde {provider_id}", "provider_signatory",
                               provider_id)
             moves.append(Move(offer_id, provider_id, action, actor, reason))
+        self._quiet[:] = [] if moves else [quiet]
         for start in range(0, len(moves), MOVES_PER_COMMIT):
             for move in _play(moves[start:start + MOVES_PER_COMMIT]):
                 if move.action == "accept":
