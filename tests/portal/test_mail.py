@@ -353,7 +353,7 @@ def test_the_outbox_page_filters_by_status_and_pages_by_50(session, client, mana
 
 
 def test_the_outbox_page_runs_as_many_queries_for_110_mails_as_for_51(session, client, manager,
-                                                                       pharmacy):
+                                                                       pharmacy, pages_made_anew):
     # both lists longer than a page, so both need their count (a last page needs none)
     note = message(session, pharmacy)
     add_mails(session, note, 51)
@@ -367,7 +367,8 @@ def test_the_outbox_page_runs_as_many_queries_for_110_mails_as_for_51(session, c
     assert len(few) == len(many)
 
 
-def test_an_outbox_on_one_page_needs_no_count(session, client, manager, pharmacy):
+def test_an_outbox_on_one_page_needs_no_count(session, client, manager, pharmacy,
+                                              pages_made_anew):
     note = message(session, pharmacy)
     add_mails(session, note, 2)
     page(client, "/beheer/uitgaande-post")
