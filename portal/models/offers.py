@@ -139,6 +139,15 @@ class Notification(db.Model):
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+#: The messages whose e-mail is still to be made, in the order the mail queue claims them
+#: (portal.operations.mail._claim): the claim reads these, not every message ever sent, which
+#: made the scheduler's scan grow with the inboxes (bench/scale.py: 3.8 ms at 2,500 providers,
+#: 20.6 ms at 25,000).
+Index("ix_notifications_unqueued", Notification.id,
+      postgresql_where=Notification.emailed_at.is_(None),
+      sqlite_where=Notification.emailed_at.is_(None))
+
+
 class SimulationClock(db.Model):
     """The simulated date the whole portal runs on (one row)."""
 
