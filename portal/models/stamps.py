@@ -36,7 +36,7 @@ RECORDS = "records"
 
 #: The tables whose changes leave the `records` stamp as it is, each with the reason: no page
 #: kept in memory shows them, and they are written by requests that only read or log in, or
-#: continuously. A table not named here changes the stamp (tests/portal/test_page_memo.py makes
+#: continuously. A table not named here changes the stamp (tests/portal/test_records_stamp.py makes
 #: every new table choose).
 UNSTAMPED = {
     "user_sessions": "written at each login and logout",
