@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -68,20 +69,33 @@ def campaign(own_database, smtp_server):
 
 
 def start(env, *args):
-    return subprocess.Popen([str(PORTAL), "scheduler", "run", "--interval", "0.3",
-                             "--standby-poll", "0.3", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    """A scheduler process; what it says goes to a file, so a test can read it while it runs."""
+    said = tempfile.TemporaryFile("w+")
+    process = subprocess.Popen([str(PORTAL), "scheduler", "run", "--interval", "0.3",
+                                "--standby-poll", "0.3", *args], env=env,
+                               stdout=subprocess.DEVNULL, stderr=said, text=True)
+    process.said = said
+    return process
+
+
+def said(process) -> str:
+    process.said.seek(0)
+    return process.said.read()
 
 
 def stop(process, sig=signal.SIGTERM) -> str:
+    """Stop the process; what it said."""
     if process.poll() is None:
         process.send_signal(sig)
     try:
-        _out, err = process.communicate(timeout=30)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
-        _out, err = process.communicate()
-    return err
+        process.wait()
+    try:
+        return said(process)
+    finally:
+        process.said.close()
 
 
 def wait_for(condition, timeout=60.0, what="the schedulers"):
@@ -145,6 +159,10 @@ def test_two_schedulers_send_each_reminder_once(campaign, smtp_server):
     move_clock(app, date(2023, 10, 18))
     first, second = start(env), start(env)
     try:
+        # both are up before the test goes on: one leads, the other stands by (on a busy machine
+        # the second may take seconds to start, and the first alone would settle both days)
+        wait_for(lambda: "actief" in said(first) + said(second)
+                 and "stand-by" in said(first) + said(second), what="a scheduler standing by")
         wait_for(settled(app, date(2023, 10, 18)))
         move_clock(app, date(2023, 10, 19))
         wait_for(settled(app, date(2023, 10, 19)))
