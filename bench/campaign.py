@@ -289,15 +289,20 @@ def scan_bench(args) -> None:
                                   .where(Offer.deadline.between(day, window)))
         query_times, expiry_query_times, scans, repeats = [], [], [], []
         reminders = expired = 0
-        for _ in range(args.repeats):
+        profiler = cProfile.Profile() if args.profile else None
+        for n in range(args.repeats):
             # every run a first scan of the day: the reminders of the day are not there yet
             db.session.execute(delete(Notification))
             db.session.commit()
+            if profiler and n == 0:
+                profiler.enable()
             start = time.perf_counter()
             reminders = send_reminders(day).reminders_sent
             expired = expire_and_escalate(day, day).expired
             db.session.commit()
             scans.append(time.perf_counter() - start)
+            if profiler and n == 0:
+                profiler.disable()
             start = time.perf_counter()  # the same scan again: everything done already
             send_reminders(day)
             expire_and_escalate(day, day)
@@ -322,6 +327,8 @@ def scan_bench(args) -> None:
     print(f"  window query alone       {statistics.median(query_times):8.3f} s   "
           f"{listed:,} deadlines")
     print(f"  expiry query alone       {statistics.median(expiry_query_times):8.3f} s")
+    if profiler:
+        _report(profiler, args.profile)  # the first scan of the first run
 
 
 def main() -> None:
