@@ -294,15 +294,15 @@ def send_reminders(day: date, offsets: tuple[int, ...] | None = None) -> Summary
     "14 days left".
     """
     offsets = offsets or reminder_offsets(day)
+    # the offset of each number of days left (0 .. the largest offset)
+    offset_of = {left: min(o for o in offsets if o >= left) for left in range(offsets[0] + 1)}
     due = []
     for deadline in open_deadlines(due_from=day, due_to=day + timedelta(days=offsets[0])):
         left = (deadline.due - day).days
-        offset = min(o for o in offsets if o >= left)
-        due.append((deadline, offset, left))
+        due.append((deadline, _reminder_key(deadline, offset_of[left]), left))
     # the messages are written only for the keys not sent yet: a repeated scan builds nothing
-    sent = existing_keys([_reminder_key(deadline, offset) for deadline, offset, _ in due])
-    rows = [_reminder(deadline, offset, left) for deadline, offset, left in due
-            if _reminder_key(deadline, offset) not in sent]
+    sent = existing_keys([key for _, key, _ in due])
+    rows = [_reminder(deadline, key, left) for deadline, key, left in due if key not in sent]
     return Summary(reminders_sent=notify_many(rows, existing=sent))
 
 
@@ -310,11 +310,11 @@ def _reminder_key(deadline: Deadline, offset: int) -> str:
     return f"herinnering:{deadline.key}:{offset}"
 
 
-def _reminder(deadline: Deadline, offset: int, left: int) -> dict:
+def _reminder(deadline: Deadline, key: str, left: int) -> dict:
     to_provider = deadline.party == PROVIDER and deadline.provider_id is not None
     return dict(
         provider_id=deadline.provider_id if to_provider else None, kind="herinnering",
-        key=_reminder_key(deadline, offset),
+        key=key,
         template="deadline.reminder_today" if left == 0 else "deadline.reminder",
         params={"task": deadline.task, "action": deadline.action, "about": deadline.about,
                 "deadline": deadline.due, "days": left or None,

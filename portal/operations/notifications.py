@@ -138,8 +138,8 @@ def mark_all_read(actor: Actor) -> int:
 
 # -- writing ------------------------------------------------------------------------------------
 
-#: Keys per lookup of the messages already there, and rows per insert statement (SQLite).
-KEY_CHUNK, INSERT_CHUNK = 5000, 5000
+#: Rows per insert statement (SQLite).
+INSERT_CHUNK = 5000
 #: The columns a message is written with; `notify_many` fills the ones a row leaves out.
 COLUMNS = ("provider_id", "user_id", "kind", "key", "link", "subject", "body", "template",
            "params", "created_at")
@@ -177,9 +177,8 @@ def _checked(row: Mapping, now) -> dict:
     values = {"provider_id": None, "user_id": None, "kind": "bericht", "link": None,
               "template": None, "params": None, "created_at": now, **row}
     if values["template"] is not None:
-        values["params"] = messages.stored_params(values["params"] or {})
-        values["subject"], values["body"] = messages.dutch_text(values["template"],
-                                                                values["params"])
+        values["params"], values["subject"], values["body"] = messages.stored_message(
+            values["template"], values["params"] or {})
     elif not values.get("subject"):
         raise ValueError(f"message {values['key']!r} has neither a template nor a subject")
     values["subject"] = values["subject"][:300]
@@ -187,18 +186,18 @@ def _checked(row: Mapping, now) -> dict:
 
 
 def existing_keys(keys: list[str]) -> set[str]:
-    """The message keys among `keys` that are already there: on PostgreSQL one lookup with
-    the keys as one array parameter (`= ANY`), elsewhere an indexed IN per chunk."""
+    """The message keys among `keys` that are already there, in one indexed lookup with the keys
+    as one parameter: on PostgreSQL an array (`= ANY`), on SQLite a JSON array (`json_each`).
+    An IN with a parameter per key cost SQLAlchemy more than the lookup: 16,485 keys took
+    0.12 s, the database's part of it 0.02 s."""
     if not keys:
         return set()
     if db.session.get_bind().dialect.name == "postgresql":
-        return set(db.session.scalars(select(Notification.key).where(
-            Notification.key == any_(bindparam("keys", keys, type_=postgresql.ARRAY(String))))))
-    found: set[str] = set()
-    for start in range(0, len(keys), KEY_CHUNK):
-        found.update(db.session.scalars(select(Notification.key).where(
-            Notification.key.in_(keys[start:start + KEY_CHUNK]))))
-    return found
+        listed = any_(bindparam("keys", keys, type_=postgresql.ARRAY(String)))
+        return set(db.session.scalars(select(Notification.key).where(Notification.key == listed)))
+    listed = func.json_each(bindparam("keys", json.dumps(keys))).table_valued("value")
+    return set(db.session.scalars(select(Notification.key).where(
+        Notification.key.in_(select(listed.c.value)))))
 
 
 def notify_many(rows: list[dict], existing: set[str] | None = None) -> int:
@@ -231,10 +230,39 @@ def notify_many(rows: list[dict], existing: set[str] | None = None) -> int:
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         return _insert_unnest(connection, new)
-    statement = sqlite.insert(Notification.__table__).on_conflict_do_nothing(index_elements=["key"])
+    return _insert_executemany(connection, new)
+
+
+def _insert_executemany(connection, rows: list[dict]) -> int:
+    """SQLite: insert `rows` with the driver's executemany, skipping keys that exist; the number
+    inserted.
+
+    The statement is SQLAlchemy's, and so is every value's conversion (the column type's own
+    bind processor), but each distinct value is converted once: a scan's reminders share a few
+    stored values and one moment (`messages.stored_message`), and SQLAlchemy's conversion row by
+    row cost more than the insert itself."""
+    table = Notification.__table__
+    compiled = (sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
+                .compile(dialect=connection.dialect, column_keys=list(COLUMNS)))
+    order = compiled.positiontup
+    processors = [table.c[name].type.dialect_impl(connection.dialect).bind_processor(
+        connection.dialect) for name in order]
+    converted: dict[tuple[int, int], object] = {}  # (column, id of a value held by `rows`)
+
+    def stored(column: int, value):
+        processor = processors[column]
+        if processor is None:
+            return value
+        known = converted.get((column, id(value)), converted)
+        if known is converted:
+            known = converted[column, id(value)] = processor(value)
+        return known
+
+    values = [tuple(stored(n, row[name]) for n, name in enumerate(order)) for row in rows]
     inserted = 0
-    for start in range(0, len(new), INSERT_CHUNK):  # rowcount of executemany: the rows inserted
-        inserted += connection.execute(statement, new[start:start + INSERT_CHUNK]).rowcount
+    for start in range(0, len(values), INSERT_CHUNK):  # executemany's rowcount: rows inserted
+        inserted += connection.exec_driver_sql(compiled.string,
+                                               values[start:start + INSERT_CHUNK]).rowcount
     return inserted
 
 
@@ -250,7 +278,10 @@ def _insert_unnest(connection, rows: list[dict]) -> int:
     table = Notification.__table__
     columns = {name: [row[name] for row in rows] for name in COLUMNS}
     # the driver's cursor gets the values as they are: the JSON values go as text, cast back
-    columns["params"] = [None if p is None else json.dumps(p) for p in columns["params"]]
+    # (each distinct stored value once: a scan's reminders share a few, messages.stored_message)
+    texts: dict[int, str] = {}
+    columns["params"] = [None if p is None else texts.get(id(p))
+                         or texts.setdefault(id(p), json.dumps(p)) for p in columns["params"]]
     arrays = func.unnest(*(bindparam(f"column_{name}", values, type_=postgresql.ARRAY(
         Text if name == "params" else table.c[name].type)) for name, values in columns.items())
                          ).table_valued(*COLUMNS).render_derived("new")

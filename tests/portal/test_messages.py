@@ -146,6 +146,44 @@ def test_every_template_renders_its_values_and_leaves_out_a_paragraph_without_th
                         "Addendum Farmaceutische spoedzorg: toegekend. Lost een knelpunt op.")
 
 
+def test_a_kept_stored_text_is_the_text_of_its_own_values(app):
+    """A scan's thousands of reminders share a few texts, each rendered once (stored_message):
+    whatever was kept, every message gets the text and the stored values of its own values."""
+    about = {"contract": "spoedzorg", "year": 2024}
+    cases = [  # (template, values): each differs from the one before in one value or its kind
+        ("deadline.reminder", {"task": "Aanbod beantwoorden", "about": about,
+                               "action": "Aanbod beantwoorden", "deadline": date(2023, 10, 27),
+                               "days": 3}),
+        ("deadline.reminder", {"task": "Aanbod beantwoorden", "about": about,
+                               "action": "Aanbod beantwoorden", "deadline": date(2023, 10, 27),
+                               "days": 1}),
+        ("deadline.reminder", {"task": "Aanbod beantwoorden", "about": about,
+                               "action": "Aanbod beantwoorden", "deadline": date(2023, 10, 28),
+                               "days": 1}),
+        ("deadline.reminder", {"task": "Aanbod beantwoorden", "about": {**about, "year": 2025},
+                               "action": "Aanbod beantwoorden", "deadline": date(2023, 10, 28),
+                               "days": 1}),
+        ("deadline.reminder_today", {"task": "Aanbod beantwoorden", "about": about,
+                                     "action": "Aanbod beantwoorden",
+                                     "deadline": date(2023, 10, 28), "days": None}),
+        ("offer.issue", {"contract": "spoedzorg", "year": 2024}),
+        ("offer.issue", {"contract": ["spoedzorg"], "year": 2024}),
+        ("offer.issue", {"contract": "spoedzorg", "year": 1}),
+        ("offer.issue", {"contract": "spoedzorg", "year": True}),  # equal to 1 in a dict
+    ]
+    with app.app_context():
+        for _ in range(2):  # rendered, then kept
+            for key, values in cases:
+                stored = messages.stored_params(values)
+                assert messages.stored_message(key, values) == (stored,
+                                                                *messages.dutch_text(key, stored))
+        # a date and its ISO text are stored alike, so they share a text
+        same = {**cases[0][1], "deadline": "2023-10-27"}
+        assert messages.stored_message(cases[0][0], same) == messages.stored_message(*cases[0])
+        with pytest.raises(TypeError):  # what the JSON column could not store is refused
+            messages.stored_message("offer.issue", {"contract": object(), "year": 2024})
+
+
 def test_links_are_built_from_endpoints_in_a_request_and_outside_one(app):
     with app.app_context():  # a scheduler job, a CLI command
         outside = (offer_link(7, True), offer_link(7, False), receipt_link(7, True))
@@ -170,6 +208,29 @@ def test_a_batch_keeps_each_messages_values_and_a_text_message_has_none(session,
     assert (stored["batch:tekst"].template, stored["batch:tekst"].params) == (None, None)
     assert session.scalar(select(Notification.id).where(Notification.key == "batch:tekst",
                                                         Notification.params.is_(None)))
+
+
+def test_a_message_written_in_bulk_is_stored_as_the_orm_stores_it(session, make_provider):
+    """notify_many converts each distinct value once and writes with the driver (SQLite's
+    executemany, PostgreSQL's arrays): the columns hold what the ORM would have written."""
+    from datetime import datetime, timezone
+    from sqlalchemy import text
+    provider = make_provider()
+    moment = datetime(2023, 10, 2, 9, 30, 5, 123456, tzinfo=timezone.utc)
+    session.add(Notification(provider_id=provider.id, key="orm:1", kind="bericht", subject="s",
+                             body="b", template="offer.issue", created_at=moment,
+                             params={"contract": "spoedzorg", "year": 2024}))
+    session.flush()
+    assert notifications.notify_many([
+        dict(provider_id=provider.id, key="bulk:1", template="offer.issue", created_at=moment,
+             params={"contract": "spoedzorg", "year": 2024}),
+        dict(provider_id=provider.id, key="bulk:2", subject="Tekst", body="b", created_at=moment),
+    ]) == 2
+    raw = {key: (created, params) for key, created, params in session.execute(text(
+        "SELECT key, created_at, params FROM notifications WHERE key IN ('orm:1', 'bulk:1', "
+        "'bulk:2')"))}
+    assert raw["bulk:1"] == raw["orm:1"]
+    assert raw["bulk:2"] == (raw["orm:1"][0], None)
 
 
 def test_a_message_needs_a_template_or_a_subject(session):
