@@ -8,7 +8,8 @@ from .config import normalise_database_url
 
 
 def configure_sqlite(engine: Engine) -> Engine:
-    """WAL, a busy timeout and foreign keys on every SQLite connection (off by default in SQLite).
+    """WAL, a busy timeout, foreign keys (off by default in SQLite) and temporary storage in
+    memory on every SQLite connection.
 
     Also lets SQLAlchemy, not the sqlite3 module, begin transactions, so that DDL and SAVEPOINTs
     are transactional and a rolled-back test leaves nothing behind (SQLAlchemy's documented
@@ -23,6 +24,10 @@ def configure_sqlite(engine: Engine) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Statement journals in memory: with the records' stamp (a trigger on every table the
+        # pages show, portal/models/stamps.py) each row written opens one, and in a temporary
+        # file that doubled the time of a bulk insert (16,485 reminders: 0.58 s, 0.30 s in memory)
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
         dbapi_connection.isolation_level = None
 

@@ -36,6 +36,7 @@ def test_sqlite_runs_in_wal_mode(db_engine):
     with db_engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert connection.execute(text("PRAGMA temp_store")).scalar() == 2  # MEMORY
 
 
 @pytest.mark.parametrize("given, expected", [
