@@ -324,9 +324,9 @@ def stored_message(key: str, params: Mapping) -> tuple[dict, str, str]:
     and body (`dutch_text`).
 
     Kept by template and values: a scan's reminders name no provider, so the 16,485 reminders of
-    a day among 100,000 deadlines share about a hundred texts (one per contract, deadline and
-    task), and each is rendered once (bench/campaign.py scan). The stored text depends on nothing
-    else (Dutch, no catalogue). Callers must not change what they get."""
+    a day among 100,000 deadlines share 180 texts (one per contract, deadline and task), and
+    each is rendered once (bench/campaign.py scan). The stored text depends on nothing else
+    (Dutch, no catalogue). Callers must not change what they get."""
     kept = (key, json.dumps(params, default=_stored_date))  # the values as the column has them
     known = _texts.get(kept)
     if known is None:
