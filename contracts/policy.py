@@ -172,6 +172,23 @@ class Policy:
         """The milestones in date order, undated ones last."""
         return sorted(self.milestones.values(), key=sort_key)
 
+    def group_of(self, milestone: Milestone) -> str | None:
+        """The group of providers the planning's block of this milestone is for, in the seed's
+        words ("reeds gecontracteerde, grootste facilitaire bedrijven"), where the planning
+        splits a contract's providers into groups; None where it does not.
+
+        Reading: the seed names the group once, in the block's "Bekendmaken ..." line ("Uiterlijk
+        1 mei 2023 Bekendmaken reeds gecontracteerde, grootste facilitaire bedrijven VGZ
+        E-mail"); the block's other lines (its offers, "Aanbieden overeenkomst VGZ VECOZO") are
+        for the same group: the same contract and the same size ranks. Without it two lines of
+        the same day, action and contract cannot be told apart."""
+        if milestone.group is not None:
+            return milestone.group
+        ranks = (milestone.size_rank_min, milestone.size_rank_max)
+        return next((m.group for m in self.milestones.values() if m.group is not None
+                     and m.contract == milestone.contract
+                     and (m.size_rank_min, m.size_rank_max) == ranks), None)
+
     def milestone_of(self, rule: Rule) -> Milestone | None:
         return self.milestones.get(rule.milestone) if rule.milestone else None
 

@@ -166,10 +166,10 @@ def signals(totals: dict[str, int], overdue: int, near: int, to_assess: int,
 
 
 def upcoming_milestones(policy: Policy, today: date, limit: int = MILESTONES_SHOWN):
-    """The next dated milestones of the policy's calendar from `today` on, and whether they
-    issue offers."""
+    """The next dated milestones of the policy's calendar from `today` on, whether they issue
+    offers, and the group of providers they are for (`Policy.group_of`)."""
     issuing = {r.milestone for r in policy.rules.values() if r.route is Route.AANBOD}
-    return [(m, m.id in issuing) for m in policy.calendar()
+    return [(m, m.id in issuing, policy.group_of(m)) for m in policy.calendar()
             if m.date is not None and m.date >= today][:limit]
 
 

@@ -78,3 +78,39 @@ def test_calendar_is_in_date_order_with_undated_lines_last():
     dated = [m.date for m in calendar if m.date]
     assert dated == sorted(dated)
     assert [m.id for m in calendar[-2:]] == ["aanvraag_continu", "aanvraag_reactie"]
+
+
+@pytest.mark.parametrize("milestone, group", [
+    # "Planning voor de reeds gecontracteerde, grootste facilitaire bedrijven (2)" ... "Uiterlijk 1
+    # mei 2023 Bekendmaken reeds gecontracteerde, grootste facilitaire bedrijven VGZ E-mail" ...
+    # "Uiterlijk 15 oktober 2023 Aanbieden overeenkomst VGZ VECOZO"
+    ("dieet_grootste_aanbod", "reeds gecontracteerde, grootste facilitaire bedrijven"),
+    ("dieet_grootste_vecozo", "reeds gecontracteerde, grootste facilitaire bedrijven"),
+    # "Planning voor de reeds gecontracteerde, overige zorgaanbieders" ... "Uiterlijk 1 mei 2023
+    # Bekendmaken reeds gecontracteerde, overige zorgaanbieders (niet grootste 2) VGZ E-mail" ...
+    # "Uiterlijk 15 oktober 2023 Aanbieden overeenkomst VGZ VECOZO"
+    ("dieet_overige_vecozo", "reeds gecontracteerde, overige zorgaanbieders (niet grootste 2)"),
+    # "Overeenkomst Stoppen met roken medicatie" / "Planning voor de reeds gecontracteerde,
+    # grootste zorgaanbieders (2)" ... "Uiterlijk 1 juni 2023 Bekendmaken reeds gecontracteerde,
+    # grootste zorgaanbieders VGZ E-mail"
+    ("smr_grootste_vecozo", "reeds gecontracteerde, grootste zorgaanbieders"),
+    ("smr_overige_vecozo", "reeds gecontracteerde, overige zorgaanbieders (niet grootste 2)"),
+    # "Planning voor zorgaanbieders die farmaceutische spoedzorg leveren": one group, no
+    # "Bekendmaken" line, nothing to tell apart
+    ("spoedzorg_aanbod", None),
+    ("fz_aflopend_aanbod", None),
+])
+def test_each_line_of_a_split_planning_is_for_the_group_its_announcement_names(milestone, group):
+    policy = load_policy(2024)
+    assert policy.group_of(policy.milestones[milestone]) == group
+
+
+def test_lines_of_the_same_day_action_and_contract_are_told_apart_by_their_group():
+    policy = load_policy(2024)
+    lines: dict[tuple, set] = {}
+    for m in policy.calendar():
+        lines.setdefault((m.date, m.action, m.contract), set()).add(policy.group_of(m))
+    alike = [(key, groups) for key, groups in lines.items()
+             if sum(1 for m in policy.calendar() if (m.date, m.action, m.contract) == key) > 1]
+    assert alike  # 15 October 2023: "Aanbieden overeenkomst", twice for each of two contracts
+    assert all(None not in groups and len(groups) > 1 for _key, groups in alike)

@@ -200,6 +200,19 @@ def test_the_dashboard_shows_the_next_milestones_with_days_left(client, manager,
     assert "01-06-2023" not in html  # passed milestones are not "next"
 
 
+def test_the_dashboard_tells_two_lines_of_one_day_action_and_contract_apart(client, manager, session):
+    set_date(date(2023, 10, 1))
+    html = client.get("/beheer/").get_data(as_text=True)
+    milestones = html.split('id="h-milestones"')[1].split("</table>")[0]
+    # seed 002, "Overeenkomst Dieetpreparaten": "Uiterlijk 15 oktober 2023 Aanbieden overeenkomst
+    # VGZ VECOZO" in the planning of "de reeds gecontracteerde, grootste facilitaire bedrijven
+    # (2)" and in that of "de reeds gecontracteerde, overige zorgaanbieders"
+    assert "voor: reeds gecontracteerde, grootste facilitaire bedrijven" in milestones
+    assert "voor: reeds gecontracteerde, overige zorgaanbieders (niet grootste 2)" in milestones
+    listed = client.get("/beheer/aanbiedingen/uitgeven").get_data(as_text=True)
+    assert "voor: reeds gecontracteerde, grootste zorgaanbieders" in listed
+
+
 def test_the_dashboard_lists_an_overdue_application(client, manager, session):
     submit_application(APPLICATION, [], received_on=date(2023, 3, 1), policy_year=2024)  # due 01-04-2023
     html = client.get("/beheer/").get_data(as_text=True)
