@@ -69,8 +69,13 @@ def campaign(own_database, smtp_server):
 
 
 def start(env, *args):
-    """A scheduler process; what it says goes to a file, so a test can read it while it runs."""
-    said = tempfile.TemporaryFile("w+")
+    """A scheduler process; what it says goes to a file, so a test can read it while it runs.
+    The file is opened for appending (O_APPEND): the process writes at the end whatever offset
+    the test's reading left, so a read never makes it overwrite what it said before."""
+    handle, path = tempfile.mkstemp(prefix="scheduler-", suffix=".log")
+    os.close(handle)
+    said = open(path, "a+")
+    os.unlink(path)  # gone when both have closed it
     process = subprocess.Popen([str(PORTAL), "scheduler", "run", "--interval", "0.3",
                                 "--standby-poll", "0.3", *args], env=env,
                                stdout=subprocess.DEVNULL, stderr=said, text=True)
